@@ -1,0 +1,3 @@
+module github.com/isachub/isachub
+
+go 1.26
