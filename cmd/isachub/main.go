@@ -1,0 +1,91 @@
+// Command isachub is the isachub threat-intelligence sharing hub: one binary
+// whose subcommands validate STIX content, match STIX patterns against logs,
+// manage the database and serve TAXII 2.1.
+//
+// Run "isachub help" for the list of subcommands. Exit codes: 0 success,
+// 1 a negative result (invalid content, no match), 2 bad usage or input that
+// cannot be read.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"syscall"
+)
+
+// Exit codes shared by every subcommand.
+const (
+	exitOK       = 0
+	exitNegative = 1 // the command ran and the answer is "no" (invalid, no match)
+	exitUsage    = 2 // bad usage, unreadable input, or an operational failure
+)
+
+// Env is what a subcommand may touch of the process: its standard streams and
+// environment. Tests run subcommands with their own Env.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+}
+
+// command is one subcommand; name may have several words ("stix validate").
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, env *Env, args []string) int
+}
+
+// commands lists every subcommand. Each lives in a file of its own.
+func commands() []command {
+	return []command{
+		// one line per subcommand, for example:
+		// {"stix validate", "validate STIX 2.1 JSON files", runStixValidate},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	env := &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	code := Run(ctx, env, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// Run finds the subcommand named by the leading words of args and runs it
+// with the rest, returning the process exit code.
+func Run(ctx context.Context, env *Env, args []string) int {
+	cmds := commands()
+	// Longest name first, so that "admin user add" wins over "admin".
+	slices.SortFunc(cmds, func(a, b command) int {
+		return len(strings.Fields(b.name)) - len(strings.Fields(a.name))
+	})
+	for _, c := range cmds {
+		words := strings.Fields(c.name)
+		if len(args) >= len(words) && slices.Equal(args[:len(words)], words) {
+			return c.run(ctx, env, args[len(words):])
+		}
+	}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(env.Stdout, cmds)
+		return exitOK
+	}
+	fmt.Fprintf(env.Stderr, "isachub: unknown command %q\n\n", strings.Join(args, " "))
+	usage(env.Stderr, cmds)
+	return exitUsage
+}
+
+func usage(w io.Writer, cmds []command) {
+	slices.SortFunc(cmds, func(a, b command) int { return strings.Compare(a.name, b.name) })
+	fmt.Fprintln(w, "Usage: isachub COMMAND [FLAGS] [ARGS]")
+	fmt.Fprintln(w, "\nCommands:")
+	for _, c := range cmds {
+		fmt.Fprintf(w, "  %-22s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'isachub COMMAND -h' for the flags of one command.")
+}

@@ -1,0 +1,103 @@
+package isachub
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/isachub/isachub/stix"
+)
+
+// ObjectVersion is one version of a STIX object in one collection, stored
+// exactly as received, with the fields that queries need extracted.
+type ObjectVersion struct {
+	CollectionID string
+	ID           string // the STIX id
+	Type         string
+	SpecVersion  string
+	Created      string // as received, "" when absent
+	Modified     string // as received, "" when absent
+	Revoked      bool
+	CreatedByRef string
+	Markings     []string // object_marking_refs
+	// DateAdded is when the collection received this version (TAXII 2.1
+	// section 3.2), in microseconds, unique within the collection.
+	DateAdded time.Time
+	// SubmitterOrgID is the organisation that submitted this version. It is
+	// internal: never serialised to a client.
+	SubmitterOrgID int64
+	Raw            json.RawMessage
+}
+
+// Version returns the TAXII version string of v: modified, else created,
+// else date_added (for objects, such as SCOs, that have neither).
+func (v *ObjectVersion) Version() string {
+	switch {
+	case v.Modified != "":
+		return v.Modified
+	case v.Created != "":
+		return v.Created
+	}
+	return FormatTimestamp(v.DateAdded)
+}
+
+// FormatTimestamp formats t as a TAXII/STIX timestamp in UTC with
+// microsecond precision, for example "2026-11-23T06:22:27.123456Z".
+func FormatTimestamp(t time.Time) string {
+	return t.UTC().Format("2006-01-02T15:04:05.000000Z")
+}
+
+// ObjectFilter selects object versions of one collection (TAXII 2.1 section
+// 3.4). Results are ordered by date_added.
+type ObjectFilter struct {
+	AddedAfter time.Time // exclusive; zero means no bound
+	IDs        []string  // match[id]; ORed
+	Types      []string  // match[type]; ORed
+	// Versions is match[version]: "first", "last", "all" or timestamps,
+	// ORed. Empty means "last".
+	Versions []string
+	// SpecVersions is match[spec_version]. Empty means the latest spec
+	// version of each object.
+	SpecVersions []string
+	Limit        int    // at most this many; the store caps it at its maximum
+	Next         string // opaque cursor from a previous ObjectPage.Next
+}
+
+// ObjectPage is one page of object versions in date_added order.
+type ObjectPage struct {
+	Objects []*ObjectVersion
+	More    bool   // more versions match after this page
+	Next    string // opaque cursor for the next page; "" when !More
+}
+
+// AddResult is the outcome of adding one object to a collection.
+type AddResult struct {
+	ID      string
+	Version string
+	// Err is nil when the version was stored (or was already there), and
+	// an *Error otherwise, for example ECONFLICT when another organisation
+	// first published the id.
+	Err error
+}
+
+// ObjectStore keeps object versions.
+type ObjectStore interface {
+	// AddObjects adds every object to the collection in one transaction on
+	// behalf of the submitting organisation, assigning each new version a
+	// date_added. An object whose id was first published in the collection
+	// by another organisation fails with ECONFLICT in its AddResult and is
+	// not stored; a version already stored is a success that stores nothing.
+	// The error is non-nil only when nothing was stored.
+	AddObjects(ctx context.Context, collectionID string, submitterOrgID int64, objs []*stix.Object) ([]AddResult, error)
+	// Objects returns one page of the collection's object versions.
+	Objects(ctx context.Context, collectionID string, f ObjectFilter) (*ObjectPage, error)
+	// DeleteObject removes the versions of the object that f selects (only
+	// f.Versions and f.SpecVersions are read). Only the organisation that
+	// first published the id may delete it: others get ENOTFOUND when they
+	// cannot read it, and EFORBIDDEN otherwise, as the caller decides.
+	DeleteObject(ctx context.Context, collectionID, id string, orgID int64, f ObjectFilter) error
+	// SearchObjects runs a full-text query over name, description, pattern
+	// and SCO values of the latest versions in the given collections only,
+	// best match first.
+	SearchObjects(ctx context.Context, collectionIDs []string, query string, limit int) ([]*ObjectVersion, error)
+}
