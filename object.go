@@ -63,6 +63,13 @@ type ObjectFilter struct {
 	Next         string // opaque cursor from a previous ObjectPage.Next
 }
 
+// The page sizes of ObjectFilter.Limit that every store applies (TAXII 2.1
+// section 3.4.1: a server may return fewer objects than the limit).
+const (
+	DefaultPageSize = 100  // used when ObjectFilter.Limit is zero or negative
+	MaxPageSize     = 1000 // ObjectFilter.Limit is capped at this
+)
+
 // ObjectPage is one page of object versions in date_added order.
 type ObjectPage struct {
 	Objects []*ObjectVersion
