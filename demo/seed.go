@@ -1,0 +1,169 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/isachub/isachub"
+	"github.com/isachub/isachub/stix"
+)
+
+// The demo community and its collections' aliases.
+const (
+	CommunitySlug = "demo-isac"
+	Shared        = "shared"     // read and written by every member
+	Circle        = "ops-circle" // restricted to the airline and the airport
+)
+
+// Org is a demo member organisation.
+type Org struct {
+	Slug, Name, Description string
+	Sectors                 []string
+}
+
+// Orgs returns the three demo member organisations.
+func Orgs() []Org {
+	return []Org{
+		{"skyways", "Skyways Airlines", "A passenger airline flying short and medium haul.", []string{"transportation"}},
+		{"aerotech", "AeroTech Maintenance", "A maintenance, repair and overhaul provider.", []string{"aerospace", "manufacturing"}},
+		{"northfield-airport", "Northfield International Airport", "An international airport operator.", []string{"transportation", "infrastructure"}},
+	}
+}
+
+// User is a demo login with its known password.
+type User struct {
+	Username, Org, Password string
+	Role                    isachub.Role
+	HubAdmin                bool
+}
+
+// Users returns the demo users: every role in the airline, an analyst in
+// each other organisation, and the hub operator.
+func Users() []User {
+	return []User{
+		{"alice", "skyways", "alice-demo-password", isachub.RoleAdmin, false},
+		{"bob", "skyways", "bob-demo-password", isachub.RoleAnalyst, false},
+		{"carol", "skyways", "carol-demo-password", isachub.RoleReader, false},
+		{"dave", "aerotech", "dave-demo-password", isachub.RoleAnalyst, false},
+		{"erin", "northfield-airport", "erin-demo-password", isachub.RoleAnalyst, false},
+		{"operator", "skyways", "operator-demo-password", isachub.RoleAdmin, true},
+	}
+}
+
+// Result says what Seed created and where the demo lives.
+type Result struct {
+	Community   *isachub.Community
+	Collections map[string]*isachub.Collection // by alias
+	Created     int                            // records created by this call (0 when all existed)
+	Objects     int                            // objects offered to the store
+}
+
+// Seed creates what is missing of the demo community in store: the
+// community, its organisations, users (passwords hashed with hash), the
+// shared and the restricted collection, and the demo objects. Everything is
+// looked up first and every object is deterministic, so a second call
+// creates nothing.
+func Seed(ctx context.Context, store isachub.Store, hash func(string) (string, error)) (*Result, error) {
+	res := &Result{Collections: map[string]*isachub.Collection{}}
+	comm, err := store.Community(ctx, CommunitySlug)
+	if isachub.ErrorCode(err) == isachub.ENOTFOUND {
+		comm = &isachub.Community{
+			Slug:        CommunitySlug,
+			Title:       "Demo Aviation ISAC",
+			Description: "A demonstration community of airlines, airports and their suppliers.",
+			Sector:      "aviation",
+			IdentityID:  stixID("identity", "community/"+CommunitySlug),
+		}
+		if err := store.CreateCommunity(ctx, comm); err != nil {
+			return nil, fmt.Errorf("creating the demo community: %w", err)
+		}
+		res.Created++
+	} else if err != nil {
+		return nil, err
+	}
+	res.Community = comm
+
+	orgs := map[string]*isachub.Org{}
+	for _, o := range Orgs() {
+		org, err := store.Org(ctx, comm.ID, o.Slug)
+		if isachub.ErrorCode(err) == isachub.ENOTFOUND {
+			org = &isachub.Org{CommunityID: comm.ID, Slug: o.Slug, Name: o.Name, IdentityID: OrgIdentityID(o.Slug)}
+			if err := store.CreateOrg(ctx, org); err != nil {
+				return nil, fmt.Errorf("creating organisation %s: %w", o.Slug, err)
+			}
+			res.Created++
+		} else if err != nil {
+			return nil, err
+		}
+		orgs[o.Slug] = org
+	}
+	for _, u := range Users() {
+		_, err := store.User(ctx, u.Username)
+		if err == nil {
+			continue
+		} else if isachub.ErrorCode(err) != isachub.ENOTFOUND {
+			return nil, err
+		}
+		h, err := hash(u.Password)
+		if err != nil {
+			return nil, err
+		}
+		nu := &isachub.User{OrgID: orgs[u.Org].ID, Username: u.Username, Role: u.Role, HubAdmin: u.HubAdmin, PasswordHash: h}
+		if err := store.CreateUser(ctx, nu); err != nil {
+			return nil, fmt.Errorf("creating user %s: %w", u.Username, err)
+		}
+		res.Created++
+	}
+	colls := []*isachub.Collection{
+		{ID: uuid("collection/shared"), Alias: Shared, Title: "Shared aviation threat intelligence",
+			Description: "Indicators, malware, actors and reports shared with every member.", ReadAll: true, WriteAll: true, DefaultTLP: "green"},
+		{ID: uuid("collection/circle"), Alias: Circle, Title: "Airline and airport operations circle",
+			Description: "Restricted to Skyways Airlines and Northfield International Airport.",
+			Readers:     []int64{orgs["skyways"].ID, orgs["northfield-airport"].ID},
+			Writers:     []int64{orgs["skyways"].ID, orgs["northfield-airport"].ID}, DefaultTLP: "amber"},
+	}
+	for _, c := range colls {
+		got, err := store.Collection(ctx, comm.ID, c.Alias)
+		if isachub.ErrorCode(err) == isachub.ENOTFOUND {
+			c.CommunityID = comm.ID
+			if err := store.CreateCollection(ctx, c); err != nil {
+				return nil, fmt.Errorf("creating collection %s: %w", c.Alias, err)
+			}
+			res.Created++
+			got = c
+		} else if err != nil {
+			return nil, err
+		}
+		res.Collections[c.Alias] = got
+	}
+	return res, addObjects(ctx, store, res, orgs)
+}
+
+// addObjects publishes the demo objects, grouped by organisation and
+// collection, in order. Objects already stored are successes that store
+// nothing.
+func addObjects(ctx context.Context, store isachub.Store, res *Result, orgs map[string]*isachub.Org) error {
+	objs, err := Objects()
+	if err != nil {
+		return err
+	}
+	res.Objects = len(objs)
+	type key struct{ org, coll string }
+	for i := 0; i < len(objs); {
+		k := key{objs[i].Org, objs[i].Collection}
+		var batch []*stix.Object
+		for ; i < len(objs) && (key{objs[i].Org, objs[i].Collection}) == k; i++ {
+			batch = append(batch, objs[i].Object)
+		}
+		results, err := store.AddObjects(ctx, res.Collections[k.coll].ID, orgs[k.org].ID, batch)
+		if err != nil {
+			return fmt.Errorf("adding demo objects: %w", err)
+		}
+		for _, r := range results {
+			if r.Err != nil {
+				return fmt.Errorf("adding demo object %s: %w", r.ID, r.Err)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,161 @@
+package server
+
+import (
+	"context"
+
+	"github.com/isachub/isachub"
+)
+
+// This file is the one place that decides what a caller may see and do.
+// Every handler asks it; confidentiality rules (TLP, sharing groups, issue 6)
+// belong here too, in visibleObjects.
+
+func (c *caller) hubAdmin() bool { return c.user.HubAdmin }
+
+// inCommunity reports whether the caller's organisation is a member of the
+// community.
+func (c *caller) inCommunity(communityID int64) bool {
+	return c.org.CommunityID == communityID
+}
+
+// canSeeCommunity reports whether the caller may see an API root: the hub
+// operator sees all, a member the one community their organisation is in.
+func (c *caller) canSeeCommunity(comm *isachub.Community) bool {
+	return c.hubAdmin() || c.inCommunity(comm.ID)
+}
+
+// canRead reports whether the caller may read a collection's objects.
+func (c *caller) canRead(coll *isachub.Collection) bool {
+	return c.hubAdmin() || (c.inCommunity(coll.CommunityID) && coll.CanRead(c.org.ID))
+}
+
+// canWrite reports whether the caller may add objects to a collection: the
+// hub operator, or a member whose organisation may write it and whose role
+// may publish.
+func (c *caller) canWrite(coll *isachub.Collection) bool {
+	if c.hubAdmin() {
+		return true
+	}
+	return c.inCommunity(coll.CommunityID) && coll.CanWrite(c.org.ID) && c.user.Role.CanPublish()
+}
+
+// canSeeCollection reports whether a collection appears to the caller at
+// all: one it may read or write. Any other answers 404, exactly like one
+// that does not exist.
+func (c *caller) canSeeCollection(coll *isachub.Collection) bool {
+	return c.canRead(coll) || c.canWrite(coll)
+}
+
+// community returns the API root named slug if the caller may see it, and
+// ENOTFOUND otherwise.
+func (s *Server) community(ctx context.Context, c *caller, slug string) (*isachub.Community, error) {
+	notFound := isachub.Errorf(isachub.ENOTFOUND, "There is no API root at /%s/.", clip(slug))
+	if !validSlug(slug) {
+		return nil, notFound
+	}
+	comm, err := s.store.Community(ctx, slug)
+	if isachub.ErrorCode(err) == isachub.ENOTFOUND {
+		return nil, notFound
+	} else if err != nil {
+		return nil, err
+	}
+	if !c.canSeeCommunity(comm) {
+		return nil, notFound
+	}
+	return comm, nil
+}
+
+// visibleCommunities returns the API roots the caller may see.
+func (s *Server) visibleCommunities(ctx context.Context, c *caller) ([]*isachub.Community, error) {
+	all, err := s.store.Communities(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []*isachub.Community
+	for _, comm := range all {
+		if c.canSeeCommunity(comm) {
+			out = append(out, comm)
+		}
+	}
+	return out, nil
+}
+
+// collection returns the community's collection with the id or alias if the
+// caller may see it, and ENOTFOUND otherwise.
+func (s *Server) collection(ctx context.Context, c *caller, comm *isachub.Community, id string) (*isachub.Collection, error) {
+	notFound := isachub.Errorf(isachub.ENOTFOUND, "There is no collection %q in this API root.", clip(id))
+	if id == "" || len(id) > 128 {
+		return nil, notFound
+	}
+	coll, err := s.store.Collection(ctx, comm.ID, id)
+	if isachub.ErrorCode(err) == isachub.ENOTFOUND {
+		return nil, notFound
+	} else if err != nil {
+		return nil, err
+	}
+	if !c.canSeeCollection(coll) {
+		return nil, notFound
+	}
+	return coll, nil
+}
+
+// readableCollection is collection for reading its objects: a collection the
+// caller sees but may not read answers 403.
+func (s *Server) readableCollection(ctx context.Context, c *caller, root, id string) (*isachub.Collection, error) {
+	comm, err := s.community(ctx, c, root)
+	if err != nil {
+		return nil, err
+	}
+	coll, err := s.collection(ctx, c, comm, id)
+	if err != nil {
+		return nil, err
+	}
+	if !c.canRead(coll) {
+		return nil, isachub.Errorf(isachub.EFORBIDDEN, "You may not read collection %q.", coll.ID)
+	}
+	return coll, nil
+}
+
+// writableCollection is collection for adding or deleting objects: a
+// collection the caller sees but may not write answers 403.
+func (s *Server) writableCollection(ctx context.Context, c *caller, root, id string) (*isachub.Community, *isachub.Collection, error) {
+	comm, err := s.community(ctx, c, root)
+	if err != nil {
+		return nil, nil, err
+	}
+	coll, err := s.collection(ctx, c, comm, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !c.canWrite(coll) {
+		return nil, nil, isachub.Errorf(isachub.EFORBIDDEN, "You may not write to collection %q.", coll.ID)
+	}
+	return comm, coll, nil
+}
+
+// visibleObjects keeps the object versions of a readable collection that the
+// caller may see. Today that is all of them; TLP enforcement (issue 6) goes
+// here, so that objects, manifest, object and versions all obey it.
+func (s *Server) visibleObjects(c *caller, coll *isachub.Collection, objs []*isachub.ObjectVersion) []*isachub.ObjectVersion {
+	return objs
+}
+
+// canSeeStatus reports whether the caller may read a status resource: only
+// the submitting organisation (and the hub operator).
+func (c *caller) canSeeStatus(st *isachub.Status) bool {
+	return c.hubAdmin() || st.OrgID == c.org.ID
+}
+
+// validSlug reports whether s can be a community slug: [a-z0-9-], 1 to 63.
+func validSlug(s string) bool {
+	if len(s) == 0 || len(s) > 63 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		if !(b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '-') {
+			return false
+		}
+	}
+	return true
+}

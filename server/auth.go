@@ -1,0 +1,176 @@
+package server
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/isachub/isachub"
+)
+
+// caller is the authenticated user of a request and their organisation.
+type caller struct {
+	user *isachub.User
+	org  *isachub.Org
+	// anonymous is set when the request used a token that publishes
+	// anonymously (issue 6 acts on it).
+	anonymous bool
+}
+
+// errUnauthenticated is the one answer to a missing or wrong credential, so
+// that it never tells which part was wrong.
+func errUnauthenticated() error {
+	return isachub.Errorf(isachub.EUNAUTHORIZED,
+		"Authentication is required: use HTTP Basic with a username and a password or API token, or Authorization: Bearer <token>.")
+}
+
+func errBadCredentials() error {
+	return isachub.Errorf(isachub.EUNAUTHORIZED, "The credentials are not valid.")
+}
+
+// authenticate identifies the caller from the Authorization header: HTTP
+// Basic with a username and password (argon2id), HTTP Basic with a username
+// and an API token as the password, or "Bearer <token>" (also accepted as
+// "Token <token>", which the OASIS taxii2client's TokenAuth sends).
+func (s *Server) authenticate(r *http.Request) (*caller, error) {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return nil, errUnauthenticated()
+	}
+	scheme, cred, _ := strings.Cut(h, " ")
+	switch strings.ToLower(scheme) {
+	case "bearer", "token":
+		return s.authToken(r.Context(), "", strings.TrimSpace(cred))
+	case "basic":
+		username, password, ok := r.BasicAuth()
+		if !ok || username == "" {
+			return nil, errBadCredentials()
+		}
+		if looksLikeToken(password) {
+			return s.authToken(r.Context(), username, password)
+		}
+		return s.authPassword(r.Context(), username, password)
+	}
+	return nil, errUnauthenticated()
+}
+
+// authToken finds the token's user; a non-empty username must be theirs.
+func (s *Server) authToken(ctx context.Context, username, secret string) (*caller, error) {
+	if !looksLikeToken(secret) {
+		return nil, errBadCredentials()
+	}
+	tok, err := s.store.TokenByHash(ctx, HashToken(secret))
+	if isachub.ErrorCode(err) == isachub.ENOTFOUND {
+		return nil, errBadCredentials()
+	} else if err != nil {
+		return nil, err
+	}
+	u, err := s.store.UserByID(ctx, tok.UserID)
+	if isachub.ErrorCode(err) == isachub.ENOTFOUND {
+		return nil, errBadCredentials()
+	} else if err != nil {
+		return nil, err
+	}
+	if username != "" && username != u.Username {
+		return nil, errBadCredentials()
+	}
+	c, err := s.callerFor(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	c.anonymous = tok.Anonymous
+	return c, nil
+}
+
+// dummyHash is verified against when the username is unknown, so that the
+// answer takes as long as for a known user with a wrong password.
+var dummyHash, _ = HashPassword("isachub-timing-equaliser")
+
+func (s *Server) authPassword(ctx context.Context, username, password string) (*caller, error) {
+	u, err := s.store.User(ctx, username)
+	if isachub.ErrorCode(err) == isachub.ENOTFOUND {
+		VerifyPassword(dummyHash, password)
+		return nil, errBadCredentials()
+	} else if err != nil {
+		return nil, err
+	}
+	if u.PasswordHash == "" {
+		VerifyPassword(dummyHash, password)
+		return nil, errBadCredentials()
+	}
+	if !s.logins.hit(u.PasswordHash, password) {
+		ok, err := VerifyPassword(u.PasswordHash, password)
+		if err != nil {
+			s.log.Error("stored password hash is unusable", "username", u.Username, "err", err)
+			return nil, errBadCredentials()
+		}
+		if !ok {
+			return nil, errBadCredentials()
+		}
+		s.logins.add(u.PasswordHash, password)
+	}
+	return s.callerFor(ctx, u)
+}
+
+func (s *Server) callerFor(ctx context.Context, u *isachub.User) (*caller, error) {
+	org, err := s.store.OrgByID(ctx, u.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	return &caller{user: u, org: org}, nil
+}
+
+// loginCache remembers, for a few minutes, password checks that succeeded,
+// so that a client sending HTTP Basic on every request does not pay for
+// argon2id each time. Keys are HMACs under a per-process random key of the
+// stored hash and the password, so a password change invalidates them and
+// the cache holds nothing an attacker could reverse.
+type loginCache struct {
+	mu      sync.Mutex
+	key     [32]byte
+	entries map[[32]byte]time.Time
+}
+
+const (
+	loginCacheTTL = 5 * time.Minute
+	loginCacheMax = 10000
+)
+
+func newLoginCache() *loginCache {
+	c := &loginCache{entries: make(map[[32]byte]time.Time)}
+	rand.Read(c.key[:])
+	return c
+}
+
+func (c *loginCache) sum(hash, password string) [32]byte {
+	m := hmac.New(sha256.New, c.key[:])
+	m.Write([]byte(hash))
+	m.Write([]byte{0})
+	m.Write([]byte(password))
+	var k [32]byte
+	copy(k[:], m.Sum(nil))
+	return k
+}
+
+func (c *loginCache) hit(hash, password string) bool {
+	k := c.sum(hash, password)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	exp, ok := c.entries[k]
+	return ok && time.Now().Before(exp)
+}
+
+func (c *loginCache) add(hash, password string) {
+	k := c.sum(hash, password)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.entries) >= loginCacheMax {
+		clear(c.entries)
+	}
+	c.entries[k] = time.Now().Add(loginCacheTTL)
+}

@@ -1,0 +1,80 @@
+package server
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/isachub/isachub"
+	"github.com/isachub/isachub/taxii"
+)
+
+// Error codes that only HTTP has, used with isachub.Errorf inside this
+// package and mapped below with the shared ones.
+const (
+	eNotAcceptable    = "not_acceptable"    // the Accept header admits no TAXII 2.1 response
+	eUnsupportedMedia = "unsupported_media" // a POST body that is not application/taxii+json;version=2.1
+	eUnprocessable    = "unprocessable"     // a body that is JSON but not a TAXII envelope
+)
+
+// errorStatus maps an error code to its HTTP status (TAXII 2.1 section 3.6).
+var errorStatus = map[string]int{
+	isachub.EINVALID:      http.StatusBadRequest,
+	isachub.EUNAUTHORIZED: http.StatusUnauthorized,
+	isachub.EFORBIDDEN:    http.StatusForbidden,
+	isachub.ENOTFOUND:     http.StatusNotFound,
+	isachub.ECONFLICT:     http.StatusConflict,
+	isachub.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	isachub.EINTERNAL:     http.StatusInternalServerError,
+	eNotAcceptable:        http.StatusNotAcceptable,
+	eUnsupportedMedia:     http.StatusUnsupportedMediaType,
+	eUnprocessable:        http.StatusUnprocessableEntity,
+}
+
+// errorTitle is the error resource's title for each status.
+var errorTitle = map[int]string{
+	http.StatusBadRequest:            "Bad request",
+	http.StatusUnauthorized:          "Authentication required",
+	http.StatusForbidden:             "Forbidden",
+	http.StatusNotFound:              "Not found",
+	http.StatusConflict:              "Conflict",
+	http.StatusRequestEntityTooLarge: "Request entity too large",
+	http.StatusInternalServerError:   "Internal server error",
+	http.StatusNotAcceptable:         "Not acceptable",
+	http.StatusUnsupportedMediaType:  "Unsupported media type",
+	http.StatusUnprocessableEntity:   "Unprocessable entity",
+}
+
+// writeError writes err as the TAXII error message resource (section
+// 3.6.1). An *isachub.Error shows its message; anything else is a 500 with a
+// generic message and is logged in full.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code := isachub.ErrorCode(err)
+	var qe *taxii.QueryError
+	if errors.As(err, &qe) {
+		code = isachub.EINVALID
+		err = isachub.Errorf(code, "%s", qe.Error())
+	}
+	status, ok := errorStatus[code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	if status == http.StatusInternalServerError {
+		s.log.Error("request failed", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
+	}
+	msg := isachub.ErrorMessage(err)
+	if status == http.StatusInternalServerError {
+		msg = "The server failed to answer this request; the failure is logged."
+	}
+	body := taxii.Error{
+		Title:       errorTitle[status],
+		Description: msg,
+		ErrorCode:   code,
+		HTTPStatus:  strconv.Itoa(status),
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Basic realm="isachub", charset="UTF-8"`)
+	}
+	writeTAXII(w, status, body)
+}

@@ -1,0 +1,68 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"runtime/debug"
+
+	"github.com/isachub/isachub"
+	"github.com/isachub/isachub/taxii"
+)
+
+// handlerFunc is the shape of every handler: it writes a response, or it
+// returns an error that the adapter writes.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+type callerKey struct{}
+
+// adapt turns a handlerFunc into an http.Handler: it authenticates the
+// caller, checks that the client accepts TAXII 2.1 (section 1.6.8), runs the
+// handler and writes its error, and turns a panic into a 500.
+func (s *Server) adapt(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.writeError(w, r, fmt.Errorf("panic: %v\n%s", v, debug.Stack()))
+			}
+		}()
+		c, err := s.authenticate(r)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if !taxii.AcceptsTAXII21(r.Header.Get("Accept")) {
+			s.writeError(w, r, isachub.Errorf(eNotAcceptable,
+				"This server answers with %s; the Accept header %q does not admit it.",
+				taxii.MediaTypeTAXII21, clip(r.Header.Get("Accept"))))
+			return
+		}
+		r = r.WithContext(context.WithValue(r.Context(), callerKey{}, c))
+		if err := h(w, r); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+// callerOf returns the authenticated caller of a request that passed adapt.
+func callerOf(r *http.Request) *caller {
+	c, _ := r.Context().Value(callerKey{}).(*caller)
+	return c
+}
+
+// handleNotFound answers every path that is no TAXII endpoint.
+func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) error {
+	return isachub.Errorf(isachub.ENOTFOUND, "There is no TAXII 2.1 resource at %s %s.", r.Method, clip(r.URL.Path))
+}
+
+// clip shortens client input quoted in a message.
+func clip(s string) string {
+	const max = 120
+	if len(s) <= max {
+		return s
+	}
+	return s[:max] + "..."
+}

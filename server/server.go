@@ -1,0 +1,77 @@
+package server
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/isachub/isachub"
+)
+
+// Config is what a Server is told at start.
+type Config struct {
+	// Title, Description and Contact fill the discovery resource (TAXII 2.1
+	// section 4.1.1).
+	Title       string
+	Description string
+	Contact     string
+	// DefaultPageSize is the number of objects, manifest records or versions
+	// in a page when the request has no limit (default 100).
+	DefaultPageSize int
+	// MaxPageSize caps a request's limit (default 1,000); a larger limit is
+	// capped, never refused.
+	MaxPageSize int
+	// MaxContentLength is the max_content_length of API roots whose community
+	// does not set one, in bytes (default 64 MiB).
+	MaxContentLength int64
+}
+
+// The defaults of Config.
+const (
+	DefaultPageSize         = 100
+	DefaultMaxPageSize      = 1000
+	DefaultMaxContentLength = 64 << 20
+)
+
+func (c Config) withDefaults() Config {
+	if c.Title == "" {
+		c.Title = "isachub"
+	}
+	if c.Description == "" {
+		c.Description = "Threat-intelligence sharing hub: one TAXII 2.1 API root per community."
+	}
+	if c.MaxPageSize <= 0 {
+		c.MaxPageSize = DefaultMaxPageSize
+	}
+	if c.DefaultPageSize <= 0 {
+		c.DefaultPageSize = DefaultPageSize
+	}
+	if c.DefaultPageSize > c.MaxPageSize {
+		c.DefaultPageSize = c.MaxPageSize
+	}
+	if c.MaxContentLength <= 0 {
+		c.MaxContentLength = DefaultMaxContentLength
+	}
+	return c
+}
+
+// Server serves the TAXII 2.1 API over a Store.
+type Server struct {
+	cfg     Config
+	store   isachub.Store
+	log     *slog.Logger
+	logins  *loginCache
+	handler http.Handler
+}
+
+// New returns a Server over store. A nil logger discards log records.
+func New(cfg Config, store isachub.Store, logger *slog.Logger) *Server {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{cfg: cfg.withDefaults(), store: store, log: logger, logins: newLoginCache()}
+	s.handler = s.routes()
+	return s
+}
+
+// Handler returns the http.Handler that serves every route.
+func (s *Server) Handler() http.Handler { return s.handler }

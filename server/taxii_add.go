@@ -1,0 +1,127 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/isachub/isachub"
+	"github.com/isachub/isachub/stix"
+	"github.com/isachub/isachub/taxii"
+)
+
+// handleAddObjects adds the objects of an envelope to a collection (TAXII
+// 2.1 section 5.4). Every object is validated; the valid ones are stored in
+// one transaction, and the answer is 202 with a status resource that lists
+// each object as a success or a failure with its reason. The status is kept
+// for the status endpoint (section 4.3).
+func (s *Server) handleAddObjects(w http.ResponseWriter, r *http.Request) error {
+	c := callerOf(r)
+	requested := time.Now()
+	comm, coll, err := s.writableCollection(r.Context(), c, r.PathValue("root"), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if ct := r.Header.Get("Content-Type"); !taxii.IsTAXII21ContentType(ct) {
+		return isachub.Errorf(eUnsupportedMedia, "A POST to an objects endpoint must have Content-Type %s, not %q.", taxii.MediaTypeTAXII21, clip(ct))
+	}
+	limit := s.maxContentLength(comm.MaxContentLength)
+	body, err := readBody(w, r, limit)
+	if err != nil {
+		return err
+	}
+	doc, err := stix.ParseDocument(body)
+	if err != nil {
+		return isachub.Errorf(eUnprocessable, "The body is not a TAXII 2.1 envelope: %v", err)
+	}
+	if doc.Kind != stix.KindEnvelope {
+		return isachub.Errorf(eUnprocessable, "The body is a STIX %s, not a TAXII 2.1 envelope; send {\"objects\": [...]}.", doc.Kind)
+	}
+
+	st := &isachub.Status{
+		CommunityID:      comm.ID,
+		CollectionID:     coll.ID,
+		OrgID:            c.org.ID,
+		Status:           isachub.StatusComplete,
+		RequestTimestamp: requested,
+		TotalCount:       len(doc.Items),
+	}
+	valid := make([]*stix.Object, 0, len(doc.Items))
+	for _, it := range doc.Items {
+		if it.Err != nil {
+			st.Failures = append(st.Failures, isachub.StatusDetail{ID: it.Path, Message: it.Err.Error()})
+			continue
+		}
+		o := it.Object
+		if res := stix.Validate(o); !res.Valid() {
+			st.Failures = append(st.Failures, isachub.StatusDetail{ID: o.ID(), Version: o.Version(), Message: validationMessage(it.Path, res.Errors)})
+			continue
+		}
+		valid = append(valid, o)
+	}
+	if len(valid) > 0 {
+		results, err := s.store.AddObjects(r.Context(), coll.ID, c.org.ID, valid)
+		if err != nil {
+			return err
+		}
+		for _, res := range results {
+			d := isachub.StatusDetail{ID: res.ID, Version: res.Version}
+			if res.Err != nil {
+				if isachub.ErrorCode(res.Err) == isachub.EINTERNAL {
+					s.log.Error("adding an object failed", "collection", coll.ID, "id", res.ID, "err", res.Err)
+				}
+				d.Message = isachub.ErrorMessage(res.Err)
+				st.Failures = append(st.Failures, d)
+				continue
+			}
+			st.Successes = append(st.Successes, d)
+		}
+	}
+	if err := s.store.CreateStatus(r.Context(), st); err != nil {
+		return err
+	}
+	writeTAXII(w, http.StatusAccepted, statusResource(st))
+	return nil
+}
+
+// readBody reads at most limit bytes of the request body; a longer body is
+// ETOOLARGE (413), checked against Content-Length first when it is known.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	tooLarge := isachub.Errorf(isachub.ETOOLARGE, "The body is larger than this API root's max_content_length of %d bytes.", limit)
+	if r.ContentLength > limit {
+		return nil, tooLarge
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return nil, tooLarge
+	} else if err != nil {
+		return nil, isachub.Errorf(isachub.EINVALID, "The body could not be read: %v", err)
+	}
+	return body, nil
+}
+
+// validationMessage joins an object's validation errors, each with its
+// JSONPath in the request body.
+func validationMessage(itemPath string, issues []stix.Issue) string {
+	var b strings.Builder
+	b.WriteString("invalid STIX 2.1: ")
+	for i, is := range issues {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		if i == 10 {
+			fmt.Fprintf(&b, "and %d more", len(issues)-i)
+			break
+		}
+		p := itemPath
+		if is.Path != "" {
+			p += "." + is.Path
+		}
+		b.WriteString(p + ": " + is.Message)
+	}
+	return b.String()
+}

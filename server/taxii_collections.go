@@ -1,0 +1,57 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/isachub/isachub"
+	"github.com/isachub/isachub/taxii"
+)
+
+// handleCollections serves the collections resource (TAXII 2.1 section 5.1):
+// the collections of the API root that the caller may read or write.
+func (s *Server) handleCollections(w http.ResponseWriter, r *http.Request) error {
+	c := callerOf(r)
+	comm, err := s.community(r.Context(), c, r.PathValue("root"))
+	if err != nil {
+		return err
+	}
+	all, err := s.store.Collections(r.Context(), comm.ID)
+	if err != nil {
+		return err
+	}
+	var res taxii.Collections
+	for _, coll := range all {
+		if c.canSeeCollection(coll) {
+			res.Collections = append(res.Collections, collectionResource(c, coll))
+		}
+	}
+	writeTAXII(w, http.StatusOK, res)
+	return nil
+}
+
+// handleCollection serves one collection resource (section 5.2).
+func (s *Server) handleCollection(w http.ResponseWriter, r *http.Request) error {
+	c := callerOf(r)
+	comm, err := s.community(r.Context(), c, r.PathValue("root"))
+	if err != nil {
+		return err
+	}
+	coll, err := s.collection(r.Context(), c, comm, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeTAXII(w, http.StatusOK, collectionResource(c, coll))
+	return nil
+}
+
+func collectionResource(c *caller, coll *isachub.Collection) taxii.Collection {
+	return taxii.Collection{
+		ID:          coll.ID,
+		Title:       coll.Title,
+		Description: coll.Description,
+		Alias:       coll.Alias,
+		CanRead:     c.canRead(coll),
+		CanWrite:    c.canWrite(coll),
+		MediaTypes:  []string{taxii.MediaTypeSTIX21},
+	}
+}
