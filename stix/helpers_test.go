@@ -1,0 +1,5 @@
+package stix_test
+
+import "fmt"
+
+var fmtSscanf = fmt.Sscanf
