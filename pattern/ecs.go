@@ -131,7 +131,7 @@ func ecsTime(f ecsFields, ob *Observation) error {
 		if err != nil || !ok {
 			return time.Time{}, false, err
 		}
-		t, err := parseTimestamp(s)
+		t, err := parseRFC3339(s)
 		if err != nil {
 			return time.Time{}, false, fmt.Errorf("field %s: %q is not an RFC 3339 timestamp such as 2024-05-01T10:00:00Z", name, s)
 		}

@@ -234,16 +234,16 @@ func timestampProp(v map[string]any, name string) (time.Time, error) {
 	if !ok {
 		return time.Time{}, fmt.Errorf("%s must be a timestamp string, found %s", name, describe(raw))
 	}
-	t, err := parseTimestamp(s)
+	t, err := parseRFC3339(s)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("%s %q is not an RFC 3339 timestamp such as 2024-05-01T10:00:00Z", name, s)
 	}
 	return t, nil
 }
 
-// parseTimestamp parses an RFC 3339 timestamp with optional fractional
+// parseRFC3339 parses an RFC 3339 timestamp with optional fractional
 // seconds.
-func parseTimestamp(s string) (time.Time, error) {
+func parseRFC3339(s string) (time.Time, error) {
 	return time.Parse(time.RFC3339Nano, s)
 }
 
