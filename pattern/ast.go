@@ -12,6 +12,8 @@ type Node interface {
 // expression, possibly combining several with AND, OR and FOLLOWEDBY.
 type Pattern struct {
 	Root ObservationExpr
+
+	prog *compiled // set by Parse; built on demand for hand-made trees
 }
 
 // ObservationExpr is an observation expression: an *ObservationSimple (one

@@ -1,0 +1,622 @@
+package pattern
+
+import (
+	"fmt"
+	"strconv"
+	"unicode/utf8"
+)
+
+// maxDepth bounds the nesting of parentheses and brackets so that a hostile
+// pattern cannot exhaust the stack.
+const maxDepth = 200
+
+// Parse parses a STIX pattern (STIX 2.1 section 9, grammar STIXPattern.g4)
+// and runs the semantic checks of the section. The error is an *Error with
+// the byte offset of the problem.
+func Parse(s string) (*Pattern, error) {
+	for i, r := range s {
+		if r == utf8.RuneError {
+			if _, n := utf8.DecodeRuneInString(s[i:]); n <= 1 {
+				return nil, &Error{Offset: i, Msg: "the pattern is not valid UTF-8"}
+			}
+		}
+	}
+	p := &parser{lex: lexer{src: s}}
+	if err := p.advance(); err != nil {
+		return nil, err
+	}
+	root, err := p.parseFollowedBy()
+	if err != nil {
+		return nil, err
+	}
+	if p.tok.kind != tEOF {
+		return nil, p.expected("AND, OR, FOLLOWEDBY, a qualifier (WITHIN, REPEATS, START) or the end of the pattern")
+	}
+	return &Pattern{Root: root, prog: compile(root)}, nil
+}
+
+// MustParse is like Parse but panics on error. It is meant for patterns
+// that are constants of a program or a test.
+func MustParse(s string) *Pattern {
+	p, err := Parse(s)
+	if err != nil {
+		panic(fmt.Sprintf("pattern.MustParse(%q): %v", s, err))
+	}
+	return p
+}
+
+type parser struct {
+	lex   lexer
+	tok   token
+	depth int
+}
+
+func (p *parser) advance() error {
+	t, err := p.lex.next()
+	if err != nil {
+		return err
+	}
+	p.tok = t
+	return nil
+}
+
+func (p *parser) isKeyword(k string) bool { return p.tok.kind == tKeyword && p.tok.text == k }
+
+// expected returns the error "expected WHAT, found TOKEN" at the current
+// token.
+func (p *parser) expected(what string) *Error {
+	return &Error{Offset: p.tok.off, Expected: what, Msg: "found " + p.tok.describe()}
+}
+
+func (p *parser) enter() error {
+	p.depth++
+	if p.depth > maxDepth {
+		return &Error{Offset: p.tok.off, Msg: fmt.Sprintf("the pattern nests deeper than %d levels", maxDepth)}
+	}
+	return nil
+}
+
+func (p *parser) leave() { p.depth-- }
+
+// parseFollowedBy parses observationExpressions: Or-expressions joined by
+// FOLLOWEDBY (left-associative, kept as one n-ary node).
+func (p *parser) parseFollowedBy() (ObservationExpr, error) {
+	first, err := p.parseObsOr()
+	if err != nil {
+		return nil, err
+	}
+	ops := []ObservationExpr{first}
+	for p.isKeyword("FOLLOWEDBY") {
+		if err := p.advance(); err != nil {
+			return nil, err
+		}
+		e, err := p.parseObsOr()
+		if err != nil {
+			return nil, err
+		}
+		ops = append(ops, e)
+	}
+	if len(ops) == 1 {
+		return first, nil
+	}
+	return &ObservationCompound{Op: FollowedBy, Operands: ops}, nil
+}
+
+func (p *parser) parseObsOr() (ObservationExpr, error) {
+	return p.parseObsChain(Or, "OR", p.parseObsAnd)
+}
+
+func (p *parser) parseObsAnd() (ObservationExpr, error) {
+	return p.parseObsChain(And, "AND", p.parseObsUnary)
+}
+
+// parseObsChain parses operands joined by one associative operator,
+// flattening parenthesised operands with the same operator and no
+// qualifiers.
+func (p *parser) parseObsChain(op Logic, kw string, sub func() (ObservationExpr, error)) (ObservationExpr, error) {
+	first, err := sub()
+	if err != nil {
+		return nil, err
+	}
+	if !p.isKeyword(kw) {
+		return first, nil
+	}
+	var ops []ObservationExpr
+	add := func(e ObservationExpr) {
+		if c, ok := e.(*ObservationCompound); ok && c.Op == op && len(c.Qualifiers) == 0 {
+			ops = append(ops, c.Operands...)
+			return
+		}
+		ops = append(ops, e)
+	}
+	add(first)
+	for p.isKeyword(kw) {
+		if err := p.advance(); err != nil {
+			return nil, err
+		}
+		e, err := sub()
+		if err != nil {
+			return nil, err
+		}
+		add(e)
+	}
+	return &ObservationCompound{Op: op, Operands: ops}, nil
+}
+
+// parseObsUnary parses "[ comparisons ]" or "( observations )" and the
+// qualifiers that follow it.
+func (p *parser) parseObsUnary() (ObservationExpr, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	defer p.leave()
+	var e ObservationExpr
+	switch p.tok.kind {
+	case tLBrack:
+		if err := p.advance(); err != nil {
+			return nil, err
+		}
+		c, err := p.parseCompOr()
+		if err != nil {
+			return nil, err
+		}
+		if p.tok.kind != tRBrack {
+			return nil, p.expected("AND, OR or \"]\" to close the observation expression")
+		}
+		if err := p.advance(); err != nil {
+			return nil, err
+		}
+		e = &ObservationSimple{Expr: c}
+	case tLParen:
+		if err := p.advance(); err != nil {
+			return nil, err
+		}
+		inner, err := p.parseFollowedBy()
+		if err != nil {
+			return nil, err
+		}
+		if p.tok.kind != tRParen {
+			return nil, p.expected("AND, OR, FOLLOWEDBY, a qualifier or \")\"")
+		}
+		if err := p.advance(); err != nil {
+			return nil, err
+		}
+		e = inner
+	default:
+		return nil, p.expected("an observation expression: \"[\" or \"(\"")
+	}
+	return p.parseQualifiers(e)
+}
+
+// parseQualifiers parses the qualifiers after one bracket or parenthesised
+// group and appends them to e. A qualifier type may appear once per group.
+func (p *parser) parseQualifiers(e ObservationExpr) (ObservationExpr, error) {
+	seen := map[QualifierKind]bool{}
+	for {
+		start := p.tok.off
+		var q Qualifier
+		var err error
+		switch {
+		case p.isKeyword("WITHIN"):
+			q, err = p.parseWithin()
+		case p.isKeyword("REPEATS"):
+			q, err = p.parseRepeats()
+		case p.isKeyword("START"):
+			q, err = p.parseStartStop()
+		case p.isKeyword("STOP"):
+			return nil, &Error{Offset: start, Msg: "STOP must follow START t'...'"}
+		default:
+			return e, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if seen[q.Kind] {
+			return nil, &Error{Offset: start, Msg: fmt.Sprintf("duplicate %s qualifier on one observation expression (section 9.6 allows each qualifier type once; use parentheses to qualify the result again)", qualName(q.Kind))}
+		}
+		seen[q.Kind] = true
+		switch x := e.(type) {
+		case *ObservationSimple:
+			x.Qualifiers = append(x.Qualifiers, q)
+		case *ObservationCompound:
+			x.Qualifiers = append(x.Qualifiers, q)
+		}
+	}
+}
+
+func qualName(k QualifierKind) string {
+	if k == QualStartStop {
+		return "START/STOP"
+	}
+	return k.String()
+}
+
+func (p *parser) parseWithin() (Qualifier, error) {
+	if err := p.advance(); err != nil {
+		return Qualifier{}, err
+	}
+	t := p.tok
+	if t.kind != tInt && t.kind != tFloat {
+		return Qualifier{}, p.expected("a positive number of seconds after WITHIN")
+	}
+	f, err := strconv.ParseFloat(t.text, 64)
+	if err != nil || f <= 0 || t.text[0] == '-' {
+		return Qualifier{}, &Error{Offset: t.off, Expected: "a positive number of seconds after WITHIN", Msg: "found " + t.describe()}
+	}
+	if err := p.advance(); err != nil {
+		return Qualifier{}, err
+	}
+	if !p.isKeyword("SECONDS") {
+		return Qualifier{}, p.expected("SECONDS (the only unit of WITHIN)")
+	}
+	if err := p.advance(); err != nil {
+		return Qualifier{}, err
+	}
+	return Qualifier{Kind: QualWithin, Seconds: f}, nil
+}
+
+func (p *parser) parseRepeats() (Qualifier, error) {
+	if err := p.advance(); err != nil {
+		return Qualifier{}, err
+	}
+	t := p.tok
+	if t.kind != tInt {
+		return Qualifier{}, p.expected("a positive whole number after REPEATS")
+	}
+	n, err := strconv.ParseInt(t.text, 10, 32)
+	if err != nil || n <= 0 || t.text[0] == '-' {
+		return Qualifier{}, &Error{Offset: t.off, Expected: "a positive whole number (at most 2147483647) after REPEATS", Msg: "found " + t.describe()}
+	}
+	if err := p.advance(); err != nil {
+		return Qualifier{}, err
+	}
+	if !p.isKeyword("TIMES") {
+		return Qualifier{}, p.expected("TIMES after REPEATS n")
+	}
+	if err := p.advance(); err != nil {
+		return Qualifier{}, err
+	}
+	return Qualifier{Kind: QualRepeats, Times: int(n)}, nil
+}
+
+func (p *parser) parseStartStop() (Qualifier, error) {
+	if err := p.advance(); err != nil {
+		return Qualifier{}, err
+	}
+	if p.tok.kind != tTimestamp {
+		return Qualifier{}, p.expected("a timestamp t'YYYY-MM-DDThh:mm:ssZ' after START")
+	}
+	start, err := timestampLiteral(p.tok)
+	if err != nil {
+		return Qualifier{}, err
+	}
+	startOff := p.tok.off
+	if err := p.advance(); err != nil {
+		return Qualifier{}, err
+	}
+	if !p.isKeyword("STOP") {
+		return Qualifier{}, p.expected("STOP after START t'...'")
+	}
+	if err := p.advance(); err != nil {
+		return Qualifier{}, err
+	}
+	if p.tok.kind != tTimestamp {
+		return Qualifier{}, p.expected("a timestamp t'YYYY-MM-DDThh:mm:ssZ' after STOP")
+	}
+	stop, err := timestampLiteral(p.tok)
+	if err != nil {
+		return Qualifier{}, err
+	}
+	if !start.Time.Before(stop.Time) {
+		return Qualifier{}, &Error{Offset: startOff, Msg: "the START time must be before the STOP time"}
+	}
+	if err := p.advance(); err != nil {
+		return Qualifier{}, err
+	}
+	return Qualifier{Kind: QualStartStop, Start: start.Time, Stop: stop.Time}, nil
+}
+
+// parseCompOr parses comparisons joined by OR.
+func (p *parser) parseCompOr() (ComparisonExpr, error) {
+	return p.parseCompChain(Or, "OR", p.parseCompAnd)
+}
+
+// parseCompAnd parses comparisons joined by AND.
+func (p *parser) parseCompAnd() (ComparisonExpr, error) {
+	return p.parseCompChain(And, "AND", p.parseCompUnary)
+}
+
+func (p *parser) parseCompChain(op Logic, kw string, sub func() (ComparisonExpr, error)) (ComparisonExpr, error) {
+	first, err := sub()
+	if err != nil {
+		return nil, err
+	}
+	if !p.isKeyword(kw) {
+		return first, nil
+	}
+	var ops []ComparisonExpr
+	add := func(e ComparisonExpr) {
+		if c, ok := e.(*ComparisonCompound); ok && c.Op == op {
+			ops = append(ops, c.Operands...)
+			return
+		}
+		ops = append(ops, e)
+	}
+	add(first)
+	for p.isKeyword(kw) {
+		if err := p.advance(); err != nil {
+			return nil, err
+		}
+		e, err := sub()
+		if err != nil {
+			return nil, err
+		}
+		add(e)
+	}
+	return &ComparisonCompound{Op: op, Operands: ops}, nil
+}
+
+// parseCompUnary parses a parenthesised comparison expression, an EXISTS
+// test, or one comparison.
+func (p *parser) parseCompUnary() (ComparisonExpr, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	defer p.leave()
+	if p.tok.kind == tLParen {
+		if err := p.advance(); err != nil {
+			return nil, err
+		}
+		e, err := p.parseCompOr()
+		if err != nil {
+			return nil, err
+		}
+		if p.tok.kind != tRParen {
+			return nil, p.expected("AND, OR or \")\"")
+		}
+		return e, p.advance()
+	}
+	negated := false
+	if p.isKeyword("NOT") {
+		negated = true
+		if err := p.advance(); err != nil {
+			return nil, err
+		}
+		if !p.isKeyword("EXISTS") {
+			return nil, p.expected("EXISTS after a leading NOT (elsewhere NOT goes between the object path and the operator)")
+		}
+	}
+	if p.isKeyword("EXISTS") {
+		if err := p.advance(); err != nil {
+			return nil, err
+		}
+		path, err := p.parseObjectPath()
+		if err != nil {
+			return nil, err
+		}
+		return &Comparison{Path: path, Op: OpExists, Negated: negated}, nil
+	}
+	return p.parseComparison()
+}
+
+var compOps = map[tokKind]Operator{tEQ: OpEqual, tNEQ: OpNotEqual, tLT: OpLess, tLE: OpLessEqual, tGT: OpGreater, tGE: OpGreaterEqual}
+
+var wordOps = map[string]Operator{"IN": OpIn, "LIKE": OpLike, "MATCHES": OpMatches, "ISSUBSET": OpIsSubset, "ISSUPERSET": OpIsSuperset}
+
+// parseComparison parses "path [NOT] op value".
+func (p *parser) parseComparison() (ComparisonExpr, error) {
+	path, err := p.parseObjectPath()
+	if err != nil {
+		return nil, err
+	}
+	c := &Comparison{Path: path}
+	if p.isKeyword("NOT") {
+		c.Negated = true
+		if err := p.advance(); err != nil {
+			return nil, err
+		}
+	}
+	opTok := p.tok
+	if op, ok := compOps[opTok.kind]; ok {
+		c.Op = op
+	} else if op, ok := wordOps[opTok.text]; ok && opTok.kind == tKeyword {
+		c.Op = op
+	} else {
+		return nil, p.expected("a comparison operator such as = or IN")
+	}
+	if err := p.advance(); err != nil {
+		return nil, err
+	}
+	if c.Op == OpIn {
+		set, err := p.parseSet()
+		if err != nil {
+			return nil, err
+		}
+		c.Set = set
+	} else {
+		valTok := p.tok
+		lit, err := p.parseLiteral()
+		if err != nil {
+			return nil, err
+		}
+		if err := checkOperand(c.Op, lit, opTok, valTok); err != nil {
+			return nil, err
+		}
+		c.Value = lit
+	}
+	if err := checkComparison(c, opTok.off); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// parseSet parses "( literal, ... )" after IN.
+func (p *parser) parseSet() ([]Literal, error) {
+	if p.tok.kind != tLParen {
+		return nil, p.expected("\"(\" to open the set of values after IN")
+	}
+	if err := p.advance(); err != nil {
+		return nil, err
+	}
+	set := []Literal{}
+	var first token
+	for p.tok.kind != tRParen {
+		if len(set) > 0 {
+			if p.tok.kind != tComma {
+				return nil, p.expected("\",\" or \")\" in the set of values")
+			}
+			if err := p.advance(); err != nil {
+				return nil, err
+			}
+		}
+		t := p.tok
+		lit, err := p.parseLiteral()
+		if err != nil {
+			return nil, err
+		}
+		if len(set) == 0 {
+			first = t
+		} else if !sameSetKind(set[0].Kind, lit.Kind) {
+			return nil, &Error{Offset: t.off, Msg: fmt.Sprintf("the values of a set must all have one type: %s is a %s but %s is a %s", first.describe(), set[0].Kind, t.describe(), lit.Kind)}
+		}
+		set = append(set, lit)
+	}
+	return set, p.advance()
+}
+
+func sameSetKind(a, b LiteralKind) bool {
+	num := func(k LiteralKind) bool { return k == KindInt || k == KindFloat }
+	return a == b || (num(a) && num(b))
+}
+
+// parseObjectPath parses "type:property(.key|[n]|[*])*".
+func (p *parser) parseObjectPath() (ObjectPath, error) {
+	t := p.tok
+	if t.kind != tIdent {
+		if t.kind == tKeyword || t.kind == tBool {
+			return ObjectPath{}, &Error{Offset: t.off, Expected: "an object path such as file:name", Msg: fmt.Sprintf("found the keyword %s", t.describe())}
+		}
+		return ObjectPath{}, p.expected("an object path such as file:name")
+	}
+	if err := checkObjectType(t); err != nil {
+		return ObjectPath{}, err
+	}
+	path := ObjectPath{ObjectType: t.text}
+	if err := p.advance(); err != nil {
+		return ObjectPath{}, err
+	}
+	if p.tok.kind != tColon {
+		return ObjectPath{}, p.expected(fmt.Sprintf("\":\" after the object type %q", path.ObjectType))
+	}
+	if err := p.advance(); err != nil {
+		return ObjectPath{}, err
+	}
+	key, err := p.parseKey()
+	if err != nil {
+		return ObjectPath{}, err
+	}
+	path.Steps = append(path.Steps, PathStep{Kind: StepKey, Key: key})
+	for {
+		switch p.tok.kind {
+		case tDot:
+			if err := p.advance(); err != nil {
+				return ObjectPath{}, err
+			}
+			key, err := p.parseKey()
+			if err != nil {
+				return ObjectPath{}, err
+			}
+			path.Steps = append(path.Steps, PathStep{Kind: StepKey, Key: key})
+		case tLBrack:
+			if err := p.advance(); err != nil {
+				return ObjectPath{}, err
+			}
+			step := PathStep{Kind: StepAny}
+			switch p.tok.kind {
+			case tStar:
+			case tInt:
+				n, err := strconv.ParseInt(p.tok.text, 10, 32)
+				if err != nil {
+					return ObjectPath{}, &Error{Offset: p.tok.off, Msg: fmt.Sprintf("list index %s is too large", p.tok.text)}
+				}
+				step = PathStep{Kind: StepIndex, Index: int(n)}
+			default:
+				return ObjectPath{}, p.expected("a list index (a whole number or *)")
+			}
+			if err := p.advance(); err != nil {
+				return ObjectPath{}, err
+			}
+			if p.tok.kind != tRBrack {
+				return ObjectPath{}, p.expected("\"]\" after the list index")
+			}
+			if err := p.advance(); err != nil {
+				return ObjectPath{}, err
+			}
+			path.Steps = append(path.Steps, step)
+		default:
+			return path, nil
+		}
+	}
+}
+
+// parseKey parses a property name: an identifier without hyphen or a
+// quoted string.
+func (p *parser) parseKey() (string, error) {
+	t := p.tok
+	switch t.kind {
+	case tIdent:
+		if t.hyphen {
+			return "", &Error{Offset: t.off, Msg: fmt.Sprintf("property name %s contains a hyphen and must be quoted: '%s'", t.describe(), t.text)}
+		}
+	case tString:
+		if err := checkKey(t); err != nil {
+			return "", err
+		}
+		return t.str, p.advance()
+	case tKeyword, tBool:
+		// Keywords are reserved; quote them to use them as names.
+		return "", &Error{Offset: t.off, Expected: "a property name", Msg: fmt.Sprintf("found the keyword %s (quote it to use it as a name: '%s')", t.describe(), t.text)}
+	default:
+		return "", p.expected("a property name")
+	}
+	return t.text, p.advance()
+}
+
+// parseLiteral parses one literal constant.
+func (p *parser) parseLiteral() (Literal, error) {
+	t := p.tok
+	var lit Literal
+	var err error
+	switch t.kind {
+	case tString:
+		lit = Literal{Kind: KindString, Str: t.str}
+	case tInt:
+		var n int64
+		n, err = strconv.ParseInt(t.text, 10, 64)
+		if err != nil {
+			return Literal{}, &Error{Offset: t.off, Msg: fmt.Sprintf("integer %s does not fit in 64 bits", t.text)}
+		}
+		lit = Literal{Kind: KindInt, Int: n}
+	case tFloat:
+		var f float64
+		f, err = strconv.ParseFloat(t.text, 64)
+		if err != nil {
+			return Literal{}, &Error{Offset: t.off, Msg: fmt.Sprintf("number %s is out of range", t.text)}
+		}
+		lit = Literal{Kind: KindFloat, Float: f}
+	case tBool:
+		lit = Literal{Kind: KindBool, Bool: t.text == "true"}
+	case tHex:
+		lit, err = hexLiteral(t)
+	case tBinary:
+		lit, err = binaryLiteral(t)
+	case tTimestamp:
+		lit, err = timestampLiteral(t)
+	default:
+		return Literal{}, p.expected("a value: a 'string', a number, true, false, h'hex', b'base64' or t'timestamp'")
+	}
+	if err != nil {
+		return Literal{}, err
+	}
+	return lit, p.advance()
+}
