@@ -165,7 +165,9 @@ var hashForms = map[string]struct {
 	"SHA3256": {"SHA3-256", hexLen(64)},
 	"SHA3512": {"SHA3-512", hexLen(128)},
 	"SSDEEP":  {"SSDEEP", regexp.MustCompile(`^[0-9]+:[A-Za-z0-9/+]+:[A-Za-z0-9/+]+(,"[^"]*")?$`).MatchString},
-	"TLSH":    {"TLSH", func(s string) bool { return hexLen(70)(s) || (len(s) == 72 && strings.HasPrefix(s, "T1") && hexLen(70)(s[2:])) }},
+	"TLSH": {"TLSH", func(s string) bool {
+		return hexLen(70)(s) || (len(s) == 72 && strings.HasPrefix(s, "T1") && hexLen(70)(s[2:]))
+	}},
 }
 
 func hexLen(n int) func(string) bool {

@@ -256,7 +256,7 @@ func (l *lexer) lexNumber(start int) (token, error) {
 	return token{kind: kind, off: start, text: l.src[start:i]}, nil
 }
 
-// lexWord reads an identifier, keyword, boolean, or a h'', b'' or t''
+// lexWord reads an identifier, keyword, boolean, or a h”, b” or t”
 // literal.
 func (l *lexer) lexWord(start int) (token, error) {
 	i := start
