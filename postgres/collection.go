@@ -1,0 +1,99 @@
+package postgres
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/isachub/isachub"
+)
+
+const collectionColumns = `id, community_id, title, description, coalesce(alias, ''),
+	read_all, readers, write_all, writers, default_tlp, created_at`
+
+// CreateCollection stores c, setting c.CreatedAt and, when empty, c.ID.
+func (db *DB) CreateCollection(ctx context.Context, c *isachub.Collection) error {
+	if c.ID == "" {
+		c.ID = newUUID()
+	}
+	var alias *string
+	if c.Alias != "" {
+		alias = &c.Alias
+	}
+	at := now()
+	readers, writers := nonNil(c.Readers), nonNil(c.Writers)
+	_, err := db.pool.Exec(ctx, `INSERT INTO collections
+		(id, community_id, title, description, alias, read_all, readers, write_all, writers, default_tlp, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		c.ID, c.CommunityID, c.Title, c.Description, alias, c.ReadAll, readers, c.WriteAll, writers, c.DefaultTLP, at)
+	if isForeignKey(err) {
+		return isachub.Errorf(isachub.ENOTFOUND, "Community %d not found.", c.CommunityID)
+	} else if err != nil {
+		return dbError(err, "create collection", "Collection "+quote(c.ID)+" or its alias")
+	}
+	c.CreatedAt = at
+	return nil
+}
+
+// Collection returns the community's collection with the id or alias, or
+// ENOTFOUND.
+func (db *DB) Collection(ctx context.Context, communityID int64, idOrAlias string) (*isachub.Collection, error) {
+	rows, _ := db.pool.Query(ctx, `SELECT `+collectionColumns+` FROM collections
+		WHERE community_id = $1 AND (id = $2 OR alias = $2)
+		ORDER BY id = $2 DESC LIMIT 1`, communityID, idOrAlias)
+	c, err := pgx.CollectExactlyOneRow(rows, scanCollection)
+	return c, dbError(err, "collection", "Collection "+quote(idOrAlias))
+}
+
+// Collections returns the community's collections, ordered by title.
+func (db *DB) Collections(ctx context.Context, communityID int64) ([]*isachub.Collection, error) {
+	rows, _ := db.pool.Query(ctx, `SELECT `+collectionColumns+` FROM collections
+		WHERE community_id = $1 ORDER BY title, id`, communityID)
+	cs, err := pgx.CollectRows(rows, scanCollection)
+	return cs, dbError(err, "collections", "Collections")
+}
+
+// DeleteCollection removes the collection and its objects.
+func (db *DB) DeleteCollection(ctx context.Context, communityID int64, id string) error {
+	tag, err := db.pool.Exec(ctx, `DELETE FROM collections WHERE community_id = $1 AND id = $2`, communityID, id)
+	if err != nil {
+		return dbError(err, "delete collection", "Collection "+quote(id))
+	}
+	if tag.RowsAffected() == 0 {
+		return isachub.Errorf(isachub.ENOTFOUND, "Collection %q not found.", id)
+	}
+	return nil
+}
+
+func scanCollection(row pgx.CollectableRow) (*isachub.Collection, error) {
+	var c isachub.Collection
+	err := row.Scan(&c.ID, &c.CommunityID, &c.Title, &c.Description, &c.Alias,
+		&c.ReadAll, &c.Readers, &c.WriteAll, &c.Writers, &c.DefaultTLP, &c.CreatedAt)
+	c.CreatedAt = c.CreatedAt.UTC()
+	if len(c.Readers) == 0 {
+		c.Readers = nil
+	}
+	if len(c.Writers) == 0 {
+		c.Writers = nil
+	}
+	return &c, err
+}
+
+// nonNil returns ids, or an empty slice for nil, for a NOT NULL array column.
+func nonNil(ids []int64) []int64 {
+	if ids == nil {
+		return []int64{}
+	}
+	return ids
+}
+
+// newUUID returns a random (version 4) UUID.
+func newUUID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}

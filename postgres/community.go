@@ -1,0 +1,66 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/isachub/isachub"
+)
+
+const communityColumns = `id, slug, title, description, sector, identity_id, max_content_length, created_at`
+
+// CreateCommunity stores c, setting c.ID and c.CreatedAt.
+func (db *DB) CreateCommunity(ctx context.Context, c *isachub.Community) error {
+	if c.Slug == "" {
+		return isachub.Errorf(isachub.EINVALID, "Community slug is empty.")
+	}
+	at := now()
+	err := db.pool.QueryRow(ctx, `INSERT INTO communities
+		(slug, title, description, sector, identity_id, max_content_length, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		c.Slug, c.Title, c.Description, c.Sector, c.IdentityID, c.MaxContentLength, at).Scan(&c.ID)
+	if err != nil {
+		return dbError(err, "create community", "Community "+quote(c.Slug))
+	}
+	c.CreatedAt = at
+	return nil
+}
+
+// Community returns the community with the slug, or ENOTFOUND.
+func (db *DB) Community(ctx context.Context, slug string) (*isachub.Community, error) {
+	rows, _ := db.pool.Query(ctx, `SELECT `+communityColumns+` FROM communities WHERE slug = $1`, slug)
+	c, err := pgx.CollectExactlyOneRow(rows, scanCommunity)
+	return c, dbError(err, "community", "Community "+quote(slug))
+}
+
+// Communities returns every community, ordered by slug.
+func (db *DB) Communities(ctx context.Context) ([]*isachub.Community, error) {
+	rows, _ := db.pool.Query(ctx, `SELECT `+communityColumns+` FROM communities ORDER BY slug`)
+	cs, err := pgx.CollectRows(rows, scanCommunity)
+	return cs, dbError(err, "communities", "Communities")
+}
+
+// DeleteCommunity removes the community and everything in it.
+func (db *DB) DeleteCommunity(ctx context.Context, slug string) error {
+	tag, err := db.pool.Exec(ctx, `DELETE FROM communities WHERE slug = $1`, slug)
+	if err != nil {
+		return dbError(err, "delete community", "Community "+quote(slug))
+	}
+	if tag.RowsAffected() == 0 {
+		return isachub.Errorf(isachub.ENOTFOUND, "Community %q not found.", slug)
+	}
+	return nil
+}
+
+func scanCommunity(row pgx.CollectableRow) (*isachub.Community, error) {
+	var c isachub.Community
+	err := row.Scan(&c.ID, &c.Slug, &c.Title, &c.Description, &c.Sector, &c.IdentityID, &c.MaxContentLength, &c.CreatedAt)
+	c.CreatedAt = c.CreatedAt.UTC()
+	return &c, err
+}
+
+// now returns the current time truncated to PostgreSQL's microseconds, so
+// that a value set on a struct equals the one read back.
+func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }

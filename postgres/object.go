@@ -1,0 +1,323 @@
+package postgres
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/isachub/isachub"
+	"github.com/isachub/isachub/stix"
+)
+
+// newVersion is an object version that AddObjects is about to insert.
+type newVersion struct {
+	obj                           *stix.Object
+	id, typ, spec                 string
+	vts                           time.Time
+	vkey                          string
+	dateAdded                     int64
+	isFirst, isLatest, specLatest bool
+}
+
+// idState is what AddObjects knows of one STIX id in the collection: who
+// owns it, its highest spec_version, and its current first and latest
+// versions (stored ones by date_added, or new ones by index).
+type idState struct {
+	owner      int64
+	isNew      bool // the id has no object_ids row yet
+	maxSpec    string
+	storedSpec string // max_spec as stored, to detect a change
+	first      versionRef
+	latest     versionRef
+}
+
+// versionRef points to the first or latest version of an id: a stored row
+// (dateAdded set, index -1) or a new one (index into the new versions).
+type versionRef struct {
+	ok        bool
+	vts       time.Time
+	dateAdded int64
+	index     int
+}
+
+// before reports whether version (vts, da) sorts before r: by version
+// timestamp, ties broken by date_added.
+func (r versionRef) before(vts time.Time, da int64) bool {
+	return r.vts.Before(vts) || r.vts.Equal(vts) && r.dateAdded < da
+}
+
+// AddObjects adds every object to the collection in one transaction. It
+// first locks the collection's row, which serialises the collection's
+// writers so that date_added values commit in increasing order (see the
+// package documentation), then reads the ownership and first/latest state of
+// the batch's ids, and writes the new versions with COPY.
+func (db *DB) AddObjects(ctx context.Context, collectionID string, submitterOrgID int64, objs []*stix.Object) ([]isachub.AddResult, error) {
+	results := make([]isachub.AddResult, len(objs))
+	var ids []string
+	seen := map[string]bool{}
+	var vkeyIDs, vkeys []string
+	prepared := make([]*newVersion, len(objs))
+	for i, o := range objs {
+		results[i] = isachub.AddResult{ID: o.ID(), Version: o.Version()}
+		nv, err := prepare(o)
+		if err != nil {
+			results[i].Err = err
+			continue
+		}
+		prepared[i] = nv
+		if !seen[nv.id] {
+			seen[nv.id] = true
+			ids = append(ids, nv.id)
+		}
+		vkeyIDs, vkeys = append(vkeyIDs, nv.id), append(vkeys, nv.vkey)
+	}
+	if len(ids) == 0 {
+		return results, nil
+	}
+
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		var last int64
+		err := tx.QueryRow(ctx, `SELECT last_date_added FROM collections WHERE id = $1 FOR UPDATE`, collectionID).Scan(&last)
+		if err != nil {
+			return dbError(err, "lock collection", "Collection "+quote(collectionID))
+		}
+		states, existing, err := loadStates(ctx, tx, collectionID, ids, vkeyIDs, vkeys)
+		if err != nil {
+			return err
+		}
+		next := max(time.Now().UnixMicro(), last+1)
+		var fresh []*newVersion
+		var clearFirst, clearLatest []int64
+		for i, nv := range prepared {
+			if nv == nil {
+				continue
+			}
+			st := states[nv.id]
+			if st == nil {
+				st = &idState{owner: submitterOrgID, isNew: true, first: versionRef{index: -1}, latest: versionRef{index: -1}}
+				states[nv.id] = st
+			}
+			if st.owner != submitterOrgID {
+				results[i].Err = isachub.Errorf(isachub.ECONFLICT,
+					"The object %s was first published in this collection by another organisation; only that organisation may add versions of it.", nv.id)
+				continue
+			}
+			key := nv.id + "\x00" + nv.vkey
+			if v, ok := existing[key]; ok {
+				results[i].Version = v // already stored: success, nothing written
+				continue
+			}
+			nv.dateAdded = next
+			next++
+			if nv.vts.IsZero() { // no created/modified: the version is date_added
+				nv.vts = time.UnixMicro(nv.dateAdded).UTC()
+			}
+			results[i].Version = versionString(nv.obj, nv.dateAdded)
+			existing[key] = results[i].Version
+			idx := len(fresh)
+			fresh = append(fresh, nv)
+			if !st.latest.ok || st.latest.before(nv.vts, nv.dateAdded) {
+				if st.latest.ok && st.latest.index >= 0 {
+					fresh[st.latest.index].isLatest = false
+				} else if st.latest.ok {
+					clearLatest = append(clearLatest, st.latest.dateAdded)
+				}
+				st.latest = versionRef{ok: true, vts: nv.vts, dateAdded: nv.dateAdded, index: idx}
+				nv.isLatest = true
+			}
+			if !st.first.ok || !st.first.before(nv.vts, nv.dateAdded) {
+				if st.first.ok && st.first.index >= 0 {
+					fresh[st.first.index].isFirst = false
+				} else if st.first.ok {
+					clearFirst = append(clearFirst, st.first.dateAdded)
+				}
+				st.first = versionRef{ok: true, vts: nv.vts, dateAdded: nv.dateAdded, index: idx}
+				nv.isFirst = true
+			}
+			if nv.spec > st.maxSpec {
+				st.maxSpec = nv.spec
+			}
+		}
+		if len(fresh) == 0 {
+			return nil
+		}
+		for _, nv := range fresh {
+			nv.specLatest = nv.spec == states[nv.id].maxSpec
+		}
+		return writeVersions(ctx, tx, collectionID, submitterOrgID, next-1, fresh, states, clearFirst, clearLatest)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// prepare checks what the store needs of o and extracts its version.
+func prepare(o *stix.Object) (*newVersion, error) {
+	nv := &newVersion{obj: o, id: o.ID(), typ: o.Type(), spec: o.SpecVersion()}
+	switch {
+	case nv.id == "" || nv.typ == "":
+		return nil, isachub.Errorf(isachub.EINVALID, "The object has no id or no type.")
+	case !strings.HasPrefix(nv.id, nv.typ+"--"):
+		return nil, isachub.Errorf(isachub.EINVALID, "The id %q does not start with the object's type %q.", nv.id, nv.typ)
+	}
+	if nv.spec == "" {
+		nv.spec = defaultSpec(o)
+	}
+	if v := o.Version(); v != "" {
+		t, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			return nil, isachub.Errorf(isachub.EINVALID, "The version timestamp %q of %s is not an RFC 3339 timestamp.", v, nv.id)
+		}
+		nv.vts = t.UTC().Truncate(time.Microsecond)
+		nv.vkey = isachub.FormatTimestamp(nv.vts)
+	} else {
+		sum := sha256.Sum256(o.Raw())
+		nv.vkey = "sha256:" + hex.EncodeToString(sum[:])
+	}
+	return nv, nil
+}
+
+// defaultSpec is the spec_version of an object without the property: STIX
+// 2.1 SCOs may omit it (they are 2.1), STIX 2.0 objects lack it.
+func defaultSpec(o *stix.Object) string {
+	if o.Created() == "" && o.Modified() == "" {
+		return "2.1"
+	}
+	return "2.0"
+}
+
+// versionString is the TAXII version of a stored version: modified, else
+// created, else date_added (isachub.ObjectVersion.Version).
+func versionString(o *stix.Object, dateAdded int64) string {
+	if v := o.Version(); v != "" {
+		return v
+	}
+	return isachub.FormatTimestamp(time.UnixMicro(dateAdded))
+}
+
+// loadStates reads, in one round trip, the owner and highest spec_version of
+// each id, their stored first and latest versions, and which of the
+// (id, vkey) pairs are stored already (keyed id+"\x00"+vkey, with the stored
+// version string).
+func loadStates(ctx context.Context, tx pgx.Tx, coll string, ids, vkeyIDs, vkeys []string) (map[string]*idState, map[string]string, error) {
+	states := make(map[string]*idState, len(ids))
+	existing := map[string]string{}
+	b := &pgx.Batch{}
+	b.Queue(`SELECT id, owner_org_id, max_spec FROM object_ids WHERE collection_id = $1 AND id = ANY($2)`, coll, ids).
+		Query(func(rows pgx.Rows) error {
+			var id, spec string
+			var owner int64
+			_, err := pgx.ForEachRow(rows, []any{&id, &owner, &spec}, func() error {
+				states[id] = &idState{owner: owner, maxSpec: spec, storedSpec: spec,
+					first: versionRef{index: -1}, latest: versionRef{index: -1}}
+				return nil
+			})
+			return err
+		})
+	b.Queue(`SELECT id, date_added, version_ts, is_first, is_latest FROM object_versions
+		WHERE collection_id = $1 AND id = ANY($2) AND (is_first OR is_latest)`, coll, ids).
+		Query(func(rows pgx.Rows) error {
+			var id string
+			var da int64
+			var vts time.Time
+			var first, latest bool
+			_, err := pgx.ForEachRow(rows, []any{&id, &da, &vts, &first, &latest}, func() error {
+				st := states[id]
+				if st == nil {
+					return fmt.Errorf("version of %s without an object_ids row", id)
+				}
+				ref := versionRef{ok: true, vts: vts.UTC(), dateAdded: da, index: -1}
+				if first {
+					st.first = ref
+				}
+				if latest {
+					st.latest = ref
+				}
+				return nil
+			})
+			return err
+		})
+	b.Queue(`SELECT v.id, v.vkey, v.created, v.modified, v.date_added FROM object_versions v
+		JOIN unnest($2::text[], $3::text[]) AS k(id, vkey) ON v.id = k.id AND v.vkey = k.vkey
+		WHERE v.collection_id = $1`, coll, vkeyIDs, vkeys).
+		Query(func(rows pgx.Rows) error {
+			var id, vkey, created, modified string
+			var da int64
+			_, err := pgx.ForEachRow(rows, []any{&id, &vkey, &created, &modified, &da}, func() error {
+				v := modified
+				if v == "" {
+					v = created
+				}
+				if v == "" {
+					v = isachub.FormatTimestamp(time.UnixMicro(da))
+				}
+				existing[id+"\x00"+vkey] = v
+				return nil
+			})
+			return err
+		})
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return nil, nil, dbError(err, "load object state", "Objects")
+	}
+	return states, existing, nil
+}
+
+// writeVersions clears the first/latest flags that the new versions take
+// over, records new ids and changed spec versions, advances the collection's
+// last_date_added and copies the new versions in.
+func writeVersions(ctx context.Context, tx pgx.Tx, coll string, submitter, last int64, fresh []*newVersion,
+	states map[string]*idState, clearFirst, clearLatest []int64) error {
+	var newIDs, newSpecs, upIDs, upSpecs []string
+	for id, st := range states {
+		switch {
+		case st.isNew && st.first.ok:
+			newIDs, newSpecs = append(newIDs, id), append(newSpecs, st.maxSpec)
+		case !st.isNew && st.maxSpec != st.storedSpec:
+			upIDs, upSpecs = append(upIDs, id), append(upSpecs, st.maxSpec)
+		}
+	}
+	b := &pgx.Batch{}
+	if len(clearLatest) > 0 {
+		b.Queue(`UPDATE object_versions SET is_latest = false WHERE collection_id = $1 AND date_added = ANY($2)`, coll, clearLatest)
+	}
+	if len(clearFirst) > 0 {
+		b.Queue(`UPDATE object_versions SET is_first = false WHERE collection_id = $1 AND date_added = ANY($2)`, coll, clearFirst)
+	}
+	if len(newIDs) > 0 {
+		b.Queue(`INSERT INTO object_ids (collection_id, id, owner_org_id, max_spec)
+			SELECT $1, id, $2, spec FROM unnest($3::text[], $4::text[]) AS k(id, spec)`, coll, submitter, newIDs, newSpecs)
+	}
+	if len(upIDs) > 0 {
+		b.Queue(`UPDATE object_ids o SET max_spec = k.spec FROM unnest($2::text[], $3::text[]) AS k(id, spec)
+			WHERE o.collection_id = $1 AND o.id = k.id`, coll, upIDs, upSpecs)
+		b.Queue(`UPDATE object_versions v SET spec_latest = false FROM unnest($2::text[], $3::text[]) AS k(id, spec)
+			WHERE v.collection_id = $1 AND v.id = k.id AND v.spec_latest AND v.spec_version <> k.spec`, coll, upIDs, upSpecs)
+	}
+	b.Queue(`UPDATE collections SET last_date_added = $2 WHERE id = $1`, coll, last)
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return dbError(err, "update object state", "Objects")
+	}
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"object_versions"}, versionColumns,
+		pgx.CopyFromSlice(len(fresh), func(i int) ([]any, error) {
+			nv := fresh[i]
+			o := nv.obj
+			markings := o.ObjectMarkingRefs()
+			if markings == nil {
+				markings = []string{}
+			}
+			return []any{coll, nv.dateAdded, nv.id, nv.typ, nv.spec, o.Created(), o.Modified(),
+				nv.vts, nv.vkey, o.Revoked(), o.CreatedByRef(), markings, submitter,
+				nv.isFirst, nv.isLatest, nv.specLatest, []byte(o.Raw()), searchText(o)}, nil
+		}))
+	return dbError(err, "copy object versions", "Object")
+}
+
+var versionColumns = []string{"collection_id", "date_added", "id", "type", "spec_version", "created", "modified",
+	"version_ts", "vkey", "revoked", "created_by_ref", "markings", "submitter_org_id",
+	"is_first", "is_latest", "spec_latest", "raw", "search_text"}

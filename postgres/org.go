@@ -1,0 +1,69 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/isachub/isachub"
+)
+
+const orgColumns = `id, community_id, slug, name, identity_id, created_at`
+
+// CreateOrg stores o, setting o.ID and o.CreatedAt.
+func (db *DB) CreateOrg(ctx context.Context, o *isachub.Org) error {
+	if o.Slug == "" {
+		return isachub.Errorf(isachub.EINVALID, "Organisation slug is empty.")
+	}
+	at := now()
+	err := db.pool.QueryRow(ctx, `INSERT INTO orgs (community_id, slug, name, identity_id, created_at)
+		VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		o.CommunityID, o.Slug, o.Name, o.IdentityID, at).Scan(&o.ID)
+	if isForeignKey(err) {
+		return isachub.Errorf(isachub.ENOTFOUND, "Community %d not found.", o.CommunityID)
+	} else if err != nil {
+		return dbError(err, "create org", "Organisation "+quote(o.Slug))
+	}
+	o.CreatedAt = at
+	return nil
+}
+
+// Org returns the organisation with the slug in the community, or ENOTFOUND.
+func (db *DB) Org(ctx context.Context, communityID int64, slug string) (*isachub.Org, error) {
+	rows, _ := db.pool.Query(ctx, `SELECT `+orgColumns+` FROM orgs WHERE community_id = $1 AND slug = $2`, communityID, slug)
+	o, err := pgx.CollectExactlyOneRow(rows, scanOrg)
+	return o, dbError(err, "org", "Organisation "+quote(slug))
+}
+
+// OrgByID returns the organisation with the id, or ENOTFOUND.
+func (db *DB) OrgByID(ctx context.Context, id int64) (*isachub.Org, error) {
+	rows, _ := db.pool.Query(ctx, `SELECT `+orgColumns+` FROM orgs WHERE id = $1`, id)
+	o, err := pgx.CollectExactlyOneRow(rows, scanOrg)
+	return o, dbError(err, "org by id", "Organisation "+itoa(id))
+}
+
+// Orgs returns the community's organisations, ordered by slug.
+func (db *DB) Orgs(ctx context.Context, communityID int64) ([]*isachub.Org, error) {
+	rows, _ := db.pool.Query(ctx, `SELECT `+orgColumns+` FROM orgs WHERE community_id = $1 ORDER BY slug`, communityID)
+	os, err := pgx.CollectRows(rows, scanOrg)
+	return os, dbError(err, "orgs", "Organisations")
+}
+
+// DeleteOrg removes the organisation, its users and their tokens.
+func (db *DB) DeleteOrg(ctx context.Context, communityID int64, slug string) error {
+	tag, err := db.pool.Exec(ctx, `DELETE FROM orgs WHERE community_id = $1 AND slug = $2`, communityID, slug)
+	if err != nil {
+		return dbError(err, "delete org", "Organisation "+quote(slug))
+	}
+	if tag.RowsAffected() == 0 {
+		return isachub.Errorf(isachub.ENOTFOUND, "Organisation %q not found.", slug)
+	}
+	return nil
+}
+
+func scanOrg(row pgx.CollectableRow) (*isachub.Org, error) {
+	var o isachub.Org
+	err := row.Scan(&o.ID, &o.CommunityID, &o.Slug, &o.Name, &o.IdentityID, &o.CreatedAt)
+	o.CreatedAt = o.CreatedAt.UTC()
+	return &o, err
+}

@@ -1,0 +1,93 @@
+// Package postgres implements isachub.Store on PostgreSQL with pgx/v5, for
+// hubs that run several replicas against one database.
+//
+// # Storage
+//
+// Every STIX object version is kept exactly as received (the bytes, in a
+// bytea column: jsonb would reorder keys and reformat values) together with
+// the fields that TAXII 2.1 queries need (section 3.4: added_after, match[id],
+// match[type], match[version], match[spec_version]). Schema migrations are
+// embedded (migrations/NNNN_name.sql), recorded in schema_migrations, and
+// applied under a PostgreSQL advisory lock, so that replicas starting at
+// once apply each migration exactly once.
+//
+// # date_added and concurrent writers
+//
+// TAXII clients page with added_after (or our opaque next cursor, which is
+// the same thing) and must never miss an object. With plain sequences or
+// clock values that is not guaranteed on PostgreSQL: transaction A may take
+// date_added t1, transaction B t2 > t1, B commit first, and a reader that
+// saw B's row and then pages with added_after=t2 would never see A's row.
+//
+// This package prevents that by serialising writers per collection: a write
+// transaction first locks the collection's row (SELECT ... FOR UPDATE), then
+// assigns date_added = max(now, last_date_added+1) under that lock, stores
+// last_date_added and commits, which releases the lock. The next writer of
+// the collection can only take a larger date_added after the previous one has
+// committed, so commit order equals date_added order and a row with a smaller
+// date_added can never become visible after one with a larger date_added.
+// The price is one writer at a time per collection, which bulk ingest with
+// COPY (about 100,000 objects per second here) makes cheap; writers to
+// different collections do not wait for each other. A visibility horizon
+// (readers only see date_added below the oldest running writer's) would allow
+// parallel writers but makes every read depend on writer bookkeeping.
+//
+// # Errors
+//
+// Driver errors never reach users: unique violations become ECONFLICT,
+// missing rows ENOTFOUND, invalid input (SQLSTATE classes 22 and 23)
+// EINVALID, each with a message of our own; anything else is wrapped and
+// reported as EINTERNAL by isachub.ErrorMessage.
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/isachub/isachub"
+)
+
+// DB is an isachub.Store on a PostgreSQL database. It is safe for concurrent
+// use by several goroutines and several processes.
+type DB struct {
+	pool *pgxpool.Pool
+}
+
+var _ isachub.Store = (*DB)(nil)
+
+// Open connects to the PostgreSQL database named by dsn (a postgres:// URL
+// or a key=value connection string understood by pgx) and applies every
+// pending migration. Runtime parameters such as search_path may be given in
+// the DSN.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		// The parse error may quote the password: do not show it.
+		return nil, isachub.Errorf(isachub.EINVALID, "The PostgreSQL connection string is invalid.")
+	}
+	// Durability is the server's default (synchronous_commit=on): an
+	// acknowledged AddObjects survives a crash of the database server.
+	cfg.ConnConfig.RuntimeParams["synchronous_commit"] = "on"
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: open pool: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: connect to %s:%d: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Port, err)
+	}
+	db := &DB{pool: pool}
+	if err := db.Migrate(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close releases the store's connections.
+func (db *DB) Close() error {
+	db.pool.Close()
+	return nil
+}
