@@ -18,17 +18,18 @@ var metaCommon = props{
 	"extensions":          opt(tAny),
 }
 
-// versionedMeta adds what the versioned meta objects have.
+// versionedMeta adds what the versioned meta objects have. confidence and
+// lang are accepted because the OASIS schemas allow them on these objects.
 var versionedMeta = merge(metaCommon, props{
-	"modified": req(tTimestampMs),
-	"revoked":  opt(tBool),
-	"labels":   opt(tStrings),
+	"modified":   req(tTimestampMs),
+	"revoked":    opt(tBool),
+	"labels":     opt(tStrings),
+	"confidence": opt(tInteger(0, 100)),
+	"lang":       opt(tString),
 })
 
 var metaTypes = map[string]*typeDef{
-	"language-content": {common: merge(versionedMeta, props{
-		"confidence": opt(tInteger(0, 100)),
-	}), props: props{
+	"language-content": {common: versionedMeta, props: props{
 		"object_ref":      req(tRef()),
 		"object_modified": opt(tTimestampMs),
 		"contents":        req(tDict(tDict(tAny))),
