@@ -169,3 +169,55 @@ func TestReferenceMatcher(t *testing.T) {
 	}
 	t.Logf("reference matcher: %d cases; %d rewritten to STIX 2.1 syntax with the same expected result; %d where the specification overrides the reference", total, adapted, disagree)
 }
+
+type validatorFile struct {
+	Source string `json:"source"`
+	Groups []struct {
+		Name    string    `json:"name"`
+		Valid   []refCase `json:"valid"`
+		Invalid []refCase `json:"invalid"`
+	} `json:"groups"`
+}
+
+// TestReferenceValidator runs the reference validator's cases and the
+// specification's examples.
+func TestReferenceValidator(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "reference", "validator_v21.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f validatorFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		t.Fatal(err)
+	}
+	total, adapted, disagree := 0, 0, 0
+	for _, g := range f.Groups {
+		run := func(c refCase, valid bool) {
+			total++
+			switch {
+			case strings.HasPrefix(c.Note, "reference:"):
+				disagree++
+			case c.Note != "":
+				adapted++
+			}
+			t.Run(g.Name+"/"+c.Pattern, func(t *testing.T) {
+				p, err := pattern.Parse(c.Pattern)
+				if valid != (err == nil) {
+					t.Fatalf("Parse error = %v, want valid=%v (%s)", err, valid, f.Source)
+				}
+				if err == nil {
+					if _, err := pattern.Parse(p.String()); err != nil {
+						t.Fatalf("canonical form %q does not parse: %v", p.String(), err)
+					}
+				}
+			})
+		}
+		for _, c := range g.Valid {
+			run(c, true)
+		}
+		for _, c := range g.Invalid {
+			run(c, false)
+		}
+	}
+	t.Logf("reference validator: %d cases; %d rewritten to STIX 2.1 syntax with the same expected result; %d where the specification overrides the reference", total, adapted, disagree)
+}
