@@ -49,7 +49,7 @@ func FuzzParseEvent(f *testing.F) {
 // must never panic.
 func FuzzLoadObservations(f *testing.F) {
 	for _, name := range []string{"observations/bundle21.json", "observations/embedded21.json", "observations/observed20.json"} {
-		f.Add(mustReadFile(f, name))
+		f.Add(mustReadTestdata(f, name))
 	}
 	f.Add([]byte(`[{"type":"bundle","objects":[{"type":"observed-data","first_observed":"2020-01-01T00:00:00Z","last_observed":"2020-01-01T00:00:00Z","number_observed":1,"object_refs":["a--1"]},{"type":"a","id":"a--1","x_ref":"a--1"}]}]`))
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -20,18 +20,18 @@ func mustECS(tb testing.TB, event string) *pattern.Observation {
 	return o
 }
 
-// canonical renders an observation's objects with references replaced by
+// ecsCanonical renders an observation's objects with references replaced by
 // the referenced object's type, so tests do not depend on key numbering.
-func canonical(o *pattern.Observation) []string {
+func ecsCanonical(o *pattern.Observation) []string {
 	var out []string
 	for _, sco := range o.Objects {
-		out = append(out, render(o, sco, 0))
+		out = append(out, ecsRender(o, sco, 0))
 	}
 	sort.Strings(out)
 	return out
 }
 
-func render(o *pattern.Observation, v any, depth int) string {
+func ecsRender(o *pattern.Observation, v any, depth int) string {
 	switch v := v.(type) {
 	case map[string]any:
 		keys := make([]string, 0, len(v))
@@ -43,15 +43,15 @@ func render(o *pattern.Observation, v any, depth int) string {
 		for _, k := range keys {
 			val := v[k]
 			if strings.HasSuffix(k, "_ref") || strings.HasSuffix(k, "_refs") {
-				val = deref(o, val, depth)
+				val = ecsDeref(o, val, depth)
 			}
-			parts = append(parts, k+"="+render(o, val, depth))
+			parts = append(parts, k+"="+ecsRender(o, val, depth))
 		}
 		return "{" + strings.Join(parts, " ") + "}"
 	case []any:
 		parts := make([]string, 0, len(v))
 		for _, e := range v {
-			parts = append(parts, render(o, e, depth))
+			parts = append(parts, ecsRender(o, e, depth))
 		}
 		return "[" + strings.Join(parts, ",") + "]"
 	case json.Number:
@@ -61,17 +61,17 @@ func render(o *pattern.Observation, v any, depth int) string {
 	return string(b)
 }
 
-func deref(o *pattern.Observation, v any, depth int) any {
+func ecsDeref(o *pattern.Observation, v any, depth int) any {
 	switch v := v.(type) {
 	case string:
 		if sco, ok := o.Objects[v]; ok && depth < 3 {
-			return "@" + render(o, sco, depth+1)
+			return "@" + ecsRender(o, sco, depth+1)
 		}
 		return "dangling:" + v
 	case []any:
 		out := make([]any, len(v))
 		for i, e := range v {
-			out[i] = deref(o, e, depth)
+			out[i] = ecsDeref(o, e, depth)
 		}
 		return out
 	}
@@ -82,7 +82,7 @@ func TestParseECS(t *testing.T) {
 	tests := []struct {
 		name  string
 		event string
-		want  []string // some of canonical(o), each must be present
+		want  []string // some of ecsCanonical(o), each must be present
 		count int      // number of SCOs, 0 = do not check
 	}{
 		{"OKNetworkDotted",
@@ -141,7 +141,7 @@ func TestParseECS(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			o := mustECS(t, tt.event)
-			got := canonical(o)
+			got := ecsCanonical(o)
 			for _, w := range tt.want {
 				found := false
 				for _, g := range got {
@@ -165,8 +165,8 @@ func TestParseECSDottedEqualsNested(t *testing.T) {
 	a := mustECS(t, `{"source.ip":"10.0.0.5","source.port":1,"file.hash.sha256":"aa","process.name":"x"}`)
 	b := mustECS(t, `{"source":{"ip":"10.0.0.5","port":1},"file":{"hash":{"sha256":"aa"}},"process":{"name":"x"}}`)
 	c := mustECS(t, `{"source":{"ip":"10.0.0.5"},"source.port":1,"file.hash":{"sha256":"aa"},"process.name":"x","file":{"hash.sha256":"aa"}}`)
-	if !reflect.DeepEqual(canonical(a), canonical(b)) || !reflect.DeepEqual(canonical(a), canonical(c)) {
-		t.Fatalf("dotted and nested forms differ:\n%v\n%v\n%v", canonical(a), canonical(b), canonical(c))
+	if !reflect.DeepEqual(ecsCanonical(a), ecsCanonical(b)) || !reflect.DeepEqual(ecsCanonical(a), ecsCanonical(c)) {
+		t.Fatalf("dotted and nested forms differ:\n%v\n%v\n%v", ecsCanonical(a), ecsCanonical(b), ecsCanonical(c))
 	}
 }
 

@@ -29,7 +29,7 @@ func TestParseEvent(t *testing.T) {
 			if len(obs) != tt.n || obs[0].ID != tt.id {
 				t.Fatalf("got %d observations, first id %q", len(obs), obs[0].ID)
 			}
-			if got := valuesOfType(obs[0], "ipv4-addr"); len(got) != 1 || got[0] != "192.0.2.1" {
+			if got := obsValues(obs[0], "ipv4-addr"); len(got) != 1 || got[0] != "192.0.2.1" {
 				t.Errorf("ipv4-addr values = %v", got)
 			}
 		})

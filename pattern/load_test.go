@@ -11,7 +11,7 @@ import (
 	"github.com/isachub/isachub/pattern"
 )
 
-func mustReadFile(tb testing.TB, name string) []byte {
+func mustReadTestdata(tb testing.TB, name string) []byte {
 	tb.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
@@ -20,7 +20,7 @@ func mustReadFile(tb testing.TB, name string) []byte {
 	return data
 }
 
-func mustLoad(tb testing.TB, data []byte) []*pattern.Observation {
+func mustLoadObs(tb testing.TB, data []byte) []*pattern.Observation {
 	tb.Helper()
 	obs, err := pattern.LoadObservations(data)
 	if err != nil {
@@ -29,8 +29,8 @@ func mustLoad(tb testing.TB, data []byte) []*pattern.Observation {
 	return obs
 }
 
-// valuesOfType returns the "value" properties of the SCOs of one type.
-func valuesOfType(o *pattern.Observation, typ string) []string {
+// obsValues returns the "value" properties of the SCOs of one type.
+func obsValues(o *pattern.Observation, typ string) []string {
 	var out []string
 	for _, sco := range o.ObjectsOfType(typ) {
 		if s, ok := sco["value"].(string); ok {
@@ -42,7 +42,7 @@ func valuesOfType(o *pattern.Observation, typ string) []string {
 
 func TestLoadObservations(t *testing.T) {
 	t.Run("OKBundle21", func(t *testing.T) {
-		obs := mustLoad(t, mustReadFile(t, "observations/bundle21.json"))
+		obs := mustLoadObs(t, mustReadTestdata(t, "observations/bundle21.json"))
 		if len(obs) != 2 {
 			t.Fatalf("got %d observations, want 2", len(obs))
 		}
@@ -82,11 +82,11 @@ func TestLoadObservations(t *testing.T) {
 		}
 	})
 	t.Run("OKEmbedded21", func(t *testing.T) {
-		obs := mustLoad(t, mustReadFile(t, "observations/embedded21.json"))
+		obs := mustLoadObs(t, mustReadTestdata(t, "observations/embedded21.json"))
 		if len(obs) != 1 || len(obs[0].Objects) != 2 {
 			t.Fatalf("got %v", obs)
 		}
-		if got := valuesOfType(obs[0], "domain-name"); len(got) != 1 || got[0] != "example.com" {
+		if got := obsValues(obs[0], "domain-name"); len(got) != 1 || got[0] != "example.com" {
 			t.Errorf("domain-name values = %v", got)
 		}
 		if _, ok := obs[0].Objects["1"]; !ok {
@@ -94,34 +94,34 @@ func TestLoadObservations(t *testing.T) {
 		}
 	})
 	t.Run("OKObserved20Array", func(t *testing.T) {
-		obs := mustLoad(t, mustReadFile(t, "observations/observed20.json"))
+		obs := mustLoadObs(t, mustReadTestdata(t, "observations/observed20.json"))
 		if len(obs) != 2 {
 			t.Fatalf("got %d observations", len(obs))
 		}
 		if obs[1].NumberObserved != 3 || obs[1].LastObserved.Sub(obs[1].FirstObserved) != 5*time.Second {
 			t.Errorf("second observation = %+v", obs[1])
 		}
-		if got := valuesOfType(obs[0], "email-addr"); len(got) != 1 || got[0] != "alice@example.com" {
+		if got := obsValues(obs[0], "email-addr"); len(got) != 1 || got[0] != "alice@example.com" {
 			t.Errorf("email-addr values = %v", got)
 		}
 	})
 	t.Run("OKArrayOfBundles", func(t *testing.T) {
-		a := mustReadFile(t, "observations/bundle21.json")
-		b := mustReadFile(t, "observations/embedded21.json")
+		a := mustReadTestdata(t, "observations/bundle21.json")
+		b := mustReadTestdata(t, "observations/embedded21.json")
 		data := []byte("[" + string(a) + "," + string(b) + "]")
-		if obs := mustLoad(t, data); len(obs) != 3 {
+		if obs := mustLoadObs(t, data); len(obs) != 3 {
 			t.Fatalf("got %d observations, want 3", len(obs))
 		}
 	})
 	t.Run("OKSingleObservedData", func(t *testing.T) {
 		data := `{"type":"observed-data","id":"observed-data--1","first_observed":"2020-01-01T00:00:00Z",
 			"last_observed":"2020-01-01T00:00:00Z","number_observed":1,"objects":{"0":{"type":"url","value":"http://x/"}}}`
-		if obs := mustLoad(t, []byte(data)); len(obs) != 1 || obs[0].ID != "observed-data--1" {
+		if obs := mustLoadObs(t, []byte(data)); len(obs) != 1 || obs[0].ID != "observed-data--1" {
 			t.Fatalf("got %v", obs)
 		}
 	})
 	t.Run("OKNoObservedData", func(t *testing.T) {
-		obs := mustLoad(t, []byte(`{"type":"bundle","id":"bundle--1","objects":[{"type":"ipv4-addr","id":"ipv4-addr--1","value":"1.2.3.4"}]}`))
+		obs := mustLoadObs(t, []byte(`{"type":"bundle","id":"bundle--1","objects":[{"type":"ipv4-addr","id":"ipv4-addr--1","value":"1.2.3.4"}]}`))
 		if len(obs) != 0 {
 			t.Fatalf("got %d observations, want none", len(obs))
 		}

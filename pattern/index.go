@@ -1,0 +1,326 @@
+package pattern
+
+import (
+	"net/netip"
+	"slices"
+	"sync"
+)
+
+// Index matches one event against many patterns at once (issue: "which of
+// the community's indicators fire on my logs?"). Each pattern is filed
+// under keys derived from its comparisons, one of which an event must
+// produce for the pattern to match it:
+//
+//   - '=' and IN on any path with a string, integer, float or boolean
+//     literal: a hash lookup of (path, value);
+//   - ipv4-addr:value and ipv6-addr:value with '=', IN or ISSUBSET and an
+//     address or CIDR literal: a prefix lookup (one hash table per prefix
+//     length in use), so an observed address finds every block holding it;
+//   - LIKE and MATCHES with at least three characters of required literal
+//     text: a trigram of that text, looked up among the trigrams of the
+//     observed strings at that path;
+//   - anything else (!=, <, >, NOT, EXISTS, ISSUPERSET, timestamp, hex and
+//     binary literals, LIKE '%a%', properties ending in _hex or _bin): the
+//     type of object the comparison is about.
+//
+// AND takes the most selective operand's keys, OR the union of its
+// operands' keys, so a pattern with an OR is filed under several keys; a
+// pattern with no usable key at all would be evaluated for every event (no
+// pattern of the grammar is in that case: every comparison names an
+// object type). Only the candidates an event's keys select are evaluated,
+// with the full matcher, so the index returns exactly the patterns that
+// Match finds true for the event.
+//
+// Multi-observation patterns: the index is stateless and answers for one
+// event at a time. An event is the list of observations passed to Match
+// (one for an ECS event, one per observed-data for a STIX bundle), and a
+// pattern is reported when Pattern.Match finds it true over that list. A
+// FOLLOWEDBY, an observation AND or a REPEATS n TIMES can therefore fire
+// on a bundle that holds enough observations (or on an observation whose
+// number_observed counts for several), but never by combining separate
+// events; correlating events over time is left to Pattern.Match over a
+// window of observations. Their keys are those of their most selective
+// operand (AND, FOLLOWEDBY) or of all operands (OR).
+//
+// Add must not be called concurrently with Match; once the Adds are done,
+// Match is safe for concurrent use.
+type Index struct {
+	entries []ixEntry
+
+	fields  []*ixField
+	byName  map[string]*ixField
+	byType  map[string][]*ixField // object type -> fields of that type
+	typeReq map[string][]int32    // object type -> entries needing only it
+	always  []int32               // entries evaluated for every event
+	exact   map[ixExactKey][]int32
+	tri     map[uint64][]int32 // field id << 32 | trigram -> entries
+
+	scratch sync.Pool
+}
+
+// ixEntry is one indexed pattern.
+type ixEntry struct {
+	id     string
+	p      *Pattern
+	meta   any
+	simple bool // one bracketed expression, no qualifiers: MatchOne per observation
+}
+
+// ixField is one (object type, path) the index has keys for.
+type ixField struct {
+	id      uint32
+	path    ObjectPath
+	exact   bool // has exact keys
+	tri     bool // has trigram keys
+	v4, v6  *ixPrefixTable
+	triSize map[uint32]int // trigram -> posting size, to spread LIKE keys
+}
+
+type ixExactKey struct {
+	field uint32
+	value string
+}
+
+// Hit is one pattern that matched an event.
+type Hit struct {
+	ID      string   // the id given to Add
+	Pattern *Pattern // the pattern
+	Meta    any      // the meta given to Add
+	// ObservedDataIDs lists the observations that took part in the match
+	// (as MatchResult does; "" for an ECS event, which has no id).
+	ObservedDataIDs []string
+}
+
+// NewIndex returns an empty index.
+func NewIndex() *Index {
+	return &Index{
+		byName:  map[string]*ixField{},
+		byType:  map[string][]*ixField{},
+		typeReq: map[string][]int32{},
+		exact:   map[ixExactKey][]int32{},
+		tri:     map[uint64][]int32{},
+	}
+}
+
+// Len returns the number of patterns in the index.
+func (ix *Index) Len() int { return len(ix.entries) }
+
+// Add files pattern p under id; meta is returned with every Hit of p (for
+// example the indicator it came from).
+func (ix *Index) Add(id string, p *Pattern, meta any) {
+	n := int32(len(ix.entries))
+	s, ok := p.Root.(*ObservationSimple)
+	ix.entries = append(ix.entries, ixEntry{id: id, p: p, meta: meta, simple: ok && len(s.Qualifiers) == 0})
+	req := ixObservationReq(p.Root)
+	if req.any || len(req.keys) == 0 {
+		ix.always = append(ix.always, n)
+		return
+	}
+	seen := map[ixKey]bool{}
+	for _, k := range req.keys {
+		kk := k
+		kk.path = nil
+		if k.path != nil {
+			kk.typ = ixPathName(*k.path)
+		}
+		if seen[kk] {
+			continue // OR of equal keys: file once
+		}
+		seen[kk] = true
+		ix.addKey(n, k)
+	}
+}
+
+func (ix *Index) field(p *ObjectPath) *ixField {
+	name := ixPathName(*p)
+	if f, ok := ix.byName[name]; ok {
+		return f
+	}
+	f := &ixField{id: uint32(len(ix.fields)), path: *p}
+	ix.fields = append(ix.fields, f)
+	ix.byName[name] = f
+	ix.byType[p.ObjectType] = append(ix.byType[p.ObjectType], f)
+	return f
+}
+
+func (ix *Index) addKey(n int32, k ixKey) {
+	switch k.kind {
+	case ixType:
+		ix.typeReq[k.typ] = append(ix.typeReq[k.typ], n)
+	case ixExact:
+		f := ix.field(k.path)
+		f.exact = true
+		key := ixExactKey{f.id, k.value}
+		ix.exact[key] = append(ix.exact[key], n)
+	case ixCIDR:
+		f := ix.field(k.path)
+		t := &f.v4
+		if k.prefix.Addr().Is6() {
+			t = &f.v6
+		}
+		if *t == nil {
+			*t = newIxPrefixTable(k.prefix.Addr().BitLen())
+		}
+		(*t).add(k.prefix, n)
+	case ixKeyTrigram:
+		f := ix.field(k.path)
+		f.tri = true
+		if f.triSize == nil {
+			f.triSize = map[uint32]int{}
+		}
+		best, bestScore, bestSize := uint32(0), -1, 0
+		for i := 0; i+3 <= len(k.value); i++ {
+			t := ixTrigram(k.value, i)
+			sc, size := ixTrigramScore(k.value, i), f.triSize[t]
+			if sc > bestScore || sc == bestScore && size < bestSize {
+				best, bestScore, bestSize = t, sc, size
+			}
+		}
+		f.triSize[best]++
+		key := uint64(f.id)<<32 | uint64(best)
+		ix.tri[key] = append(ix.tri[key], n)
+	}
+}
+
+// ixScratch is per-call working memory, pooled.
+type ixScratch struct {
+	cands  []int32
+	values []any
+	types  []string
+}
+
+// Match returns the patterns that match the event made of obs, in the
+// order they were added. It evaluates only the candidates the event's
+// keys select (and the patterns that have no keys). A pattern whose
+// evaluation fails (for example a qualifier needing timestamps the event
+// lacks) counts as not matching.
+func (ix *Index) Match(obs ...*Observation) []Hit {
+	sc, _ := ix.scratch.Get().(*ixScratch)
+	if sc == nil {
+		sc = &ixScratch{}
+	}
+	cands := ix.candidates(obs, sc)
+	var hits []Hit
+	for _, n := range cands {
+		e := &ix.entries[n]
+		if e.simple {
+			var ids []string
+			for _, o := range obs {
+				if e.p.MatchOne(o) {
+					ids = append(ids, o.ID)
+				}
+			}
+			if ids != nil {
+				hits = append(hits, Hit{ID: e.id, Pattern: e.p, Meta: e.meta, ObservedDataIDs: ids})
+			}
+			continue
+		}
+		r, err := e.p.Match(obs)
+		if err == nil && r.Matched {
+			hits = append(hits, Hit{ID: e.id, Pattern: e.p, Meta: e.meta, ObservedDataIDs: r.ObservedDataIDs})
+		}
+	}
+	sc.cands = cands[:0]
+	ix.scratch.Put(sc)
+	return hits
+}
+
+// candidates lists, sorted and without duplicates, the entries whose keys
+// the event hits.
+func (ix *Index) candidates(obs []*Observation, sc *ixScratch) []int32 {
+	cands := append(sc.cands[:0], ix.always...)
+	types := sc.types[:0]
+	for _, o := range obs {
+		for _, sco := range o.Objects {
+			typ, _ := sco["type"].(string)
+			if typ == "" {
+				continue
+			}
+			if len(ix.typeReq[typ]) > 0 && !slices.Contains(types, typ) {
+				types = append(types, typ)
+				cands = append(cands, ix.typeReq[typ]...)
+			}
+			for _, f := range ix.byType[typ] {
+				vals := ixResolve(o, sco, f.path.Steps, sc.values[:0])
+				for _, v := range vals {
+					cands = ix.lookup(f, v, cands)
+				}
+				clear(vals)
+				sc.values = vals[:0]
+			}
+		}
+	}
+	sc.types = types[:0]
+	if len(cands) > 1 {
+		slices.Sort(cands)
+		cands = slices.Compact(cands)
+	}
+	return cands
+}
+
+// lookup appends the entries filed under the keys of one observed value.
+func (ix *Index) lookup(f *ixField, v any, cands []int32) []int32 {
+	if f.v4 != nil || f.v6 != nil {
+		if s, ok := v.(string); ok {
+			if p, ok := ixPrefix(s); ok {
+				if p.Addr().Is4() && f.v4 != nil {
+					cands = f.v4.lookup(p, cands)
+				} else if p.Addr().Is6() && f.v6 != nil {
+					cands = f.v6.lookup(p, cands)
+				}
+			}
+		}
+	}
+	if f.exact {
+		if k, ok := ixValueKey(v); ok {
+			cands = append(cands, ix.exact[ixExactKey{f.id, k}]...)
+		}
+	}
+	if f.tri {
+		if s, ok := v.(string); ok {
+			base := uint64(f.id) << 32
+			for i := 0; i+3 <= len(s); i++ {
+				if list, ok := ix.tri[base|uint64(ixTrigram(s, i))]; ok {
+					cands = append(cands, list...)
+				}
+			}
+		}
+	}
+	return cands
+}
+
+// ixPrefixTable maps prefixes of one address family to entries, one hash
+// table per prefix length in use.
+type ixPrefixTable struct {
+	lens  []int // prefix lengths in use, ascending
+	byLen []map[netip.Prefix][]int32
+}
+
+func newIxPrefixTable(bits int) *ixPrefixTable {
+	return &ixPrefixTable{byLen: make([]map[netip.Prefix][]int32, bits+1)}
+}
+
+func (t *ixPrefixTable) add(p netip.Prefix, n int32) {
+	l := p.Bits()
+	if t.byLen[l] == nil {
+		t.byLen[l] = map[netip.Prefix][]int32{}
+		t.lens = append(t.lens, l)
+		slices.Sort(t.lens)
+	}
+	t.byLen[l][p] = append(t.byLen[l][p], n)
+}
+
+// lookup appends the entries of every filed prefix that contains p.
+func (t *ixPrefixTable) lookup(p netip.Prefix, cands []int32) []int32 {
+	for _, l := range t.lens {
+		if l > p.Bits() {
+			break
+		}
+		q, err := p.Addr().Prefix(l)
+		if err != nil {
+			continue
+		}
+		cands = append(cands, t.byLen[l][q]...)
+	}
+	return cands
+}
