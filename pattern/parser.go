@@ -427,6 +427,7 @@ func (p *parser) parseComparison() (ComparisonExpr, error) {
 	if err := p.advance(); err != nil {
 		return nil, err
 	}
+	valOff := p.tok.off
 	if c.Op == OpIn {
 		set, err := p.parseSet()
 		if err != nil {
@@ -444,7 +445,7 @@ func (p *parser) parseComparison() (ComparisonExpr, error) {
 		}
 		c.Value = lit
 	}
-	if err := checkComparison(c, opTok.off); err != nil {
+	if err := checkComparison(c, valOff); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -46,6 +46,7 @@ func commands() []command {
 	return []command{
 		// one line per subcommand, for example:
 		// {"stix validate", "validate STIX 2.1 JSON files", runStixValidate},
+		{"pattern check", "check a STIX pattern and print its canonical form", runPatternCheck},
 	}
 }
 
