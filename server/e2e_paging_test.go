@@ -26,9 +26,9 @@ func TestPaging(t *testing.T) {
 		}
 	}
 	type page struct {
-		ids        []string
-		more       bool
-		next       string
+		ids         []string
+		more        bool
+		next        string
 		first, last string
 	}
 	get := func(t *testing.T, query url.Values) page {
