@@ -24,7 +24,7 @@ import (
 // maxSteps bounds the work of one Match call, so that a pattern such as
 // "[a] REPEATS 50 TIMES" over many observations returns an error instead
 // of running for ages.
-const maxSteps = 5_000_000
+const maxSteps = 2_000_000
 
 // errTooComplex is wrapped by the error Match returns when the budget runs
 // out.
