@@ -11,7 +11,7 @@ import (
 // AppendAudit stores e, setting e.ID and, when zero, e.At.
 func (db *DB) AppendAudit(ctx context.Context, e *isachub.AuditEntry) error {
 	if e.Action == "" {
-		return isachub.Errorf(isachub.EINVALID, "Audit entry has no action.")
+		return isachub.Errorf(isachub.EINVALID, "The audit entry has no action.")
 	}
 	if e.At.IsZero() {
 		e.At = now()

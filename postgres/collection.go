@@ -3,9 +3,13 @@ package postgres
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/isachub/isachub"
 )
@@ -13,8 +17,12 @@ import (
 const collectionColumns = `id, community_id, title, description, coalesce(alias, ''),
 	read_all, readers, write_all, writers, default_tlp, created_at`
 
-// CreateCollection stores c, setting c.CreatedAt and, when empty, c.ID.
+// CreateCollection stores c, setting c.CreatedAt and, when empty, c.ID. Its
+// readers and writers must be organisations of the same community.
 func (db *DB) CreateCollection(ctx context.Context, c *isachub.Collection) error {
+	if err := checkCollection(c); err != nil {
+		return err
+	}
 	if c.ID == "" {
 		c.ID = newUUID()
 	}
@@ -23,18 +31,36 @@ func (db *DB) CreateCollection(ctx context.Context, c *isachub.Collection) error
 		alias = &c.Alias
 	}
 	at := now()
-	readers, writers := nonNil(c.Readers), nonNil(c.Writers)
-	_, err := db.pool.Exec(ctx, `INSERT INTO collections
-		(id, community_id, title, description, alias, read_all, readers, write_all, writers, default_tlp, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		c.ID, c.CommunityID, c.Title, c.Description, alias, c.ReadAll, readers, c.WriteAll, writers, c.DefaultTLP, at)
-	if isForeignKey(err) {
-		return isachub.Errorf(isachub.ENOTFOUND, "Community %d not found.", c.CommunityID)
-	} else if err != nil {
-		return dbError(err, "create collection", "Collection "+quote(c.ID)+" or its alias")
-	}
-	c.CreatedAt = at
-	return nil
+	readers, writers := orgSet(c.Readers), orgSet(c.Writers)
+	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		members := orgSet(append(slices.Clone(readers), writers...))
+		var n int
+		err := tx.QueryRow(ctx, `SELECT count(*) FROM orgs WHERE community_id = $1 AND id = ANY($2)`,
+			c.CommunityID, members).Scan(&n)
+		if err != nil {
+			return dbError(err, "check collection members", "Collection members")
+		}
+		if n != len(members) {
+			return isachub.Errorf(isachub.ENOTFOUND, "An organisation among the readers and writers is not a member of this community.")
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO collections
+			(id, community_id, title, description, alias, read_all, readers, write_all, writers, default_tlp, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+			c.ID, c.CommunityID, c.Title, c.Description, alias, c.ReadAll, readers, c.WriteAll, writers, c.DefaultTLP, at)
+		var pe *pgconn.PgError
+		switch {
+		case isForeignKey(err):
+			return isachub.Errorf(isachub.ENOTFOUND, "Community %d not found.", c.CommunityID)
+		case isUnique(err) && errors.As(err, &pe) && strings.Contains(pe.ConstraintName, "alias"):
+			return isachub.Errorf(isachub.ECONFLICT, "A collection with the alias %q already exists in this community.", c.Alias)
+		case isUnique(err):
+			return isachub.Errorf(isachub.ECONFLICT, "A collection with the id %q already exists.", c.ID)
+		case err != nil:
+			return dbError(err, "create collection", "Collection "+quote(c.ID))
+		}
+		c.CreatedAt = at
+		return nil
+	})
 }
 
 // Collection returns the community's collection with the id or alias, or
@@ -81,12 +107,14 @@ func scanCollection(row pgx.CollectableRow) (*isachub.Collection, error) {
 	return &c, err
 }
 
-// nonNil returns ids, or an empty slice for nil, for a NOT NULL array column.
-func nonNil(ids []int64) []int64 {
-	if ids == nil {
+// orgSet returns the ids sorted and without duplicates, never nil (for a
+// NOT NULL array column).
+func orgSet(ids []int64) []int64 {
+	set := slices.Compact(slices.Sorted(slices.Values(ids)))
+	if set == nil {
 		return []int64{}
 	}
-	return ids
+	return set
 }
 
 // newUUID returns a random (version 4) UUID.

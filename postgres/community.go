@@ -13,15 +13,17 @@ const communityColumns = `id, slug, title, description, sector, identity_id, max
 
 // CreateCommunity stores c, setting c.ID and c.CreatedAt.
 func (db *DB) CreateCommunity(ctx context.Context, c *isachub.Community) error {
-	if c.Slug == "" {
-		return isachub.Errorf(isachub.EINVALID, "Community slug is empty.")
+	if err := checkCommunity(c); err != nil {
+		return err
 	}
 	at := now()
 	err := db.pool.QueryRow(ctx, `INSERT INTO communities
 		(slug, title, description, sector, identity_id, max_content_length, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
 		c.Slug, c.Title, c.Description, c.Sector, c.IdentityID, c.MaxContentLength, at).Scan(&c.ID)
-	if err != nil {
+	if isUnique(err) {
+		return isachub.Errorf(isachub.ECONFLICT, "A community with the slug %q already exists.", c.Slug)
+	} else if err != nil {
 		return dbError(err, "create community", "Community "+quote(c.Slug))
 	}
 	c.CreatedAt = at

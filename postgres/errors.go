@@ -46,6 +46,12 @@ func isForeignKey(err error) bool {
 	return errors.As(err, &pe) && pe.Code == "23503"
 }
 
+// isUnique reports whether err is a unique violation.
+func isUnique(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
 // quote returns s in double quotes, for messages.
 func quote(s string) string { return fmt.Sprintf("%q", s) }
 

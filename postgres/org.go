@@ -12,8 +12,8 @@ const orgColumns = `id, community_id, slug, name, identity_id, created_at`
 
 // CreateOrg stores o, setting o.ID and o.CreatedAt.
 func (db *DB) CreateOrg(ctx context.Context, o *isachub.Org) error {
-	if o.Slug == "" {
-		return isachub.Errorf(isachub.EINVALID, "Organisation slug is empty.")
+	if err := checkOrg(o); err != nil {
+		return err
 	}
 	at := now()
 	err := db.pool.QueryRow(ctx, `INSERT INTO orgs (community_id, slug, name, identity_id, created_at)
@@ -21,6 +21,8 @@ func (db *DB) CreateOrg(ctx context.Context, o *isachub.Org) error {
 		o.CommunityID, o.Slug, o.Name, o.IdentityID, at).Scan(&o.ID)
 	if isForeignKey(err) {
 		return isachub.Errorf(isachub.ENOTFOUND, "Community %d not found.", o.CommunityID)
+	} else if isUnique(err) {
+		return isachub.Errorf(isachub.ECONFLICT, "An organisation with the slug %q already exists in this community.", o.Slug)
 	} else if err != nil {
 		return dbError(err, "create org", "Organisation "+quote(o.Slug))
 	}

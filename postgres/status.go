@@ -18,6 +18,9 @@ type statusDetail struct {
 
 // CreateStatus stores s, setting s.ID when empty.
 func (db *DB) CreateStatus(ctx context.Context, s *isachub.Status) error {
+	if err := checkStatus(s); err != nil {
+		return err
+	}
 	if s.ID == "" {
 		s.ID = newUUID()
 	}
@@ -31,12 +34,17 @@ func (db *DB) CreateStatus(ctx context.Context, s *isachub.Status) error {
 		s.ID, s.CommunityID, s.CollectionID, s.OrgID, s.Status, s.RequestTimestamp, s.TotalCount, succ, fail, pend)
 	if isForeignKey(err) {
 		return isachub.Errorf(isachub.ENOTFOUND, "Community %d not found.", s.CommunityID)
+	} else if isUnique(err) {
+		return isachub.Errorf(isachub.ECONFLICT, "A status with the id %q already exists.", s.ID)
 	}
 	return dbError(err, "create status", "Status "+quote(s.ID))
 }
 
 // UpdateStatus replaces the stored status with the same id.
 func (db *DB) UpdateStatus(ctx context.Context, s *isachub.Status) error {
+	if err := checkStatus(s); err != nil {
+		return err
+	}
 	succ, fail, pend := details(s.Successes), details(s.Failures), details(s.Pendings)
 	tag, err := db.pool.Exec(ctx, `UPDATE statuses SET collection_id = $3, org_id = $4, status = $5,
 		request_timestamp = $6, total_count = $7, successes = $8, failures = $9, pendings = $10

@@ -14,7 +14,7 @@ const tokenColumns = `id, user_id, name, hash, anonymous, created_at, last_used_
 // CreateToken stores t, setting t.ID and t.CreatedAt.
 func (db *DB) CreateToken(ctx context.Context, t *isachub.Token) error {
 	if len(t.Hash) == 0 {
-		return isachub.Errorf(isachub.EINVALID, "Token hash is empty.")
+		return isachub.Errorf(isachub.EINVALID, "The token hash is empty.")
 	}
 	at := now()
 	var lastUsed *time.Time
@@ -26,6 +26,8 @@ func (db *DB) CreateToken(ctx context.Context, t *isachub.Token) error {
 		t.UserID, t.Name, t.Hash, t.Anonymous, at, lastUsed).Scan(&t.ID)
 	if isForeignKey(err) {
 		return isachub.Errorf(isachub.ENOTFOUND, "User %d not found.", t.UserID)
+	} else if isUnique(err) {
+		return isachub.Errorf(isachub.ECONFLICT, "A token with the same secret already exists.")
 	} else if err != nil {
 		return dbError(err, "create token", "Token")
 	}

@@ -12,11 +12,8 @@ const userColumns = `id, org_id, username, role, hub_admin, password_hash, creat
 
 // CreateUser stores u, setting u.ID and u.CreatedAt.
 func (db *DB) CreateUser(ctx context.Context, u *isachub.User) error {
-	if u.Username == "" {
-		return isachub.Errorf(isachub.EINVALID, "Username is empty.")
-	}
-	if !u.Role.Valid() {
-		return isachub.Errorf(isachub.EINVALID, "Role %q is not admin, analyst or reader.", u.Role)
+	if err := checkUser(u); err != nil {
+		return err
 	}
 	at := now()
 	err := db.pool.QueryRow(ctx, `INSERT INTO users (org_id, username, role, hub_admin, password_hash, created_at)
@@ -24,6 +21,8 @@ func (db *DB) CreateUser(ctx context.Context, u *isachub.User) error {
 		u.OrgID, u.Username, string(u.Role), u.HubAdmin, u.PasswordHash, at).Scan(&u.ID)
 	if isForeignKey(err) {
 		return isachub.Errorf(isachub.ENOTFOUND, "Organisation %d not found.", u.OrgID)
+	} else if isUnique(err) {
+		return isachub.Errorf(isachub.ECONFLICT, "The username %q is taken.", u.Username)
 	} else if err != nil {
 		return dbError(err, "create user", "User "+quote(u.Username))
 	}

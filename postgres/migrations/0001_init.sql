@@ -42,6 +42,7 @@ CREATE TABLE tokens (
 );
 CREATE INDEX tokens_user ON tokens (user_id, id);
 
+-- readers and writers are sorted organisation ids of the same community.
 -- last_date_added is the newest date_added (microseconds since the epoch)
 -- given out in the collection. Writers lock the row (SELECT ... FOR UPDATE)
 -- and assign date_added under that lock: see the package documentation.
@@ -136,6 +137,8 @@ CREATE TABLE jobs (
 	kind       text NOT NULL,
 	payload    bytea NOT NULL,
 	run_at     timestamptz NOT NULL,
+	-- lease_until later than now means a worker holds the job.
+	lease_until timestamptz NOT NULL DEFAULT '-infinity',
 	attempts   integer NOT NULL DEFAULT 0,
 	last_error text NOT NULL DEFAULT '',
 	created_at timestamptz NOT NULL
