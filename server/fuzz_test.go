@@ -1,0 +1,60 @@
+package server_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/isachub/isachub/server"
+	"github.com/isachub/isachub/taxii"
+)
+
+// FuzzAddObjects sends arbitrary bodies to the objects endpoint, through
+// the whole request path (authentication, media type, size limit, parsing,
+// validation, the SQLite store, the status resource). Every answer must be
+// a TAXII resource with a status the endpoint may give, never a panic or a
+// 500.
+func FuzzAddObjects(f *testing.F) {
+	for _, s := range [][]byte{
+		envelope(indicator(1, "2026-01-01T00:00:00.000Z")),
+		envelope(indicator(2, "2026-01-01T00:00:00.000Z"), `{"type":"indicator"}`, `42`),
+		[]byte(`{"objects":[]}`),
+		[]byte(`{"objects":null}`),
+		[]byte(`{"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[]}`),
+		[]byte(`{"objects":[{"type":"x","id":"x--1","created":"2026-01-01T00:00:00Z","modified":"2026-01-01T00:00:00Z","spec_version":"2.1"}]}`),
+		[]byte(`[`),
+	} {
+		f.Add(s)
+	}
+	h := newHub(f, server.Config{MaxContentLength: 1 << 16})
+	handler := h.srv.Config.Handler
+	f.Fuzz(func(t *testing.T, body []byte) {
+		r := httptest.NewRequest(http.MethodPost, h.objectsURL("open"), bytes.NewReader(body))
+		r.Header.Set("Authorization", "Bearer "+h.tokens["a-analyst"])
+		r.Header.Set("Content-Type", taxii.MediaTypeTAXII21)
+		w := httptest.NewRecorder()
+		handler.ServeHTTP(w, r)
+		switch w.Code {
+		case http.StatusAccepted:
+			var st taxii.Status
+			if err := json.Unmarshal(w.Body.Bytes(), &st); err != nil {
+				t.Fatalf("202 with a body that is not a status: %v", err)
+			}
+			if st.SuccessCount+st.FailureCount+st.PendingCount != st.TotalCount {
+				t.Fatalf("status counts do not add up: %+v", st)
+			}
+		case http.StatusUnprocessableEntity, http.StatusRequestEntityTooLarge:
+			var e taxii.Error
+			if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil || e.Title == "" {
+				t.Fatalf("%d with a body that is not an error resource: %s", w.Code, w.Body.Bytes())
+			}
+		default:
+			t.Fatalf("status %d: %s", w.Code, w.Body.Bytes())
+		}
+		if ct := w.Header().Get("Content-Type"); ct != taxii.MediaTypeTAXII21 {
+			t.Fatalf("Content-Type %q", ct)
+		}
+	})
+}
