@@ -2,8 +2,10 @@ package pattern
 
 import (
 	"fmt"
+	"net/netip"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // MatchResult is the outcome of matching a pattern against observations.
@@ -15,54 +17,87 @@ type MatchResult struct {
 	ObservedDataIDs []string
 }
 
-// compiled holds what evaluation needs beyond the syntax tree: the regular
-// expressions of LIKE and MATCHES, compiled once.
+// compiled holds what evaluation needs beyond the syntax tree, prepared
+// once per pattern: the regular expressions of MATCHES and the CIDR
+// blocks of ISSUBSET and ISSUPERSET.
 type compiled struct {
-	re map[*Comparison]*regexp.Regexp
+	cmp map[*Comparison]*prepared
+}
+
+// prepared is the evaluation-ready form of one comparison's literal.
+type prepared struct {
+	re     *regexp.Regexp // MATCHES
+	prefix netip.Prefix   // ISSUBSET, ISSUPERSET
 }
 
 func compile(root ObservationExpr) *compiled {
-	c := &compiled{re: map[*Comparison]*regexp.Regexp{}}
+	c := &compiled{cmp: map[*Comparison]*prepared{}}
 	Walk(root, func(n Node) bool {
 		cmp, ok := n.(*Comparison)
 		if !ok {
 			return true
 		}
 		switch cmp.Op {
-		case OpLike:
-			c.re[cmp] = regexp.MustCompile(likeToRegexp(cmp.Value.Str))
 		case OpMatches:
-			if re, err := regexp.Compile(cmp.Value.Str); err == nil {
-				c.re[cmp] = re
-			} else {
+			re, err := regexp.Compile(cmp.Value.Str)
+			if err != nil {
 				// Parse rejects such patterns; a hand-built tree gets a
 				// pattern that matches nothing.
-				c.re[cmp] = regexp.MustCompile(`[^\x00-\x{10FFFF}]`)
+				re = regexp.MustCompile(`[^\x00-\x{10FFFF}]`)
 			}
+			c.cmp[cmp] = &prepared{re: re}
+		case OpIsSubset, OpIsSuperset:
+			pfx, ok := parseIPOrCIDR(cmp.Value.Str)
+			if !ok {
+				pfx = netip.Prefix{} // invalid: contains nothing
+			}
+			c.cmp[cmp] = &prepared{prefix: pfx}
 		}
 		return true
 	})
 	return c
 }
 
-// likeToRegexp turns a LIKE pattern into an anchored regular expression:
-// % is any run of characters, _ is one character, everything else is
-// literal.
-func likeToRegexp(like string) string {
-	var b strings.Builder
-	b.WriteString(`(?s)^`)
-	for _, r := range like {
-		switch r {
-		case '%':
-			b.WriteString(".*")
-		case '_':
-			b.WriteString(".")
-		default:
-			b.WriteString(regexp.QuoteMeta(string(r)))
+// likeMatch reports whether s matches the SQL LIKE pattern: % is any run
+// of characters (including none), _ is exactly one character, anything
+// else stands for itself. It backtracks only to the last %, so it runs in
+// time proportional to len(s) times the number of % in the pattern.
+func likeMatch(pat, s string) bool {
+	pi, si := 0, 0
+	starP, starS := -1, 0
+	for si < len(s) {
+		if pi < len(pat) {
+			pc, pn := utf8.DecodeRuneInString(pat[pi:])
+			switch pc {
+			case '%':
+				starP, starS = pi+pn, si
+				pi += pn
+				continue
+			case '_':
+				_, sn := utf8.DecodeRuneInString(s[si:])
+				pi += pn
+				si += sn
+				continue
+			default:
+				sc, sn := utf8.DecodeRuneInString(s[si:])
+				if sc == pc {
+					pi += pn
+					si += sn
+					continue
+				}
+			}
 		}
+		if starP < 0 {
+			return false
+		}
+		_, sn := utf8.DecodeRuneInString(s[starS:])
+		starS += sn
+		pi, si = starP, starS
 	}
-	b.WriteString(`$`)
-	return b.String()
+	for pi < len(pat) && pat[pi] == '%' {
+		pi++
+	}
+	return pi == len(pat)
 }
 
 // program returns the compiled form of p, building it when p was made by
@@ -128,8 +163,8 @@ func (ev *scoEval) evalComparison(c *Comparison, sco map[string]any) (bool, erro
 		}
 		return found != c.Negated, nil
 	}
-	re := ev.prog.re[c]
-	return ev.walk(c.Path.Steps, sco, func(v any) (bool, error) { return c.test(v, re) })
+	prep := ev.prog.cmp[c]
+	return ev.walk(c.Path.Steps, sco, func(v any) (bool, error) { return c.test(v, prep) })
 }
 
 // walk calls test on each value that steps select from v, in order, and

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -184,7 +183,7 @@ func equal(v value, lit Literal) (bool, error) {
 }
 
 // test evaluates one comparison against one selected value.
-func (c *Comparison) test(raw any, re *regexp.Regexp) (bool, error) {
+func (c *Comparison) test(raw any, prep *prepared) (bool, error) {
 	v := toValue(raw)
 	switch c.Op {
 	case OpEqual, OpNotEqual:
@@ -229,18 +228,18 @@ func (c *Comparison) test(raw any, re *regexp.Regexp) (bool, error) {
 		return in != c.Negated, nil
 	case OpLike:
 		s, ok := textOf(v)
-		res := ok && re.MatchString(s)
+		res := ok && likeMatch(c.Value.Str, s)
 		return res != c.Negated, nil
 	case OpMatches:
 		res := false
 		switch v.kind {
 		case vString:
-			res = re.MatchString(v.s)
+			res = prep.re.MatchString(v.s)
 		case vBytes:
 			// Binary data matches byte for byte: each byte is the code
 			// point of the same value, as Python's bytes patterns do.
 			if _, ok := latin1(c.Value.Str); ok {
-				res = re.MatchString(bytesAsRunes(v.by))
+				res = prep.re.MatchString(bytesAsRunes(v.by))
 			}
 		}
 		return res != c.Negated, nil
@@ -251,11 +250,11 @@ func (c *Comparison) test(raw any, re *regexp.Regexp) (bool, error) {
 			if !okIn {
 				return false, fmt.Errorf("%q is not an IP address or CIDR block", v.s)
 			}
-			outer, _ := parseIPOrCIDR(c.Value.Str)
+			outer := prep.prefix
 			if c.Op == OpIsSuperset {
 				inner, outer = outer, inner
 			}
-			res = inner.Addr().BitLen() == outer.Addr().BitLen() &&
+			res = outer.IsValid() && inner.Addr().BitLen() == outer.Addr().BitLen() &&
 				inner.Bits() >= outer.Bits() && outer.Masked().Contains(inner.Addr())
 		}
 		return res != c.Negated, nil
