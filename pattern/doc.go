@@ -1,6 +1,93 @@
 // Package pattern implements the STIX Patterning language of STIX 2.1
-// section 9: a lexer and recursive-descent parser for the grammar of
-// STIXPattern.g4, the semantic checks the section requires, a printer for
-// the canonical pattern text, and a matcher that evaluates a pattern against
-// observed-data.
+// section 9 (grammar: STIXPattern.g4 of oasis-open/cti-stix2-json-schemas):
+// a hand-written lexer and recursive-descent parser, the semantic checks
+// the section requires, a printer for the canonical pattern text, and a
+// matcher that evaluates a pattern against observed-data.
+//
+// # Parsing
+//
+// Parse returns a *Pattern whose syntax tree (ObservationSimple,
+// ObservationCompound, ComparisonCompound, Comparison, ObjectPath, Literal)
+// is exported for tools such as indexers; Walk visits it. Errors are
+// *Error values with the byte offset of the problem and what was expected
+// there. Besides the grammar, Parse checks (sections 9.3 to 9.6): each
+// qualifier type at most once per bracketed or parenthesised expression;
+// WITHIN and REPEATS values positive; START before STOP; timestamps that
+// are real RFC 3339 times in UTC; literal types that suit the operator
+// (LIKE, MATCHES, ISSUBSET and ISSUPERSET take strings, order operators no
+// booleans, the values of an IN set one type); MATCHES expressions that
+// RE2 compiles; ISSUBSET/ISSUPERSET values that are IP addresses or CIDR
+// blocks; hashes.MD5, SHA-1, SHA-256, SHA-512, SHA3-256, SHA3-512, SSDEEP
+// and TLSH values of the right form; lower-case object types and property
+// names of ASCII letters, digits, hyphen and underscore.
+//
+// Pattern.String prints the canonical form: single spaces, "=" and "!=",
+// keys quoted only when needed, parentheses only where the grouping needs
+// them, timestamps in UTC. Parsing the canonical text gives an equal tree.
+//
+// # Matching
+//
+// Pattern.Match follows section 9.7 and, where the section is silent, the
+// OASIS reference matcher (oasis-open/cti-pattern-matcher), whose test
+// suite, with the reference validator's, is ported under
+// testdata/reference:
+//
+//   - A bracketed expression matches one observed-data when some object of
+//     it satisfies the comparison expression; comparisons joined by AND must
+//     hold for the same object, so an AND of two object types never holds.
+//   - Properties ending in _ref and _refs are followed to the objects they
+//     name in the same observed-data; [*] tests every list element, [n] one
+//     (negative n counts from the end). Values of properties ending in _hex
+//     and _bin are compared as bytes.
+//   - Values of different types are unequal and unordered; integers and
+//     floats compare as numbers; a string compares with binary data when its
+//     code points are all below 256; a JSON string compared with a timestamp
+//     literal is read as a timestamp (an error when it is not one).
+//   - NOT negates the test of each value; a property that is absent satisfies
+//     neither the test nor its negation (use NOT EXISTS). As in the
+//     reference, an order comparison between types that do not compare is
+//     false with or without NOT.
+//   - An observed-data with number_observed n counts as n observations.
+//     AND, OR and FOLLOWEDBY combine distinct observations; FOLLOWEDBY holds
+//     when the latest first_observed on its left is not after the earliest
+//     last_observed on its right; WITHIN n SECONDS needs a window of n
+//     seconds touching every observation's [first_observed,
+//     last_observed]; START/STOP needs every observation to overlap
+//     [START, STOP); REPEATS n TIMES needs n disjoint matches.
+//   - ISSUBSET and ISSUPERSET work on IPv4 and IPv6 addresses and CIDR
+//     blocks (the reference supports IPv4 only); a plain address is a
+//     full-length block.
+//
+// Match reports the ids of the observations the first match used.
+// MatchOne tests a single observation without allocation for the common
+// one-bracket pattern. A Match call that needs more than a fixed budget of
+// combinations (for example REPEATS 30 TIMES over hundreds of
+// observations) stops with an error rather than running for ages.
+//
+// Where the reference and STIX 2.1 disagree, the specification wins: START
+// must be before STOP (the reference just never matches), a quoted
+// property name may not contain a dot, and ([x]) WITHIN 5 SECONDS WITHIN
+// 6 SECONDS repeats a qualifier on one expression (write
+// (([x]) WITHIN 5 SECONDS) WITHIN 6 SECONDS).
+//
+// # LIKE and MATCHES
+//
+// LIKE is SQL's: % matches any run of characters, including line breaks,
+// and _ exactly one character; there is no escape character. The reference
+// matcher normalises strings to Unicode NFC before LIKE and MATCHES; this
+// package compares them as given, since the standard library has no
+// normaliser.
+//
+// MATCHES uses Go's regexp package (RE2 syntax) where the specification
+// names PCRE. RE2 guarantees linear-time matching, and for that it lacks:
+// backreferences (\1, \k<name>); lookahead and lookbehind ((?=...),
+// (?!...), (?<=...), (?<!...)); atomic groups (?>...) and possessive
+// quantifiers (a*+, a++); recursion, subroutine calls and conditionals
+// ((?R), (?1), (?(1)...)); \G, \K, \R, \h, \X and \Z (RE2 has \z); inline
+// comments (?#...) and the x flag; callouts and backtracking verbs such as
+// (*SKIP). Repetition counts are limited to 1000. In RE2, $ matches only at
+// the very end of the text unless (?m) is set, where PCRE also matches
+// before a final newline. A pattern using any of these is rejected by Parse
+// with the RE2 message. MATCHES searches anywhere in the value (use ^ and $
+// to anchor); binary values are matched byte by byte.
 package pattern
