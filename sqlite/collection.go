@@ -1,0 +1,165 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/isachub/isachub"
+)
+
+// CreateCollection stores c, setting c.CreatedAt and, when empty, c.ID. Its
+// readers and writers must be organisations of the same community.
+func (db *DB) CreateCollection(ctx context.Context, c *isachub.Collection) error {
+	if c.ID == "" {
+		c.ID = uuid.NewString()
+	} else if _, err := uuid.Parse(c.ID); err != nil || len(c.ID) != 36 {
+		return isachub.Errorf(isachub.EINVALID, "The collection id %q is not a UUID.", c.ID)
+	}
+	if c.Title == "" {
+		return isachub.Errorf(isachub.EINVALID, "The collection needs a title.")
+	}
+	switch c.DefaultTLP {
+	case "", "clear", "green", "amber", "amber+strict", "red":
+	default:
+		return isachub.Errorf(isachub.EINVALID, "The default TLP %q is not one of clear, green, amber, amber+strict, red.", c.DefaultTLP)
+	}
+	var alias any
+	if c.Alias != "" {
+		alias = c.Alias
+	}
+	now := db.nowMicros()
+	return db.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO collections
+			(id, community_id, title, description, alias, read_all, write_all, default_tlp, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.ID, c.CommunityID, c.Title, c.Description, alias, boolInt(c.ReadAll), boolInt(c.WriteAll), c.DefaultTLP, now)
+		switch {
+		case isUnique(err) && strings.Contains(err.Error(), "alias"):
+			return isachub.Errorf(isachub.ECONFLICT, "A collection with the alias %q already exists in this community.", c.Alias)
+		case isUnique(err):
+			return isachub.Errorf(isachub.ECONFLICT, "A collection with the id %q already exists.", c.ID)
+		case isForeignKey(err):
+			return notFound("Community %d not found.", c.CommunityID)
+		case err != nil:
+			return internal("insert collection", err)
+		}
+		pk, err := res.LastInsertId()
+		if err != nil {
+			return internal("insert collection", err)
+		}
+		for _, t := range []struct {
+			table string
+			orgs  []int64
+		}{{"collection_readers", c.Readers}, {"collection_writers", c.Writers}} {
+			for _, org := range t.orgs {
+				res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO `+t.table+` (coll, org_id)
+					SELECT ?, id FROM orgs WHERE id = ? AND community_id = ?`, pk, org, c.CommunityID)
+				if err != nil {
+					return internal("insert collection members", err)
+				}
+				if n, _ := res.RowsAffected(); n == 0 && !hasOrg(ctx, tx, pk, t.table, org) {
+					return notFound("Organisation %d is not a member of this community.", org)
+				}
+			}
+		}
+		c.CreatedAt = fromMicros(now)
+		return nil
+	})
+}
+
+// hasOrg reports whether org is already listed in the membership table
+// (a duplicate in the caller's list is not an error).
+func hasOrg(ctx context.Context, tx *sql.Tx, pk int64, table string, org int64) bool {
+	var n int
+	tx.QueryRowContext(ctx, `SELECT count(*) FROM `+table+` WHERE coll = ? AND org_id = ?`, pk, org).Scan(&n)
+	return n > 0
+}
+
+const collectionCols = `c.id, c.community_id, c.title, c.description, coalesce(c.alias, ''),
+	c.read_all, c.write_all, c.default_tlp, c.created_at,
+	coalesce((SELECT group_concat(org_id) FROM collection_readers WHERE coll = c.pk), ''),
+	coalesce((SELECT group_concat(org_id) FROM collection_writers WHERE coll = c.pk), '')`
+
+func scanCollection(row interface{ Scan(...any) error }) (*isachub.Collection, error) {
+	var c isachub.Collection
+	var created int64
+	var readers, writers string
+	err := row.Scan(&c.ID, &c.CommunityID, &c.Title, &c.Description, &c.Alias,
+		&c.ReadAll, &c.WriteAll, &c.DefaultTLP, &created, &readers, &writers)
+	if err != nil {
+		return nil, err
+	}
+	c.CreatedAt = fromMicros(created)
+	if c.Readers, err = parseIDList(readers); err != nil {
+		return nil, err
+	}
+	c.Writers, err = parseIDList(writers)
+	return &c, err
+}
+
+// parseIDList parses group_concat's comma-separated integers (in the
+// primary key order of the WITHOUT ROWID membership tables).
+func parseIDList(s string) ([]int64, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var ids []int64
+	for f := range strings.SplitSeq(s, ",") {
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// Collection returns the community's collection with the id or alias, or
+// ENOTFOUND.
+func (db *DB) Collection(ctx context.Context, communityID int64, idOrAlias string) (*isachub.Collection, error) {
+	c, err := scanCollection(db.rd.QueryRowContext(ctx, `SELECT `+collectionCols+` FROM collections c
+		WHERE c.community_id = ? AND (c.id = ? OR c.alias = ?)
+		ORDER BY c.id = ? DESC LIMIT 1`, communityID, idOrAlias, idOrAlias, idOrAlias))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("Collection %q not found.", idOrAlias)
+	}
+	return c, internal("read collection", err)
+}
+
+// Collections returns the community's collections, ordered by title.
+func (db *DB) Collections(ctx context.Context, communityID int64) ([]*isachub.Collection, error) {
+	rows, err := db.rd.QueryContext(ctx, `SELECT `+collectionCols+` FROM collections c
+		WHERE c.community_id = ? ORDER BY c.title, c.id`, communityID)
+	if err != nil {
+		return nil, internal("list collections", err)
+	}
+	defer rows.Close()
+	cs := []*isachub.Collection{}
+	for rows.Next() {
+		c, err := scanCollection(rows)
+		if err != nil {
+			return nil, internal("list collections", err)
+		}
+		cs = append(cs, c)
+	}
+	return cs, internal("list collections", rows.Err())
+}
+
+// DeleteCollection removes the collection and its objects.
+func (db *DB) DeleteCollection(ctx context.Context, communityID int64, id string) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM collections WHERE community_id = ? AND id = ?`, communityID, id)
+		if err != nil {
+			return internal("delete collection", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("Collection %q not found.", id)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,98 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"regexp"
+
+	"github.com/isachub/isachub"
+)
+
+// slugRE is the shape of community and organisation slugs: a URL path
+// segment (TAXII 2.1 section 4.2 API root names).
+var slugRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+
+func checkSlug(what, slug string) error {
+	if !slugRE.MatchString(slug) {
+		return isachub.Errorf(isachub.EINVALID, "The %s slug %q is invalid: use 1 to 63 lower-case letters, digits and inner hyphens.", what, slug)
+	}
+	return nil
+}
+
+// CreateCommunity stores c, setting c.ID and c.CreatedAt.
+func (db *DB) CreateCommunity(ctx context.Context, c *isachub.Community) error {
+	if err := checkSlug("community", c.Slug); err != nil {
+		return err
+	}
+	if c.Title == "" {
+		return isachub.Errorf(isachub.EINVALID, "The community %q needs a title.", c.Slug)
+	}
+	now := db.nowMicros()
+	return db.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO communities
+			(slug, title, description, sector, identity_id, max_content_length, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			c.Slug, c.Title, c.Description, c.Sector, c.IdentityID, c.MaxContentLength, now)
+		if isUnique(err) {
+			return isachub.Errorf(isachub.ECONFLICT, "A community with the slug %q already exists.", c.Slug)
+		} else if err != nil {
+			return internal("insert community", err)
+		}
+		c.ID, err = res.LastInsertId()
+		c.CreatedAt = fromMicros(now)
+		return internal("insert community", err)
+	})
+}
+
+const communityCols = `id, slug, title, description, sector, identity_id, max_content_length, created_at`
+
+func scanCommunity(row interface{ Scan(...any) error }) (*isachub.Community, error) {
+	var c isachub.Community
+	var created int64
+	err := row.Scan(&c.ID, &c.Slug, &c.Title, &c.Description, &c.Sector, &c.IdentityID, &c.MaxContentLength, &created)
+	c.CreatedAt = fromMicros(created)
+	return &c, err
+}
+
+// Community returns the community with the slug, or ENOTFOUND.
+func (db *DB) Community(ctx context.Context, slug string) (*isachub.Community, error) {
+	c, err := scanCommunity(db.rd.QueryRowContext(ctx, `SELECT `+communityCols+` FROM communities WHERE slug = ?`, slug))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("Community %q not found.", slug)
+	}
+	return c, internal("read community", err)
+}
+
+// Communities returns every community, ordered by slug.
+func (db *DB) Communities(ctx context.Context) ([]*isachub.Community, error) {
+	rows, err := db.rd.QueryContext(ctx, `SELECT `+communityCols+` FROM communities ORDER BY slug`)
+	if err != nil {
+		return nil, internal("list communities", err)
+	}
+	defer rows.Close()
+	cs := []*isachub.Community{}
+	for rows.Next() {
+		c, err := scanCommunity(rows)
+		if err != nil {
+			return nil, internal("list communities", err)
+		}
+		cs = append(cs, c)
+	}
+	return cs, internal("list communities", rows.Err())
+}
+
+// DeleteCommunity removes the community and everything in it: its
+// organisations, users, tokens, collections, objects and statuses.
+func (db *DB) DeleteCommunity(ctx context.Context, slug string) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM communities WHERE slug = ?`, slug)
+		if err != nil {
+			return internal("delete community", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("Community %q not found.", slug)
+		}
+		return nil
+	})
+}

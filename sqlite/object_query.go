@@ -1,0 +1,176 @@
+package sqlite
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+
+	"github.com/isachub/isachub"
+)
+
+// Objects returns one page of the collection's object versions in
+// date_added order (TAXII 2.1 sections 3.4 and 5.3), in one SQL statement
+// that walks the (coll, date_added) or (coll, type, date_added) index from
+// the cursor: no OFFSET, so every page costs the same. An unknown
+// collection reads as empty (callers load the collection first, to check
+// access).
+func (db *DB) Objects(ctx context.Context, collectionID string, f isachub.ObjectFilter) (*isachub.ObjectPage, error) {
+	q, args, limit, err := objectQuery(collectionID, f)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.rd.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, internal("query objects", err)
+	}
+	defer rows.Close()
+	page := &isachub.ObjectPage{Objects: make([]*isachub.ObjectVersion, 0, min(limit, 128))}
+	for rows.Next() {
+		if len(page.Objects) == limit {
+			page.More = true
+			break
+		}
+		v, err := scanVersion(rows, collectionID)
+		if err != nil {
+			return nil, internal("read objects", err)
+		}
+		page.Objects = append(page.Objects, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, internal("read objects", err)
+	}
+	if page.More {
+		page.Next = EncodeCursor(f, micros(page.Objects[len(page.Objects)-1].DateAdded))
+	}
+	return page, nil
+}
+
+// versionCols are the columns scanVersion reads.
+const versionCols = `o.date_added, o.id, o.type, o.spec_version, o.created, o.modified, o.revoked,
+	o.created_by_ref, o.markings, o.submitter, o.raw`
+
+func scanVersion(row interface{ Scan(...any) error }, collectionID string) (*isachub.ObjectVersion, error) {
+	v := &isachub.ObjectVersion{CollectionID: collectionID}
+	var added int64
+	var markings string
+	var raw []byte
+	if err := row.Scan(&added, &v.ID, &v.Type, &v.SpecVersion, &v.Created, &v.Modified, &v.Revoked,
+		&v.CreatedByRef, &markings, &v.SubmitterOrgID, &raw); err != nil {
+		return nil, err
+	}
+	v.DateAdded = fromMicros(added)
+	v.Raw = raw
+	if markings != "[]" {
+		if err := json.Unmarshal([]byte(markings), &v.Markings); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+// pageLimit applies the default and the cap to a requested page size.
+func pageLimit(n int) int {
+	switch {
+	case n <= 0:
+		return isachub.DefaultPageSize
+	case n > isachub.MaxPageSize:
+		return isachub.MaxPageSize
+	}
+	return n
+}
+
+// objectQuery builds the page query of f: the statement, its arguments and
+// the page size. It fetches one row more than the page to compute More.
+func objectQuery(collectionID string, f isachub.ObjectFilter) (string, []any, int, error) {
+	limit := pageLimit(f.Limit)
+	after := micros(f.AddedAfter)
+	if f.Next != "" {
+		c, err := DecodeCursor(f, f.Next)
+		if err != nil {
+			return "", nil, 0, err
+		}
+		after = max(after, c)
+	}
+	var b strings.Builder
+	args := []any{collectionID, after}
+	b.WriteString(`SELECT ` + versionCols + ` FROM objects o
+		WHERE o.coll = (SELECT pk FROM collections WHERE id = ?) AND o.date_added > ?`)
+	if len(f.Types) > 0 {
+		b.WriteString(` AND o.type`)
+		args = inList(&b, args, f.Types)
+	}
+	if len(f.IDs) > 0 {
+		b.WriteString(` AND o.id`)
+		args = inList(&b, args, f.IDs)
+	}
+	cond, vargs, err := versionCond(f.Versions)
+	if err != nil {
+		return "", nil, 0, err
+	}
+	b.WriteString(cond)
+	args = append(args, vargs...)
+	if len(f.SpecVersions) == 0 {
+		b.WriteString(` AND o.spec_latest = 1`)
+	} else {
+		b.WriteString(` AND o.spec_version`)
+		args = inList(&b, args, f.SpecVersions)
+	}
+	b.WriteString(` ORDER BY o.date_added LIMIT ?`)
+	args = append(args, limit+1)
+	return b.String(), args, limit, nil
+}
+
+// inList writes " = ?" or " IN (?, ?, ...)" for vals and appends them to
+// args.
+func inList(b *strings.Builder, args []any, vals []string) []any {
+	vals = slices.Compact(slices.Sorted(slices.Values(vals)))
+	if len(vals) == 1 {
+		b.WriteString(` = ?`)
+		return append(args, vals[0])
+	}
+	b.WriteString(` IN (?` + strings.Repeat(`, ?`, len(vals)-1) + `)`)
+	for _, v := range vals {
+		args = append(args, v)
+	}
+	return args
+}
+
+// versionCond returns the SQL condition of match[version] (TAXII 2.1
+// section 3.4.2): "last" (the default), "first", "all" or timestamps, ORed.
+func versionCond(versions []string) (string, []any, error) {
+	if len(versions) == 0 {
+		return ` AND o.is_latest = 1`, nil, nil
+	}
+	var ors []string
+	var args []any
+	var stamps []string
+	for _, v := range versions {
+		switch v {
+		case "all":
+			return "", nil, nil
+		case "last":
+			ors = append(ors, `o.is_latest = 1`)
+		case "first":
+			ors = append(ors, `o.is_first = 1`)
+		default:
+			vts, ok := parseTimestamp(v)
+			if !ok {
+				return "", nil, isachub.Errorf(isachub.EINVALID,
+					"The version %q is not first, last, all or an RFC 3339 timestamp.", v)
+			}
+			stamps = append(stamps, vts)
+		}
+	}
+	if len(stamps) > 0 {
+		var b strings.Builder
+		b.WriteString(`o.vts`)
+		args = inList(&b, args, stamps)
+		ors = append(ors, b.String())
+	}
+	ors = slices.Compact(slices.Sorted(slices.Values(ors)))
+	if len(ors) == 1 {
+		return ` AND ` + ors[0], args, nil
+	}
+	return ` AND (` + strings.Join(ors, ` OR `) + `)`, args, nil
+}
