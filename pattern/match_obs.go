@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"math"
 	"slices"
 	"time"
 )
@@ -195,7 +196,7 @@ func (m *obsMatcher) seq(e ObservationExpr) iter.Seq[binding] {
 		case QualRepeats:
 			s = m.repeats(s, q.Times)
 		case QualWithin:
-			s = m.filter(s, m.within(time.Duration(q.Seconds*float64(time.Second))))
+			s = m.filter(s, m.within(secondsDuration(q.Seconds)))
 		case QualStartStop:
 			s = m.filter(s, m.startStop(q.Start, q.Stop))
 		}
@@ -394,4 +395,13 @@ func (m *obsMatcher) repeats(s iter.Seq[binding], n int) iter.Seq[binding] {
 		}
 		rec(0, nil)
 	}
+}
+
+// secondsDuration converts WITHIN's seconds to a Duration, saturating at
+// the largest Duration (about 292 years).
+func secondsDuration(sec float64) time.Duration {
+	if sec >= float64(math.MaxInt64)/float64(time.Second) {
+		return math.MaxInt64
+	}
+	return time.Duration(sec * float64(time.Second))
 }
