@@ -25,13 +25,13 @@ func IDType(s string) string {
 func checkID(s string) string {
 	typ, u, ok := SplitID(s)
 	if !ok {
-		return "must be an identifier of the form <object-type>--<UUID>"
+		return "is not an identifier of the form <object-type>--<UUID>"
 	}
 	if msg := checkTypeName(typ); msg != "" {
-		return "the type part " + quote(typ) + " " + msg
+		return "has a type part " + quote(typ) + " that " + msg
 	}
 	if !isUUID(u) {
-		return "the UUID part " + quote(u) + " is not an RFC 4122 UUID (8-4-4-4-12 hex digits with the RFC 4122 variant)"
+		return "has a UUID part " + quote(u) + " that is not an RFC 4122 UUID (8-4-4-4-12 hex digits with the RFC 4122 variant)"
 	}
 	return ""
 }

@@ -1,7 +1,6 @@
 package stix
 
 import (
-	"bytes"
 	"encoding/json"
 	"slices"
 )
@@ -114,24 +113,16 @@ func (o *Object) Decode(v any) error { return json.Unmarshal(o.raw, v) }
 // []any, string, bool, nil, and json.Number for every number, so that large
 // integers keep their precision.
 func (o *Object) Value() (map[string]any, error) {
-	var m map[string]any
-	dec := json.NewDecoder(bytes.NewReader(o.raw))
-	dec.UseNumber()
-	if err := dec.Decode(&m); err != nil {
-		return nil, err
-	}
+	m, _ := decodeValue(o.raw).(map[string]any)
 	return m, nil
 }
 
 // rawString decodes a raw JSON string; ok is false for any other JSON type.
 func rawString(raw json.RawMessage) (s string, ok bool) {
-	if len(raw) == 0 || raw[0] != '"' {
+	if len(raw) < 2 || raw[0] != '"' {
 		return "", false
 	}
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return "", false
-	}
-	return s, true
+	return decodeString(raw), true
 }
 
 // rawStrings decodes a raw JSON array of strings; nil for any other shape.
@@ -140,7 +131,13 @@ func rawStrings(raw json.RawMessage) []string {
 		return nil
 	}
 	var ss []string
-	if err := json.Unmarshal(raw, &ss); err != nil {
+	ok := true
+	eachElement(raw, 0, func(val []byte) {
+		s, isString := rawString(val)
+		ok = ok && isString
+		ss = append(ss, s)
+	})
+	if !ok {
 		return nil
 	}
 	return ss

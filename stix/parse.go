@@ -95,11 +95,7 @@ func ParseDocument(data []byte) (*Document, error) {
 	}
 	switch data[0] {
 	case '[':
-		var elems []json.RawMessage
-		if err := json.Unmarshal(data, &elems); err != nil {
-			return nil, syntaxError(data, err)
-		}
-		return &Document{Kind: KindArray, Items: parseItems("$", elems)}, nil
+		return &Document{Kind: KindArray, Items: parseItems("$", splitArray(data))}, nil
 	case '{':
 		obj, err := parseObject(data, "$")
 		if err != nil {
@@ -156,28 +152,15 @@ func parseObject(data []byte, path string) (*Object, error) {
 	if len(data) == 0 || data[0] != '{' {
 		return nil, &PathError{Path: path, Msg: "expected a JSON object, found " + jsonKind(data)}
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if _, err := dec.Token(); err != nil { // the opening brace
-		return nil, &PathError{Path: path, Msg: err.Error()}
-	}
 	o := &Object{raw: bytes.Clone(data), props: make(map[string]json.RawMessage, 16)}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, &PathError{Path: path, Msg: err.Error()}
-		}
-		key, _ := tok.(string)
-		var val json.RawMessage
-		if err := dec.Decode(&val); err != nil {
-			return nil, &PathError{Path: path + "." + key, Msg: err.Error()}
-		}
+	eachMember(o.raw, 0, func(key string, val []byte) {
 		if _, dup := o.props[key]; dup {
 			o.dupKeys = append(o.dupKeys, key)
 		} else {
 			o.keys = append(o.keys, key)
 		}
 		o.props[key] = val
-	}
+	})
 	o.typ, _ = rawString(o.props["type"])
 	o.id, _ = rawString(o.props["id"])
 	o.specVersion, _ = rawString(o.props["spec_version"])
@@ -193,11 +176,14 @@ func rawArray(raw json.RawMessage, path string) ([]json.RawMessage, error) {
 	if len(raw) == 0 || raw[0] != '[' {
 		return nil, &PathError{Path: path, Msg: "expected an array of STIX objects, found " + jsonKind(raw)}
 	}
+	return splitArray(raw), nil
+}
+
+// splitArray returns the elements of a valid JSON array.
+func splitArray(data []byte) []json.RawMessage {
 	var elems []json.RawMessage
-	if err := json.Unmarshal(raw, &elems); err != nil {
-		return nil, &PathError{Path: path, Msg: err.Error()}
-	}
-	return elems, nil
+	eachElement(data, 0, func(val []byte) { elems = append(elems, val) })
+	return elems
 }
 
 func isNull(raw json.RawMessage) bool { return string(raw) == "null" }

@@ -37,6 +37,7 @@ type typeDef struct {
 	rules      []rule
 	idContrib  []string
 	extensions map[string]props
+	all        props // common and props together, computed once
 }
 
 // registry maps each type name of STIX 2.1 to its definition.
@@ -48,6 +49,7 @@ var registry = func() map[string]*typeDef {
 			if d.common == nil {
 				d.common = common
 			}
+			d.all = merge(d.common, d.props)
 			r[name] = d
 		}
 	}

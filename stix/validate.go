@@ -56,6 +56,10 @@ func (c *checker) validateObject(m map[string]any) {
 		c.errorf("type", "%s %s", quote(typ), msg)
 		return
 	}
+	if typ == "bundle" {
+		c.validateBundle(m)
+		return
+	}
 	ext := c.checkExtensions(m, registry[typ])
 
 	def := registry[typ]
@@ -69,7 +73,7 @@ func (c *checker) validateObject(m map[string]any) {
 		if class == ClassUnknown {
 			c.warnf("type", "%s is not a STIX 2.1 type and no extension-definition in extensions defines it (new-sdo, new-sco or new-sro); only the common properties were checked", quote(typ))
 		}
-		def = &typeDef{class: class, common: common}
+		def = &typeDef{class: class, common: common, all: common}
 	}
 
 	c.checkID(m, typ, class)
@@ -78,8 +82,7 @@ func (c *checker) validateObject(m map[string]any) {
 			c.errorf("spec_version", "must be \"2.1\" for STIX 2.1 content, not %s", describe(sv))
 		}
 	}
-	all := merge(def.common, def.props)
-	c.checkProps("", m, all, func(path, name string) {
+	c.checkProps("", m, def.all, func(path, name string) {
 		c.unknownTopLevel(path, name, class, ext.toplevel)
 	})
 	if created, ok := timestampOf(m, "created"); ok {
@@ -139,4 +142,28 @@ func describe(v any) string {
 		return quote(s)
 	}
 	return kindOf(v)
+}
+
+// validateBundle checks a bundle wrapper (section 8): its id, and that
+// objects, when present, is a non-empty list. Its objects are validated one
+// by one by the caller.
+func (c *checker) validateBundle(m map[string]any) {
+	c.checkID(m, "bundle", ClassUnknown)
+	if v, ok := m["objects"]; ok {
+		if a, isList := v.([]any); !isList {
+			c.wrongType("objects", "a list of STIX objects", v)
+		} else if len(a) == 0 {
+			c.errorf("objects", "must not be an empty list (omit the property instead)")
+		}
+	}
+	if _, ok := m["spec_version"]; ok {
+		c.warnf("spec_version", "bundles have no spec_version in STIX 2.1 (section 8); it is a STIX 2.0 property")
+	}
+	for _, k := range sortedKeys(m) {
+		switch k {
+		case "type", "id", "objects", "spec_version":
+		default:
+			c.unknownTopLevel(k, k, ClassUnknown, false)
+		}
+	}
 }

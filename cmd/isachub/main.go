@@ -44,9 +44,10 @@ type command struct {
 // commands lists every subcommand. Each lives in a file of its own.
 func commands() []command {
 	return []command{
-		// one line per subcommand, for example:
-		// {"stix validate", "validate STIX 2.1 JSON files", runStixValidate},
+		{"stix validate", "validate STIX 2.1 JSON files", runStixValidate},
 		{"pattern check", "check a STIX pattern and print its canonical form", runPatternCheck},
+		{"pattern match", "match a STIX pattern against observed-data", runPatternMatch},
+		{"match", "report which STIX indicators fire on ECS or STIX events", runMatch},
 	}
 }
 
