@@ -48,6 +48,8 @@ func commands() []command {
 		{"pattern check", "check a STIX pattern and print its canonical form", runPatternCheck},
 		{"pattern match", "match a STIX pattern against observed-data", runPatternMatch},
 		{"match", "report which STIX indicators fire on ECS or STIX events", runMatch},
+		{"migrate", "apply pending database schema migrations", runMigrate},
+		{"backup", "write an online, consistent copy of an SQLite database", runBackup},
 	}
 }
 
