@@ -41,16 +41,79 @@ type hub struct {
 
 const root = "/acme-isac/"
 
-// newHub starts a hub; cfg is the server's configuration.
+// newHub starts a hub over a new database in a temporary directory; cfg is
+// the server's configuration.
 func newHub(tb testing.TB, cfg server.Config) *hub {
 	tb.Helper()
+	return newHubAt(tb, cfg, filepath.Join(tb.TempDir(), "hub.db"))
+}
+
+// newHubAt starts a hub over the SQLite database at path, creating the
+// communities, organisations, users and collections unless they exist, and
+// giving every user a new API token.
+func newHubAt(tb testing.TB, cfg server.Config, path string) *hub {
+	tb.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "hub.db"))
+	db, err := sqlite.Open(ctx, path)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
 	h := &hub{t: tb, store: db, orgs: map[string]*isachub.Org{}, colls: map[string]*isachub.Collection{}, tokens: map[string]string{}}
+	if comm, err := db.Community(ctx, "acme-isac"); err == nil {
+		h.load(tb, comm)
+	} else {
+		h.create(tb)
+	}
+	for _, name := range []string{"a-analyst", "a-reader", "b-analyst", "c-analyst", "x-analyst", "operator"} {
+		user, err := db.User(ctx, name)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		secret, th, err := server.NewToken()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := db.CreateToken(ctx, &isachub.Token{UserID: user.ID, Name: "test", Hash: th}); err != nil {
+			tb.Fatal(err)
+		}
+		h.tokens[name] = secret
+	}
+	h.srv = httptest.NewServer(server.New(cfg, db, nil).Handler())
+	tb.Cleanup(h.srv.Close)
+	return h
+}
+
+// load finds the records create made in an existing database.
+func (h *hub) load(tb testing.TB, comm *isachub.Community) {
+	tb.Helper()
+	ctx := context.Background()
+	h.comm = comm
+	other, err := h.store.Community(ctx, "other-isac")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	h.other = other
+	for _, slug := range []string{"a", "b", "c"} {
+		if h.orgs[slug], err = h.store.Org(ctx, comm.ID, slug); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if h.orgs["x"], err = h.store.Org(ctx, other.ID, "x"); err != nil {
+		tb.Fatal(err)
+	}
+	for _, alias := range []string{"open", "restricted", "drop"} {
+		if h.colls[alias], err = h.store.Collection(ctx, comm.ID, alias); err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
+// create makes the communities, organisations, users and collections.
+func (h *hub) create(tb testing.TB) {
+	tb.Helper()
+	ctx := context.Background()
+	db := h.store
 	h.comm = mustCommunity(tb, db, "acme-isac", "ACME ISAC", 0)
 	h.other = mustCommunity(tb, db, "other-isac", "Other ISAC", 0)
 	for _, slug := range []string{"a", "b", "c"} {
@@ -78,14 +141,6 @@ func newHub(tb testing.TB, cfg server.Config) *hub {
 		if err := db.CreateUser(ctx, user); err != nil {
 			tb.Fatal(err)
 		}
-		secret, th, err := server.NewToken()
-		if err != nil {
-			tb.Fatal(err)
-		}
-		if err := db.CreateToken(ctx, &isachub.Token{UserID: user.ID, Name: "test", Hash: th}); err != nil {
-			tb.Fatal(err)
-		}
-		h.tokens[u.name] = secret
 	}
 	a, b, c := h.orgs["a"].ID, h.orgs["b"].ID, h.orgs["c"].ID
 	for _, coll := range []*isachub.Collection{
@@ -99,9 +154,6 @@ func newHub(tb testing.TB, cfg server.Config) *hub {
 		}
 		h.colls[coll.Alias] = coll
 	}
-	h.srv = httptest.NewServer(server.New(cfg, db, nil).Handler())
-	tb.Cleanup(h.srv.Close)
-	return h
 }
 
 func mustCommunity(tb testing.TB, s isachub.Store, slug, title string, maxLen int64) *isachub.Community {
