@@ -1,6 +1,13 @@
 package postgres
 
-import "github.com/isachub/isachub"
+import (
+	"context"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/isachub/isachub"
+)
 
 // DecodeCursor exposes the cursor decoder to the external tests: it decodes
 // s as a cursor of the query (collectionID, f).
@@ -11,4 +18,23 @@ func DecodeCursor(s, collectionID string, f isachub.ObjectFilter) (int64, error)
 // EncodeCursor exposes the cursor encoder to the external tests.
 func EncodeCursor(collectionID string, f isachub.ObjectFilter, dateAdded int64) string {
 	return encodeCursor(queryHash(collectionID, &f), dateAdded)
+}
+
+// ExplainObjects returns PostgreSQL's plan (EXPLAIN, text format) of the
+// query that Objects runs for f.
+func (db *DB) ExplainObjects(ctx context.Context, collectionID string, f isachub.ObjectFilter) (string, error) {
+	q, err := objectsQuery(collectionID, f)
+	if err != nil {
+		return "", err
+	}
+	rows, _ := db.pool.Query(ctx, "EXPLAIN "+q.sql, q.args...)
+	lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return strings.Join(lines, "\n"), err
+}
+
+// Exec runs one SQL statement on the store's pool, for tests that need to
+// set up or inspect the database directly.
+func (db *DB) Exec(ctx context.Context, sql string, args ...any) error {
+	_, err := db.pool.Exec(ctx, sql, args...)
+	return err
 }

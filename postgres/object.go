@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -165,6 +166,11 @@ func prepare(o *stix.Object) (*newVersion, error) {
 		return nil, isachub.Errorf(isachub.EINVALID, "The object has no id or no type.")
 	case !strings.HasPrefix(nv.id, nv.typ+"--"):
 		return nil, isachub.Errorf(isachub.EINVALID, "The id %q does not start with the object's type %q.", nv.id, nv.typ)
+	}
+	for _, s := range append([]string{nv.id, nv.typ, nv.spec, o.Created(), o.Modified(), o.CreatedByRef()}, o.ObjectMarkingRefs()...) {
+		if strings.ContainsRune(s, 0) || !utf8.ValidString(s) {
+			return nil, isachub.Errorf(isachub.EINVALID, "The object %q has a NUL character or invalid UTF-8 in a common property.", nv.id)
+		}
 	}
 	if nv.spec == "" {
 		nv.spec = defaultSpec(o)

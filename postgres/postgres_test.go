@@ -85,7 +85,13 @@ func withSearchPath(tb testing.TB, dsn, schema string) string {
 // openDB opens a store on a fresh schema and closes it when the test ends.
 func openDB(tb testing.TB) *postgres.DB {
 	tb.Helper()
-	db, err := postgres.Open(context.Background(), freshSchema(tb))
+	return openDSN(tb, freshSchema(tb))
+}
+
+// openDSN opens a store on dsn and closes it when the test ends.
+func openDSN(tb testing.TB, dsn string) *postgres.DB {
+	tb.Helper()
+	db, err := postgres.Open(context.Background(), dsn)
 	if err != nil {
 		tb.Fatalf("Open: %v", err)
 	}

@@ -23,6 +23,33 @@ const selectVersion = `SELECT collection_id, date_added, id, type, spec_version,
 // index on (collection_id, date_added) or (collection_id, type, date_added)
 // from the bound, so a page deep in the collection costs what the first does.
 func (db *DB) Objects(ctx context.Context, collectionID string, f isachub.ObjectFilter) (*isachub.ObjectPage, error) {
+	q, err := objectsQuery(collectionID, f)
+	if err != nil {
+		return nil, err
+	}
+	rows, _ := db.pool.Query(ctx, q.sql, q.args...)
+	vs, err := pgx.CollectRows(rows, scanVersion)
+	if err != nil {
+		return nil, dbError(err, "objects", "Objects")
+	}
+	page := &isachub.ObjectPage{Objects: vs}
+	if len(vs) > q.limit {
+		page.Objects, page.More = vs[:q.limit], true
+		page.Next = encodeCursor(q.hash, vs[q.limit-1].DateAdded.UnixMicro())
+	}
+	return page, nil
+}
+
+// pageQuery is the SQL of one page of Objects.
+type pageQuery struct {
+	sql   string
+	args  []any
+	limit int     // the page size; the query fetches one more row
+	hash  [8]byte // identifies the query in its cursors
+}
+
+// objectsQuery builds the page query of f in the collection.
+func objectsQuery(collectionID string, f isachub.ObjectFilter) (*pageQuery, error) {
 	limit := f.Limit
 	if limit <= 0 {
 		limit = isachub.DefaultPageSize
@@ -46,18 +73,12 @@ func (db *DB) Objects(ctx context.Context, collectionID string, f isachub.Object
 	if err := w.filters(f.IDs, f.Types, f.Versions, f.SpecVersions, true); err != nil {
 		return nil, err
 	}
-	rows, _ := db.pool.Query(ctx, selectVersion+w.sql()+
-		fmt.Sprintf(" ORDER BY date_added LIMIT %d", limit+1), w.args...)
-	vs, err := pgx.CollectRows(rows, scanVersion)
-	if err != nil {
-		return nil, dbError(err, "objects", "Objects")
-	}
-	page := &isachub.ObjectPage{Objects: vs}
-	if len(vs) > limit {
-		page.Objects, page.More = vs[:limit], true
-		page.Next = encodeCursor(qh, vs[limit-1].DateAdded.UnixMicro())
-	}
-	return page, nil
+	return &pageQuery{
+		sql:   selectVersion + w.sql() + fmt.Sprintf(" ORDER BY date_added LIMIT %d", limit+1),
+		args:  w.args,
+		limit: limit,
+		hash:  qh,
+	}, nil
 }
 
 // where builds a parameterised WHERE clause.

@@ -1,0 +1,48 @@
+package postgres_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/isachub/isachub"
+)
+
+// TestObjectsPlan checks with EXPLAIN that every main shape of the page
+// query walks an index in date_added order from the keyset bound: no
+// sequential scan and no sort, so that a page deep in a collection costs
+// what the first page costs.
+func TestObjectsPlan(t *testing.T) {
+	db := openDB(t)
+	ctx := t.Context()
+	org, coll := setup(t, db)
+	ingest(t, db, coll.ID, org.ID, 0, 30000, 1000)
+	mustOK(t, db.Exec(ctx, "ANALYZE"))
+	page, err := db.Objects(ctx, coll.ID, isachub.ObjectFilter{Types: []string{"indicator"}, Limit: 1000})
+	mustOK(t, err)
+	mid := page.Objects[len(page.Objects)-1].DateAdded
+
+	tests := []struct {
+		name string
+		f    isachub.ObjectFilter
+	}{
+		{"All", isachub.ObjectFilter{}},
+		{"AddedAfter", isachub.ObjectFilter{AddedAfter: mid}},
+		{"Type", isachub.ObjectFilter{Types: []string{"indicator"}}},
+		{"TypeAddedAfter", isachub.ObjectFilter{Types: []string{"indicator"}, AddedAfter: mid, Limit: 1000}},
+		{"TypeNext", isachub.ObjectFilter{Types: []string{"indicator"}, Limit: 1000, Next: page.Next}},
+		{"Types", isachub.ObjectFilter{Types: []string{"indicator", "malware"}}},
+		{"VersionAll", isachub.ObjectFilter{Versions: []string{"all"}, Types: []string{"malware"}}},
+		{"VersionFirstLast", isachub.ObjectFilter{Versions: []string{"first", "last"}}},
+		{"SpecVersion", isachub.ObjectFilter{SpecVersions: []string{"2.1"}, Types: []string{"indicator"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			plan, err := db.ExplainObjects(ctx, coll.ID, tt.f)
+			mustOK(t, err)
+			if strings.Contains(plan, "Seq Scan") || strings.Contains(plan, "Sort Key") ||
+				!strings.Contains(plan, "Index Scan") && !strings.Contains(plan, "Index Only Scan") {
+				t.Fatalf("the page query does not walk an index in order:\n%s", plan)
+			}
+		})
+	}
+}
