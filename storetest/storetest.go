@@ -48,6 +48,7 @@ var tests = []test{
 	{"Audit", testAudit},
 	{"Jobs", testJobs},
 	{"JobsConcurrentClaims", testJobsConcurrentClaims},
+	{"ConcurrentPaging", testConcurrentPaging},
 }
 
 // Run runs every conformance test as a subtest of t, each against a new

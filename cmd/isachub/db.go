@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/isachub/isachub"
+	"github.com/isachub/isachub/postgres"
 	"github.com/isachub/isachub/sqlite"
 )
 
@@ -55,7 +56,11 @@ func sqlitePath(dsn string) (string, error) {
 func openStore(ctx context.Context, dsn string) (isachub.Store, error) {
 	switch {
 	case isPostgresDSN(dsn):
-		return nil, isachub.Errorf(isachub.EINVALID, "PostgreSQL support is not built yet.")
+		db, err := postgres.Open(ctx, dsn)
+		if err != nil {
+			return nil, err // not a typed nil in the interface
+		}
+		return db, nil
 	default:
 		path, err := sqlitePath(dsn)
 		if err != nil {
