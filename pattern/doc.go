@@ -70,6 +70,17 @@
 // 6 SECONDS repeats a qualifier on one expression (write
 // (([x]) WITHIN 5 SECONDS) WITHIN 6 SECONDS).
 //
+// # Performance
+//
+// Measured on the project's shared 2-core machine (AMD EPYC, heavily
+// loaded by other jobs), medians of five runs of
+// go test -run '^$' -bench '^Benchmark(Parse|MatchOne|Match)$' -count 5 ./pattern:
+// Parse of typical indicator patterns 27 µs (54 allocations; most of it
+// compiling MATCHES expressions); MatchOne of an equality against a
+// four-object event 0.6 µs, of a CIDR test through a _ref 1.1 µs, of LIKE
+// 0.6 µs, of MATCHES 0.6 µs, all without allocation; Match of
+// FOLLOWEDBY ... WITHIN over 100 observations 0.45 ms.
+//
 // # LIKE and MATCHES
 //
 // LIKE is SQL's: % matches any run of characters, including line breaks,

@@ -31,11 +31,14 @@ type prepared struct {
 }
 
 func compile(root ObservationExpr) *compiled {
-	c := &compiled{cmp: map[*Comparison]*prepared{}}
+	c := &compiled{}
 	Walk(root, func(n Node) bool {
 		cmp, ok := n.(*Comparison)
 		if !ok {
 			return true
+		}
+		if c.cmp == nil && (cmp.Op == OpMatches || cmp.Op == OpIsSubset || cmp.Op == OpIsSuperset) {
+			c.cmp = map[*Comparison]*prepared{} // only patterns that need it pay for the map
 		}
 		switch cmp.Op {
 		case OpMatches:
