@@ -3,6 +3,7 @@ package pattern
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -65,7 +66,16 @@ func (p *parser) isKeyword(k string) bool { return p.tok.kind == tKeyword && p.t
 // expected returns the error "expected WHAT, found TOKEN" at the current
 // token.
 func (p *parser) expected(what string) *Error {
-	return &Error{Offset: p.tok.off, Expected: what, Msg: "found " + p.tok.describe()}
+	msg := "found " + p.tok.describe()
+	if p.tok.kind == tIdent {
+		switch up, low := strings.ToUpper(p.tok.text), strings.ToLower(p.tok.text); {
+		case keywords[up]:
+			msg += fmt.Sprintf(" (keywords are upper case: %s)", up)
+		case low == "true" || low == "false":
+			msg += fmt.Sprintf(" (booleans are lower case: %s)", low)
+		}
+	}
+	return &Error{Offset: p.tok.off, Expected: what, Msg: msg}
 }
 
 func (p *parser) enter() error {
