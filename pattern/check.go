@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"regexp/syntax"
 	"strings"
 	"time"
 )
@@ -124,7 +125,9 @@ func checkOperand(op Operator, lit Literal, opTok, valTok token) error {
 	}
 	switch op {
 	case OpMatches:
-		if _, err := regexp.Compile(lit.Str); err != nil {
+		// Parsing finds every syntax error RE2 reports; the program is
+		// compiled once, later, for matching.
+		if _, err := syntax.Parse(lit.Str, syntax.Perl); err != nil {
 			return &Error{Offset: valTok.off, Msg: fmt.Sprintf("MATCHES needs a regular expression Go's RE2 accepts: %v", err)}
 		}
 	case OpIsSubset, OpIsSuperset:
