@@ -1,0 +1,265 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/isachub/isachub/pattern"
+	"github.com/isachub/isachub/stix"
+)
+
+// maxEventLine bounds one line of an events file; longer lines are
+// reported and skipped.
+const maxEventLine = 64 << 20
+
+// runMatch implements "isachub match --indicators FILE [--json] EVENTS...":
+// it compiles the STIX indicators of FILE (a bundle, envelope or array)
+// into a pattern index and prints one line per indicator that fires on an
+// event. EVENTS are JSON-lines files ("-" or none: standard input), each
+// line an ECS event, a STIX bundle or an observed-data. A malformed line
+// or an indicator whose pattern does not parse is reported on standard
+// error and skipped. Exit 0 when anything fired, 1 when nothing did, 2 on
+// bad usage or an unreadable file.
+func runMatch(ctx context.Context, env *Env, args []string) int {
+	fs := flag.NewFlagSet("match", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	indicators := fs.String("indicators", "", "a JSON file of STIX indicators: bundle, TAXII envelope or array (required)")
+	asJSON := fs.Bool("json", false, "print one JSON object per hit")
+	progress := fs.Duration("progress", 5*time.Second, "how often to report progress on standard error (0: never)")
+	fs.Usage = func() {
+		fmt.Fprintln(env.Stderr, "Usage: isachub match --indicators FILE [--json] [EVENTS...]")
+		fmt.Fprintln(env.Stderr, "\nReport which STIX indicators fire on events. EVENTS are JSON-lines files (\"-\" or")
+		fmt.Fprintln(env.Stderr, "none for standard input); each line is an ECS event, a STIX bundle or an observed-data.")
+		fmt.Fprintln(env.Stderr, "Output: FILE:LINE, indicator id, name and pattern, tab-separated.")
+		fmt.Fprintln(env.Stderr, "Exit 0 when an indicator fired, 1 when none did, 2 on error.")
+		fs.PrintDefaults()
+	}
+	files, err := parseFlagsAnywhere(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if *indicators == "" {
+		fmt.Fprintln(env.Stderr, "isachub match: --indicators is required")
+		fs.Usage()
+		return exitUsage
+	}
+	if len(files) == 0 {
+		files = []string{"-"}
+	}
+	ix, err := loadIndex(env, *indicators)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "isachub match: %v\n", err)
+		return exitUsage
+	}
+	m := &matchRun{env: env, ix: ix, json: *asJSON, every: *progress, out: bufio.NewWriter(env.Stdout)}
+	code := exitNegative
+	stdinUsed := false
+	for _, name := range files {
+		if name == "-" {
+			if stdinUsed {
+				fmt.Fprintln(env.Stderr, `isachub match: "-" (standard input) given twice`)
+				code = exitUsage
+				continue
+			}
+			stdinUsed = true
+		}
+		if err := m.file(ctx, name); err != nil {
+			fmt.Fprintf(env.Stderr, "isachub match: %v\n", err)
+			code = exitUsage
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	if err := m.out.Flush(); err != nil {
+		fmt.Fprintf(env.Stderr, "isachub match: writing the results: %v\n", err)
+		return exitUsage
+	}
+	fmt.Fprintf(env.Stderr, "isachub match: %d events, %d hits, %d lines skipped, %d indicators\n",
+		m.events, m.hits, m.skipped, ix.Len())
+	if code == exitUsage || ctx.Err() != nil {
+		return exitUsage
+	}
+	if m.hits > 0 {
+		return exitOK
+	}
+	return code
+}
+
+// loadIndex reads and compiles the indicators file, reporting each
+// indicator it leaves out.
+func loadIndex(env *Env, name string) (*pattern.Index, error) {
+	data, err := readInput(env, name)
+	if err != nil {
+		return nil, fmt.Errorf("reading the indicators: %w", err)
+	}
+	objs, err := stix.Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	ix, errs := pattern.Compile(objs)
+	for _, e := range errs {
+		fmt.Fprintf(env.Stderr, "isachub match: %s: skipped %v\n", name, e)
+	}
+	if ix.Len() == 0 {
+		fmt.Fprintf(env.Stderr, "isachub match: %s: no usable STIX indicator\n", name)
+	}
+	return ix, nil
+}
+
+// matchRun is the state of one "isachub match" run.
+type matchRun struct {
+	env   *Env
+	ix    *pattern.Index
+	json  bool
+	every time.Duration
+	out   *bufio.Writer
+
+	events, hits, skipped int
+	start, lastReport     time.Time
+}
+
+// file matches every line of one events file.
+func (m *matchRun) file(ctx context.Context, name string) error {
+	var r io.Reader = m.env.Stdin
+	display := name
+	if name == "-" {
+		display = "(stdin)"
+	} else {
+		f, err := os.Open(name)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		r = f
+	}
+	if m.start.IsZero() {
+		m.start, m.lastReport = time.Now(), time.Now()
+	}
+	br := bufio.NewReaderSize(r, 1<<20)
+	for lineNo := 1; ; lineNo++ {
+		if ctx.Err() != nil {
+			return fmt.Errorf("%s: stopped at line %d: %w", display, lineNo, ctx.Err())
+		}
+		line, tooLong, err := readEventLine(br)
+		if len(line) > 0 || tooLong {
+			m.line(display, lineNo, line, tooLong)
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s: line %d: %w", display, lineNo, err)
+		}
+		if m.every > 0 && lineNo%256 == 0 && time.Since(m.lastReport) >= m.every {
+			m.report(display, lineNo)
+		}
+	}
+}
+
+// line matches one event line and prints its hits.
+func (m *matchRun) line(file string, lineNo int, line []byte, tooLong bool) {
+	if tooLong {
+		m.skipped++
+		fmt.Fprintf(m.env.Stderr, "%s:%d: skipped: the line is longer than %d bytes\n", file, lineNo, maxEventLine)
+		return
+	}
+	line = bytes.TrimSpace(line)
+	if len(line) == 0 {
+		return
+	}
+	obs, err := pattern.ParseEvent(line)
+	if err != nil {
+		m.skipped++
+		fmt.Fprintf(m.env.Stderr, "%s:%d: skipped: %v\n", file, lineNo, err)
+		return
+	}
+	m.events++
+	hits := m.ix.Match(obs...)
+	for _, h := range hits {
+		m.hits++
+		m.printHit(file, lineNo, h)
+	}
+	if len(hits) > 0 {
+		m.out.Flush()
+	}
+}
+
+// printHit writes one hit as a tab-separated line or a JSON object.
+func (m *matchRun) printHit(file string, lineNo int, h pattern.Hit) {
+	name, text := "", h.Pattern.String()
+	if o, ok := h.Meta.(*stix.Object); ok {
+		name, text = o.String("name"), o.String("pattern")
+	}
+	if m.json {
+		ids := []string{}
+		for _, id := range h.ObservedDataIDs {
+			if id != "" {
+				ids = append(ids, id)
+			}
+		}
+		b, err := jsonMarshalLine(map[string]any{
+			"file": file, "line": lineNo, "indicator_id": h.ID, "indicator_name": name,
+			"pattern": text, "observed_data_ids": ids,
+		})
+		if err == nil {
+			m.out.Write(b)
+		}
+		return
+	}
+	fmt.Fprintf(m.out, "%s:%d\t%s\t%s\t%s\n", file, lineNo, h.ID, oneLine(name), oneLine(text))
+}
+
+// report prints a progress line on standard error.
+func (m *matchRun) report(file string, lineNo int) {
+	now := time.Now()
+	m.lastReport = now
+	rate := float64(m.events+m.skipped) / now.Sub(m.start).Seconds()
+	fmt.Fprintf(m.env.Stderr, "isachub match: %s: line %d, %d events, %d hits, %d skipped, %.0f lines/s\n",
+		file, lineNo, m.events, m.hits, m.skipped, rate)
+}
+
+// readEventLine returns the next line without its end; tooLong is true
+// (and the rest of the line discarded) when it exceeds maxEventLine.
+func readEventLine(br *bufio.Reader) (line []byte, tooLong bool, err error) {
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if !tooLong {
+			if len(line)+len(chunk) > maxEventLine {
+				tooLong, line = true, nil
+			} else {
+				line = append(line, chunk...)
+			}
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		return bytes.TrimRight(line, "\r\n"), tooLong, err
+	}
+}
+
+// jsonMarshalLine marshals v followed by a newline.
+func jsonMarshalLine(v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// oneLine keeps a field of tab-separated output on one line.
+func oneLine(s string) string {
+	return strings.NewReplacer("\t", " ", "\n", " ", "\r", " ").Replace(s)
+}
