@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strings"
 
 	"github.com/isachub/isachub"
 	"github.com/isachub/isachub/stix"
@@ -49,7 +50,6 @@ func (db *DB) AddObjects(ctx context.Context, collectionID string, submitterOrgI
 		if err != nil {
 			return err
 		}
-		defer w.close()
 		now := db.nowMicros()
 		stored := 0
 		for i, in := range ins {
@@ -79,14 +79,14 @@ func (db *DB) AddObjects(ctx context.Context, collectionID string, submitterOrgI
 				v.vts = vtsOfDateAdded(last)
 				results[i].Version = isachub.FormatTimestamp(fromMicros(last))
 			}
-			iv.vers = append(iv.vers, v)
-			if err := w.apply(iv.vers, submitterOrgID); err != nil {
-				return err
-			}
+			w.add(iv, v)
 			stored++
 		}
 		if stored == 0 {
 			return nil
+		}
+		if err := w.flush(submitterOrgID); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE collections SET last_date_added = ? WHERE pk = ?`, last, coll); err != nil {
 			return internal("update collection", err)
@@ -151,96 +151,137 @@ func loadVersions(ctx context.Context, tx *sql.Tx, coll int64, ids []string, wit
 			iv = &idVersions{owner: submitter}
 			known[id] = iv
 		}
+		v.stored = true
 		iv.vers = append(iv.vers, &v)
 	}
 	return known, internal("read versions", rows.Err())
 }
 
-// versionWriter holds the prepared statements of a write transaction that
-// inserts versions and maintains their flags and the full-text index.
+// Rows per multi-row INSERT: fewer statements per batch, within SQLite's
+// limit of 32766 bound parameters.
+const (
+	insertChunk = 64
+	ftsChunk    = 256
+)
+
+// versionWriter writes the outcome of a transaction's changes to one
+// collection's versions: it inserts the new versions (pk != 0, stored
+// false) with their final flags in multi-row statements, updates the flags
+// of stored versions that changed, and keeps the full-text index on the
+// latest version of each id.
 type versionWriter struct {
-	ctx                                 context.Context
-	coll                                int64
-	insert, flags, ftsInsert, ftsDelete *sql.Stmt
+	ctx  context.Context
+	tx   *sql.Tx
+	coll int64
+	ids  []*idVersions // the ids touched, in the order first touched
+	seen map[*idVersions]bool
+	pk   int64 // the last pk assigned
 }
 
 func newVersionWriter(ctx context.Context, tx *sql.Tx, coll int64) (*versionWriter, error) {
-	w := &versionWriter{ctx: ctx, coll: coll}
-	var err error
-	for _, s := range []struct {
-		stmt **sql.Stmt
-		sql  string
-	}{
-		{&w.insert, `INSERT INTO objects (coll, date_added, id, type, spec_version, created, modified,
-			vts, vkey, revoked, created_by_ref, markings, submitter, is_latest, is_first, spec_latest, raw)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
-		{&w.flags, `UPDATE objects SET is_latest = ?, is_first = ?, spec_latest = ? WHERE pk = ?`},
-		{&w.ftsInsert, `INSERT INTO objects_fts (rowid, body) VALUES (?, ?)`},
-		{&w.ftsDelete, `DELETE FROM objects_fts WHERE rowid = ?`},
-	} {
-		if *s.stmt, err = tx.PrepareContext(ctx, s.sql); err != nil {
-			w.close()
-			return nil, internal("prepare", err)
-		}
+	w := &versionWriter{ctx: ctx, tx: tx, coll: coll, seen: map[*idVersions]bool{}}
+	// One writer: the next primary keys are ours to assign, which lets the
+	// objects and their index entries go in multi-row statements.
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(pk), 0) FROM objects`).Scan(&w.pk); err != nil {
+		return nil, internal("read max pk", err)
 	}
 	return w, nil
 }
 
-func (w *versionWriter) close() {
-	for _, s := range []*sql.Stmt{w.insert, w.flags, w.ftsInsert, w.ftsDelete} {
-		if s != nil {
-			s.Close()
-		}
+// add records a new version of iv, to be inserted by flush.
+func (w *versionWriter) add(iv *idVersions, v *version) {
+	w.pk++
+	v.pk = w.pk
+	iv.vers = append(iv.vers, v)
+	w.touch(iv)
+}
+
+// touch marks iv for flush.
+func (w *versionWriter) touch(iv *idVersions) {
+	if !w.seen[iv] {
+		w.seen[iv] = true
+		w.ids = append(w.ids, iv)
 	}
 }
 
-// apply recomputes the flags of one id's versions, inserts the versions
-// not yet stored (pk 0), updates the stored ones whose flags changed, and
-// keeps the full-text index on the latest version.
-func (w *versionWriter) apply(vs []*version, submitter int64) error {
-	computeFlags(vs)
-	for _, v := range vs {
-		if v.pk != 0 {
-			continue
-		}
-		o := v.in.obj
-		res, err := w.insert.ExecContext(w.ctx, w.coll, v.dateAdded, o.ID(), o.Type(), v.spec, o.Created(), o.Modified(),
-			v.vts, v.vkey, boolInt(o.Revoked()), o.CreatedByRef(), v.in.markings, submitter,
-			boolInt(v.wantLatest), boolInt(v.wantFirst), boolInt(v.wantSpecL), []byte(o.Raw()))
-		if err != nil {
-			return internal("insert object", err)
-		}
-		if v.pk, err = res.LastInsertId(); err != nil {
-			return internal("insert object", err)
-		}
-		v.isLatest, v.isFirst, v.isSpecLatest = v.wantLatest, v.wantFirst, v.wantSpecL
-		if v.isLatest {
-			if _, err := w.ftsInsert.ExecContext(w.ctx, v.pk, ftsText(o)); err != nil {
-				return internal("index object", err)
+// ftsRow is one row for the full-text index.
+type ftsRow struct {
+	pk   int64
+	body string
+}
+
+// flush computes the final flags of every touched id and writes them.
+func (w *versionWriter) flush(submitter int64) error {
+	var inserts []*version
+	var ftsAdd []ftsRow
+	for _, iv := range w.ids {
+		computeFlags(iv.vers)
+		for _, v := range iv.vers {
+			switch {
+			case !v.stored:
+				inserts = append(inserts, v)
+				if v.wantLatest {
+					ftsAdd = append(ftsAdd, ftsRow{v.pk, ftsText(v.in.obj)})
+				}
+			case v.isLatest != v.wantLatest || v.isFirst != v.wantFirst || v.isSpecLatest != v.wantSpecL:
+				if _, err := w.tx.ExecContext(w.ctx, `UPDATE objects SET is_latest = ?, is_first = ?, spec_latest = ? WHERE pk = ?`,
+					boolInt(v.wantLatest), boolInt(v.wantFirst), boolInt(v.wantSpecL), v.pk); err != nil {
+					return internal("update object flags", err)
+				}
+				if v.isLatest && !v.wantLatest {
+					if _, err := w.tx.ExecContext(w.ctx, `DELETE FROM objects_fts WHERE rowid = ?`, v.pk); err != nil {
+						return internal("unindex object", err)
+					}
+				} else if !v.isLatest && v.wantLatest {
+					if v.in == nil {
+						return internal("index object", errors.New("raw bytes of the new latest version not loaded"))
+					}
+					ftsAdd = append(ftsAdd, ftsRow{v.pk, ftsText(v.in.obj)})
+				}
 			}
 		}
 	}
+	for i := 0; i < len(inserts); i += insertChunk {
+		if err := w.insert(inserts[i:min(i+insertChunk, len(inserts))], submitter); err != nil {
+			return err
+		}
+	}
+	for i := 0; i < len(ftsAdd); i += ftsChunk {
+		chunk := ftsAdd[i:min(i+ftsChunk, len(ftsAdd))]
+		args := make([]any, 0, 2*len(chunk))
+		for _, r := range chunk {
+			args = append(args, r.pk, r.body)
+		}
+		q := `INSERT INTO objects_fts (rowid, body) VALUES (?, ?)` + strings.Repeat(`, (?, ?)`, len(chunk)-1)
+		if _, err := w.tx.ExecContext(w.ctx, q, args...); err != nil {
+			return internal("index objects", err)
+		}
+	}
+	for _, iv := range w.ids {
+		for _, v := range iv.vers {
+			v.stored, v.isLatest, v.isFirst, v.isSpecLatest = true, v.wantLatest, v.wantFirst, v.wantSpecL
+		}
+	}
+	w.ids, w.seen = nil, map[*idVersions]bool{}
+	return nil
+}
+
+// insert writes new versions in one multi-row INSERT.
+func (w *versionWriter) insert(vs []*version, submitter int64) error {
+	const cols = 18
+	args := make([]any, 0, cols*len(vs))
 	for _, v := range vs {
-		if v.isLatest == v.wantLatest && v.isFirst == v.wantFirst && v.isSpecLatest == v.wantSpecL {
-			continue
-		}
-		if _, err := w.flags.ExecContext(w.ctx, boolInt(v.wantLatest), boolInt(v.wantFirst), boolInt(v.wantSpecL), v.pk); err != nil {
-			return internal("update object flags", err)
-		}
-		switch {
-		case v.isLatest && !v.wantLatest:
-			if _, err := w.ftsDelete.ExecContext(w.ctx, v.pk); err != nil {
-				return internal("unindex object", err)
-			}
-		case !v.isLatest && v.wantLatest:
-			if v.in == nil {
-				return internal("index object", errors.New("raw bytes of the new latest version not loaded"))
-			}
-			if _, err := w.ftsInsert.ExecContext(w.ctx, v.pk, ftsText(v.in.obj)); err != nil {
-				return internal("index object", err)
-			}
-		}
-		v.isLatest, v.isFirst, v.isSpecLatest = v.wantLatest, v.wantFirst, v.wantSpecL
+		o := v.in.obj
+		args = append(args, v.pk, w.coll, v.dateAdded, o.ID(), o.Type(), v.spec, o.Created(), o.Modified(),
+			v.vts, v.vkey, boolInt(o.Revoked()), o.CreatedByRef(), v.in.markings, submitter,
+			boolInt(v.wantLatest), boolInt(v.wantFirst), boolInt(v.wantSpecL), []byte(o.Raw()))
+	}
+	row := `(?` + strings.Repeat(`, ?`, cols-1) + `)`
+	q := `INSERT INTO objects (pk, coll, date_added, id, type, spec_version, created, modified,
+		vts, vkey, revoked, created_by_ref, markings, submitter, is_latest, is_first, spec_latest, raw)
+		VALUES ` + row + strings.Repeat(`, `+row, len(vs)-1)
+	if _, err := w.tx.ExecContext(w.ctx, q, args...); err != nil {
+		return internal("insert objects", err)
 	}
 	return nil
 }

@@ -56,12 +56,16 @@ func (db *DB) DeleteObject(ctx context.Context, collectionID, id string, orgID i
 		if _, err := tx.ExecContext(ctx, `DELETE FROM objects WHERE pk IN (?`+strings.Repeat(`, ?`, len(gone)-1)+`)`, args...); err != nil {
 			return internal("delete object", err)
 		}
+		if len(keep) == 0 {
+			return nil
+		}
+		iv.vers = keep
 		w, err := newVersionWriter(ctx, tx, coll)
 		if err != nil {
 			return err
 		}
-		defer w.close()
-		return w.apply(keep, orgID)
+		w.touch(iv)
+		return w.flush(orgID)
 	})
 }
 

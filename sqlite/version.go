@@ -116,7 +116,8 @@ type version struct {
 	dateAdded                        int64
 	isLatest, isFirst, isSpecLatest  bool
 	wantLatest, wantFirst, wantSpecL bool
-	in                               *incoming // set for versions added in this transaction
+	stored                           bool      // the row exists in the database
+	in                               *incoming // the object, when loaded or added in this transaction
 }
 
 // later reports whether a is a later version than b: greater version

@@ -105,7 +105,9 @@ CREATE TABLE objects (
 	raw            BLOB    NOT NULL
 );
 CREATE UNIQUE INDEX objects_added ON objects (coll, date_added);
-CREATE UNIQUE INDEX objects_version ON objects (coll, id, vkey);
+-- (coll, id, vkey) is unique: AddObjects checks it under the single
+-- writer, so the index needs only (coll, id).
+CREATE INDEX objects_id ON objects (coll, id);
 CREATE INDEX objects_type ON objects (coll, type, date_added);
 
 -- Full-text index of the latest version of each object; rowid = objects.pk.

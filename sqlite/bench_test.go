@@ -1,0 +1,155 @@
+package sqlite_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/isachub/isachub"
+	"github.com/isachub/isachub/sqlite"
+	"github.com/isachub/isachub/stix"
+	"github.com/isachub/isachub/storetest"
+)
+
+// benchTenant creates a community, an organisation and a collection.
+func benchTenant(tb testing.TB, ctx context.Context, db *sqlite.DB) (org int64, coll string) {
+	tb.Helper()
+	c := &isachub.Community{Slug: "bench", Title: "Bench"}
+	if err := db.CreateCommunity(ctx, c); err != nil {
+		tb.Fatal(err)
+	}
+	o := &isachub.Org{CommunityID: c.ID, Slug: "acme", Name: "Acme"}
+	if err := db.CreateOrg(ctx, o); err != nil {
+		tb.Fatal(err)
+	}
+	col := &isachub.Collection{CommunityID: c.ID, Title: "Bench", ReadAll: true, WriteAll: true}
+	if err := db.CreateCollection(ctx, col); err != nil {
+		tb.Fatal(err)
+	}
+	return o.ID, col.ID
+}
+
+// ingest adds objs in batches and fails on any per-object error.
+func ingest(tb testing.TB, ctx context.Context, db *sqlite.DB, coll string, org int64, objs []*stix.Object, batch int) {
+	tb.Helper()
+	for i := 0; i < len(objs); i += batch {
+		res, err := db.AddObjects(ctx, coll, org, objs[i:min(i+batch, len(objs))])
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for _, r := range res {
+			if r.Err != nil {
+				tb.Fatal(r.Err)
+			}
+		}
+	}
+}
+
+// BenchmarkIngest adds 100,000 indicators in batches of 1,000 to a fresh
+// database, each batch one durable (synchronous=FULL) transaction.
+func BenchmarkIngest(b *testing.B) {
+	const n, batch = 100_000, 1_000
+	objs := storetest.Indicators(0, n)
+	ctx := context.Background()
+	var total, cpu time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		dir := b.TempDir()
+		db, err := sqlite.Open(ctx, filepath.Join(dir, "ingest.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		org, coll := benchTenant(b, ctx, db)
+		b.StartTimer()
+		start, startCPU := time.Now(), cpuTime()
+		ingest(b, ctx, db, coll, org, objs, batch)
+		total += time.Since(start)
+		cpu += cpuTime() - startCPU
+		b.StopTimer()
+		db.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/total.Seconds(), "objects/s")
+	if cpu > 0 {
+		b.ReportMetric(float64(cpu.Microseconds())/float64(n*b.N), "cpu-µs/object")
+	}
+}
+
+// bigDB returns a database with 1,000,000 objects in one collection (19 of
+// every 20 an indicator, the rest malware), built once and cached as
+// $TMPDIR/isachub-bench-1M-schema<N>.db: delete it to rebuild. It also
+// returns the collection id and the date_added after which the n-th
+// indicator page of 1,000 starts, for pages 1 and 900.
+func bigDB(b *testing.B) (db *sqlite.DB, coll string, after map[int]time.Time) {
+	b.Helper()
+	ctx := context.Background()
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("isachub-bench-1M-schema%d.db", sqlite.SchemaVersion()))
+	if _, err := os.Stat(path); err != nil {
+		tmp := path + ".building"
+		os.Remove(tmp)
+		db, err := sqlite.Open(ctx, tmp)
+		if err != nil {
+			b.Fatal(err)
+		}
+		org, coll := benchTenant(b, ctx, db)
+		const n, batch = 1_000_000, 5_000
+		for i := 0; i < n; i += batch {
+			objs := make([]*stix.Object, 0, batch)
+			for j := i; j < i+batch; j++ {
+				if j%20 == 19 {
+					objs = append(objs, storetest.Malware(j))
+				} else {
+					objs = append(objs, storetest.Indicator(j))
+				}
+			}
+			ingest(b, ctx, db, coll, org, objs, batch)
+		}
+		db.Close()
+		if err := os.Rename(tmp, path); err != nil {
+			b.Fatal(err)
+		}
+	}
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	colls, err := db.Collections(ctx, 1)
+	if err != nil || len(colls) != 1 {
+		b.Fatalf("cached benchmark database %s is not usable (%v): delete it", path, err)
+	}
+	coll = colls[0].ID
+	// Walk the indicator pages once to find where pages 1 and 900 start.
+	after = map[int]time.Time{1: {}}
+	f := isachub.ObjectFilter{Types: []string{"indicator"}, Limit: 1000}
+	for p := 1; p < 900; p++ {
+		page, err := db.Objects(ctx, coll, f)
+		if err != nil || !page.More {
+			b.Fatalf("page %d: %v (more %v)", p, err, page != nil && page.More)
+		}
+		f.Next = page.Next
+		after[p+1] = page.Objects[len(page.Objects)-1].DateAdded
+	}
+	return db, coll, after
+}
+
+// BenchmarkPage fetches a page of 1,000 indicators by type and added_after
+// from a collection of 1,000,000 objects, at page 1 and at page 900.
+func BenchmarkPage(b *testing.B) {
+	db, coll, after := bigDB(b)
+	ctx := context.Background()
+	for _, p := range []int{1, 900} {
+		b.Run(fmt.Sprintf("page%d", p), func(b *testing.B) {
+			f := isachub.ObjectFilter{Types: []string{"indicator"}, AddedAfter: after[p], Limit: 1000}
+			for b.Loop() {
+				page, err := db.Objects(ctx, coll, f)
+				if err != nil || len(page.Objects) != 1000 || !page.More {
+					b.Fatalf("page %d: %v", p, err)
+				}
+			}
+		})
+	}
+}
