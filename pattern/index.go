@@ -3,6 +3,7 @@ package pattern
 import (
 	"net/netip"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -17,8 +18,10 @@ import (
 //     address or CIDR literal: a prefix lookup (one hash table per prefix
 //     length in use), so an observed address finds every block holding it;
 //   - LIKE and MATCHES with at least three characters of required literal
-//     text: a trigram of that text, looked up among the trigrams of the
-//     observed strings at that path;
+//     text (the longest run between LIKE wildcards, or text every match of
+//     the regular expression contains): a trigram of that text, looked up
+//     among the trigrams of the observed strings at that path, then the
+//     whole text is searched for before the pattern becomes a candidate;
 //   - anything else (!=, <, >, NOT, EXISTS, ISSUPERSET, timestamp, hex and
 //     binary literals, LIKE '%a%', properties ending in _hex or _bin): the
 //     type of object the comparison is about.
@@ -49,11 +52,10 @@ type Index struct {
 
 	fields  []*ixField
 	byName  map[string]*ixField
-	byType  map[string][]*ixField // object type -> fields of that type
-	typeReq map[string][]int32    // object type -> entries needing only it
-	always  []int32               // entries evaluated for every event
-	exact   map[ixExactKey][]int32
-	tri     map[uint64][]int32 // field id << 32 | trigram -> entries
+	byType  map[string]*ixObjType  // object type -> its fields and entries
+	always  []int32                // entries evaluated for every event
+	tri     map[uint64][]ixTriPost // field id << 32 | trigram -> entries
+	triBits []uint64               // a bit per hash of the tri keys in use
 
 	scratch sync.Pool
 }
@@ -70,15 +72,35 @@ type ixEntry struct {
 type ixField struct {
 	id      uint32
 	path    ObjectPath
-	exact   bool // has exact keys
-	tri     bool // has trigram keys
+	exact   map[string][]int32 // value key -> entries; nil when none
+	tri     bool               // has trigram keys
 	v4, v6  *ixPrefixTable
 	triSize map[uint32]int // trigram -> posting size, to spread LIKE keys
 }
 
-type ixExactKey struct {
-	field uint32
-	value string
+// ixTriPost is an entry filed under a trigram, with the whole text the
+// value must contain: checking it before evaluation keeps the candidates
+// to the values that really contain the text.
+type ixTriPost struct {
+	n    int32
+	text string
+}
+
+// ixObjType is what the index keeps for one object type: the fields with
+// keys, and the entries that only need an object of the type.
+type ixObjType struct {
+	fields  []*ixField
+	entries []int32
+}
+
+// objectType returns the ixObjType of an object type, making it if needed.
+func (ix *Index) objectType(typ string) *ixObjType {
+	t := ix.byType[typ]
+	if t == nil {
+		t = &ixObjType{}
+		ix.byType[typ] = t
+	}
+	return t
 }
 
 // Hit is one pattern that matched an event.
@@ -94,11 +116,9 @@ type Hit struct {
 // NewIndex returns an empty index.
 func NewIndex() *Index {
 	return &Index{
-		byName:  map[string]*ixField{},
-		byType:  map[string][]*ixField{},
-		typeReq: map[string][]int32{},
-		exact:   map[ixExactKey][]int32{},
-		tri:     map[uint64][]int32{},
+		byName: map[string]*ixField{},
+		byType: map[string]*ixObjType{},
+		tri:    map[uint64][]ixTriPost{},
 	}
 }
 
@@ -139,19 +159,22 @@ func (ix *Index) field(p *ObjectPath) *ixField {
 	f := &ixField{id: uint32(len(ix.fields)), path: *p}
 	ix.fields = append(ix.fields, f)
 	ix.byName[name] = f
-	ix.byType[p.ObjectType] = append(ix.byType[p.ObjectType], f)
+	t := ix.objectType(p.ObjectType)
+	t.fields = append(t.fields, f)
 	return f
 }
 
 func (ix *Index) addKey(n int32, k ixKey) {
 	switch k.kind {
-	case ixType:
-		ix.typeReq[k.typ] = append(ix.typeReq[k.typ], n)
+	case ixTypeKey:
+		t := ix.objectType(k.typ)
+		t.entries = append(t.entries, n)
 	case ixExact:
 		f := ix.field(k.path)
-		f.exact = true
-		key := ixExactKey{f.id, k.value}
-		ix.exact[key] = append(ix.exact[key], n)
+		if f.exact == nil {
+			f.exact = map[string][]int32{}
+		}
+		f.exact[k.value] = append(f.exact[k.value], n)
 	case ixCIDR:
 		f := ix.field(k.path)
 		t := &f.v4
@@ -178,8 +201,24 @@ func (ix *Index) addKey(n int32, k ixKey) {
 		}
 		f.triSize[best]++
 		key := uint64(f.id)<<32 | uint64(best)
-		ix.tri[key] = append(ix.tri[key], n)
+		ix.tri[key] = append(ix.tri[key], ixTriPost{n: n, text: k.value})
+		if ix.triBits == nil {
+			ix.triBits = make([]uint64, ixTriBits/64)
+		}
+		h := ixTriHash(key)
+		ix.triBits[h/64] |= 1 << (h % 64)
 	}
+}
+
+// ixTriBits is the size of the trigram filter in bits (128 KiB): it
+// answers "no entry" for most trigrams of an observed string without a
+// map lookup.
+const ixTriBits = 1 << 20
+
+// ixTriHash hashes a trigram key into the filter.
+func ixTriHash(key uint64) uint64 {
+	key *= 0x9E3779B97F4A7C15
+	return key >> (64 - 20)
 }
 
 // ixScratch is per-call working memory, pooled.
@@ -236,11 +275,15 @@ func (ix *Index) candidates(obs []*Observation, sc *ixScratch) []int32 {
 			if typ == "" {
 				continue
 			}
-			if len(ix.typeReq[typ]) > 0 && !slices.Contains(types, typ) {
-				types = append(types, typ)
-				cands = append(cands, ix.typeReq[typ]...)
+			t := ix.byType[typ]
+			if t == nil {
+				continue
 			}
-			for _, f := range ix.byType[typ] {
+			if len(t.entries) > 0 && !slices.Contains(types, typ) {
+				types = append(types, typ)
+				cands = append(cands, t.entries...)
+			}
+			for _, f := range t.fields {
 				vals := ixResolve(o, sco, f.path.Steps, sc.values[:0])
 				for _, v := range vals {
 					cands = ix.lookup(f, v, cands)
@@ -271,17 +314,23 @@ func (ix *Index) lookup(f *ixField, v any, cands []int32) []int32 {
 			}
 		}
 	}
-	if f.exact {
+	if f.exact != nil {
 		if k, ok := ixValueKey(v); ok {
-			cands = append(cands, ix.exact[ixExactKey{f.id, k}]...)
+			cands = append(cands, f.exact[k]...)
 		}
 	}
 	if f.tri {
 		if s, ok := v.(string); ok {
 			base := uint64(f.id) << 32
 			for i := 0; i+3 <= len(s); i++ {
-				if list, ok := ix.tri[base|uint64(ixTrigram(s, i))]; ok {
-					cands = append(cands, list...)
+				key := base | uint64(ixTrigram(s, i))
+				if h := ixTriHash(key); ix.triBits[h/64]&(1<<(h%64)) == 0 {
+					continue // no entry under this trigram: skip the map
+				}
+				for _, p := range ix.tri[key] {
+					if strings.Contains(s, p.text) {
+						cands = append(cands, p.n)
+					}
 				}
 			}
 		}
@@ -290,28 +339,67 @@ func (ix *Index) lookup(f *ixField, v any, cands []int32) []int32 {
 }
 
 // ixPrefixTable maps prefixes of one address family to entries, one hash
-// table per prefix length in use.
+// table per prefix length in use: an address is looked up once per length.
+// IPv4 prefixes are keyed by their 32-bit value, IPv6 ones by the prefix.
 type ixPrefixTable struct {
-	lens  []int // prefix lengths in use, ascending
-	byLen []map[netip.Prefix][]int32
+	lens []int // prefix lengths in use, ascending
+	v4   []map[uint32][]int32
+	v6   []map[netip.Prefix][]int32
 }
 
 func newIxPrefixTable(bits int) *ixPrefixTable {
-	return &ixPrefixTable{byLen: make([]map[netip.Prefix][]int32, bits+1)}
+	if bits == 32 {
+		return &ixPrefixTable{v4: make([]map[uint32][]int32, 33)}
+	}
+	return &ixPrefixTable{v6: make([]map[netip.Prefix][]int32, bits+1)}
+}
+
+// ixV4 returns the 32-bit value of an IPv4 address.
+func ixV4(a netip.Addr) uint32 {
+	b := a.As4()
+	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+}
+
+// ixMask4 keeps the first l bits of an IPv4 value.
+func ixMask4(v uint32, l int) uint32 {
+	if l == 0 {
+		return 0
+	}
+	return v &^ (1<<(32-l) - 1)
 }
 
 func (t *ixPrefixTable) add(p netip.Prefix, n int32) {
 	l := p.Bits()
-	if t.byLen[l] == nil {
-		t.byLen[l] = map[netip.Prefix][]int32{}
+	if t.v4 != nil {
+		if t.v4[l] == nil {
+			t.v4[l] = map[uint32][]int32{}
+			t.lens = append(t.lens, l)
+			slices.Sort(t.lens)
+		}
+		k := ixMask4(ixV4(p.Addr()), l)
+		t.v4[l][k] = append(t.v4[l][k], n)
+		return
+	}
+	if t.v6[l] == nil {
+		t.v6[l] = map[netip.Prefix][]int32{}
 		t.lens = append(t.lens, l)
 		slices.Sort(t.lens)
 	}
-	t.byLen[l][p] = append(t.byLen[l][p], n)
+	t.v6[l][p] = append(t.v6[l][p], n)
 }
 
 // lookup appends the entries of every filed prefix that contains p.
 func (t *ixPrefixTable) lookup(p netip.Prefix, cands []int32) []int32 {
+	if t.v4 != nil {
+		v := ixV4(p.Addr())
+		for _, l := range t.lens {
+			if l > p.Bits() {
+				break
+			}
+			cands = append(cands, t.v4[l][ixMask4(v, l)]...)
+		}
+		return cands
+	}
 	for _, l := range t.lens {
 		if l > p.Bits() {
 			break
@@ -320,7 +408,7 @@ func (t *ixPrefixTable) lookup(p netip.Prefix, cands []int32) []int32 {
 		if err != nil {
 			continue
 		}
-		cands = append(cands, t.byLen[l][q]...)
+		cands = append(cands, t.v6[l][q]...)
 	}
 	return cands
 }

@@ -15,7 +15,7 @@ const (
 	ixExact      ixKeyKind = iota + 1 // a value at a path equals a literal
 	ixCIDR                            // an address at ipv4/ipv6 value lies in a prefix
 	ixKeyTrigram                      // a string at a path contains text
-	ixType                            // the event has an object of a type
+	ixTypeKey                         // the event has an object of a type
 )
 
 // ixKey is one key of a requirement.
@@ -24,7 +24,7 @@ type ixKey struct {
 	path   *ObjectPath // for ixExact, ixCIDR, ixKeyTrigram
 	value  string      // ixExact: the value key; ixKeyTrigram: the required text
 	prefix netip.Prefix
-	typ    string // ixType
+	typ    string // ixTypeKey
 }
 
 // ixReq is a requirement: one of keys must hit, unless any is set.
@@ -48,7 +48,7 @@ func (r ixReq) cost() int {
 			c += 2 + (128-k.prefix.Bits())/8
 		case ixKeyTrigram:
 			c += 50
-		case ixType:
+		case ixTypeKey:
 			c += 10_000
 		}
 	}
@@ -118,7 +118,7 @@ func ixComparisonReq(e ComparisonExpr) ixReq {
 // finds a comparison true for an object of the path's type (negated ones
 // included), so the weakest requirement is "an object of that type".
 func ixCompReq(c *Comparison) ixReq {
-	typeOnly := ixReq{keys: []ixKey{{kind: ixType, typ: c.Path.ObjectType}}}
+	typeOnly := ixReq{keys: []ixKey{{kind: ixTypeKey, typ: c.Path.ObjectType}}}
 	if c.Negated || !ixIndexablePath(c.Path) {
 		return typeOnly
 	}

@@ -76,18 +76,17 @@ func ixFloatKey(f float64) string {
 // IPv4-mapped IPv6 address stays IPv6, as its text differs. Zones are
 // refused.
 func ixPrefix(s string) (netip.Prefix, bool) {
-	if i := strings.IndexByte(s, '/'); i >= 0 {
-		p, err := netip.ParsePrefix(s)
-		if err != nil {
+	if a, err := netip.ParseAddr(s); err == nil {
+		if a.Zone() != "" {
 			return netip.Prefix{}, false
 		}
-		return p.Masked(), true
+		return netip.PrefixFrom(a, a.BitLen()), true
 	}
-	a, err := netip.ParseAddr(s)
-	if err != nil || a.Zone() != "" {
+	p, err := netip.ParsePrefix(s)
+	if err != nil {
 		return netip.Prefix{}, false
 	}
-	return netip.PrefixFrom(a, a.BitLen()), true
+	return p.Masked(), true
 }
 
 // ixIsAddressValue reports whether an object path is ipv4-addr:value or
