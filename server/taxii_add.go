@@ -2,14 +2,12 @@ package server
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/isachub/isachub"
-	"github.com/isachub/isachub/stix"
 	"github.com/isachub/isachub/taxii"
 )
 
@@ -33,12 +31,9 @@ func (s *Server) handleAddObjects(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	doc, err := stix.ParseDocument(body)
+	valid, rejected, err := taxii.ReadEnvelope(body)
 	if err != nil {
-		return isachub.Errorf(eUnprocessable, "The body is not a TAXII 2.1 envelope: %v", err)
-	}
-	if doc.Kind != stix.KindEnvelope {
-		return isachub.Errorf(eUnprocessable, "The body is a STIX %s, not a TAXII 2.1 envelope; send {\"objects\": [...]}.", doc.Kind)
+		return isachub.Errorf(eUnprocessable, "%s", upperFirst(err.Error())+".")
 	}
 
 	st := &isachub.Status{
@@ -47,20 +42,10 @@ func (s *Server) handleAddObjects(w http.ResponseWriter, r *http.Request) error 
 		OrgID:            c.org.ID,
 		Status:           isachub.StatusComplete,
 		RequestTimestamp: requested,
-		TotalCount:       len(doc.Items),
+		TotalCount:       len(valid) + len(rejected),
 	}
-	valid := make([]*stix.Object, 0, len(doc.Items))
-	for _, it := range doc.Items {
-		if it.Err != nil {
-			st.Failures = append(st.Failures, isachub.StatusDetail{ID: it.Path, Message: it.Err.Error()})
-			continue
-		}
-		o := it.Object
-		if res := stix.Validate(o); !res.Valid() {
-			st.Failures = append(st.Failures, isachub.StatusDetail{ID: o.ID(), Version: o.Version(), Message: validationMessage(it.Path, res.Errors)})
-			continue
-		}
-		valid = append(valid, o)
+	for _, rj := range rejected {
+		st.Failures = append(st.Failures, isachub.StatusDetail{ID: rj.ID, Version: rj.Version, Message: rj.Message})
 	}
 	if len(valid) > 0 {
 		results, err := s.store.AddObjects(r.Context(), coll.ID, c.org.ID, valid)
@@ -104,24 +89,10 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 	return body, nil
 }
 
-// validationMessage joins an object's validation errors, each with its
-// JSONPath in the request body.
-func validationMessage(itemPath string, issues []stix.Issue) string {
-	var b strings.Builder
-	b.WriteString("invalid STIX 2.1: ")
-	for i, is := range issues {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		if i == 10 {
-			fmt.Fprintf(&b, "and %d more", len(issues)-i)
-			break
-		}
-		p := itemPath
-		if is.Path != "" {
-			p += "." + is.Path
-		}
-		b.WriteString(p + ": " + is.Message)
+// upperFirst capitalises the first letter of a message.
+func upperFirst(s string) string {
+	if s == "" {
+		return s
 	}
-	return b.String()
+	return strings.ToUpper(s[:1]) + s[1:]
 }

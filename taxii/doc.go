@@ -4,9 +4,10 @@
 // structs with their exact JSON property names (discovery 4.1.1, API root
 // 4.2.1, status 4.3.1, collections 5.1.1, collection 5.2.1, envelope 3.7,
 // manifest 5.6.1, versions 5.8.1, error 3.6.1), the timestamp format
-// (section 3.2) and the URL filter parameters (section 3.4: added_after,
-// limit, next and match[id|type|version|spec_version]).
+// (section 3.2), the URL filter parameters (section 3.4: added_after,
+// limit, next and match[id|type|version|spec_version]) and the reading of a
+// submitted envelope (section 5.4).
 //
-// It knows nothing of storage or HTTP servers; it imports only the standard
-// library.
+// It knows nothing of storage or HTTP servers; of this module it imports
+// only stix.
 package taxii

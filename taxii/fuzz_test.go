@@ -56,3 +56,39 @@ func FuzzAccept(f *testing.F) {
 		taxii.IsTAXII21ContentType(h)
 	})
 }
+
+// FuzzReadEnvelope feeds arbitrary request bodies to the reader of POSTed
+// envelopes (parsing and STIX validation): it must never panic, and every
+// element must come back either valid or rejected with a message.
+func FuzzReadEnvelope(f *testing.F) {
+	for _, s := range []string{
+		`{"objects":[` + goodIndicator + `]}`,
+		`{"objects":[` + goodIndicator + `,{"type":"indicator"},42,null]}`,
+		`{"objects":[]}`,
+		`{"objects":null}`,
+		`{"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[]}`,
+		`{"objects":[{"type":"x-custom","id":"x-custom--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f","spec_version":"2.1","created":"2026-01-01T00:00:00Z","modified":"2026-01-01T00:00:00Z"}]}`,
+		`[`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		valid, rejected, err := taxii.ReadEnvelope(body)
+		if err != nil {
+			if valid != nil || rejected != nil {
+				t.Fatal("results with an error")
+			}
+			return
+		}
+		for _, r := range rejected {
+			if r.Message == "" || r.ID == "" {
+				t.Fatalf("rejected without id or message: %+v", r)
+			}
+		}
+		for _, o := range valid {
+			if o == nil {
+				t.Fatal("nil valid object")
+			}
+		}
+	})
+}
