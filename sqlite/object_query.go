@@ -82,6 +82,14 @@ func pageLimit(n int) int {
 
 // objectQuery builds the page query of f: the statement, its arguments and
 // the page size. It fetches one row more than the page to compute More.
+//
+// Each shape reads an index in date_added order from the cursor, so a page
+// costs the same wherever it starts:
+//   - no type: objects_added (coll, date_added);
+//   - one type: objects_type (coll, type, date_added);
+//   - several types: one objects_type range per type, each limited to the
+//     page, merged (at most types x page rows are sorted);
+//   - ids: objects_id (coll, id) and a sort of those ids' versions only.
 func objectQuery(collectionID string, f isachub.ObjectFilter) (string, []any, int, error) {
 	limit := pageLimit(f.Limit)
 	after := micros(f.AddedAfter)
@@ -92,33 +100,62 @@ func objectQuery(collectionID string, f isachub.ObjectFilter) (string, []any, in
 		}
 		after = max(after, c)
 	}
-	var b strings.Builder
-	args := []any{collectionID, after}
-	b.WriteString(`SELECT ` + versionCols + ` FROM objects o
-		WHERE o.coll = (SELECT pk FROM collections WHERE id = ?) AND o.date_added > ?`)
-	if len(f.Types) > 0 {
-		b.WriteString(` AND o.type`)
-		args = inList(&b, args, f.Types)
-	}
+	// The conditions every arm shares, after coll and date_added.
+	var cond strings.Builder
+	var condArgs []any
 	if len(f.IDs) > 0 {
-		b.WriteString(` AND o.id`)
-		args = inList(&b, args, f.IDs)
+		cond.WriteString(` AND o.id`)
+		condArgs = inList(&cond, condArgs, f.IDs)
 	}
-	cond, vargs, err := versionCond(f.Versions)
+	vcond, vargs, err := versionCond(f.Versions)
 	if err != nil {
 		return "", nil, 0, err
 	}
-	b.WriteString(cond)
-	args = append(args, vargs...)
+	cond.WriteString(vcond)
+	condArgs = append(condArgs, vargs...)
 	if len(f.SpecVersions) == 0 {
-		b.WriteString(` AND o.spec_latest = 1`)
+		cond.WriteString(` AND o.spec_latest = 1`)
 	} else {
-		b.WriteString(` AND o.spec_version`)
-		args = inList(&b, args, f.SpecVersions)
+		cond.WriteString(` AND o.spec_version`)
+		condArgs = inList(&cond, condArgs, f.SpecVersions)
 	}
-	b.WriteString(` ORDER BY o.date_added LIMIT ?`)
-	args = append(args, limit+1)
-	return b.String(), args, limit, nil
+	index := ""
+	if len(f.IDs) > 0 {
+		index = ` INDEXED BY objects_id`
+	}
+	// arm is the query of one index range; types, when not empty, are
+	// filtered in it.
+	arm := func(types []string) (string, []any) {
+		var b strings.Builder
+		args := []any{collectionID, after}
+		b.WriteString(`SELECT ` + versionCols + ` FROM objects o` + index + `
+			WHERE o.coll = (SELECT pk FROM collections WHERE id = ?) AND o.date_added > ?`)
+		b.WriteString(cond.String())
+		args = append(args, condArgs...)
+		if len(types) > 0 {
+			b.WriteString(` AND o.type`)
+			args = inList(&b, args, types)
+		}
+		b.WriteString(` ORDER BY o.date_added LIMIT ?`)
+		return b.String(), append(args, limit+1)
+	}
+	types := slices.Compact(slices.Sorted(slices.Values(f.Types)))
+	if len(types) <= 1 || len(f.IDs) > 0 {
+		q, args := arm(types)
+		return q, args, limit, nil
+	}
+	var b strings.Builder
+	var args []any
+	for i, typ := range types {
+		if i > 0 {
+			b.WriteString(` UNION ALL `)
+		}
+		q, a := arm([]string{typ})
+		b.WriteString(`SELECT * FROM (` + q + `)`)
+		args = append(args, a...)
+	}
+	b.WriteString(` ORDER BY date_added LIMIT ?`)
+	return b.String(), append(args, limit+1), limit, nil
 }
 
 // inList writes " = ?" or " IN (?, ?, ...)" for vals and appends them to

@@ -1,0 +1,91 @@
+package sqlite_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/isachub/isachub"
+	"github.com/isachub/isachub/storetest"
+)
+
+// TestExplainObjects checks that the page query of every main filter shape
+// seeks an index from the cursor and reads rows in index order: no full
+// scan and no temporary b-tree for sorting, so that page 10,000 costs what
+// page 1 costs.
+func TestExplainObjects(t *testing.T) {
+	db := openTemp(t)
+	ctx := t.Context()
+	org, coll := benchTenant(t, ctx, db)
+	ingest(t, ctx, db, coll, org, storetest.Indicators(0, 2000), 1000)
+	page, err := db.Objects(ctx, coll, isachub.ObjectFilter{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	typesPage, err := db.Objects(ctx, coll, isachub.ObjectFilter{Limit: 10, Types: []string{"malware", "indicator"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := time.Now().Add(-time.Hour)
+	shapes := []struct {
+		name string
+		f    isachub.ObjectFilter
+		// index is the index every read of objects must use; sorted marks
+		// the shapes allowed a bounded sort: the merge of several types'
+		// pages, and the versions of the given ids.
+		index  string
+		sorted bool
+	}{
+		{"Default", isachub.ObjectFilter{}, "objects_added", false},
+		{"AddedAfter", isachub.ObjectFilter{AddedAfter: after}, "objects_added", false},
+		{"Next", isachub.ObjectFilter{Limit: 10, Next: page.Next}, "objects_added", false},
+		{"Type", isachub.ObjectFilter{Types: []string{"indicator"}}, "objects_type", false},
+		{"TypeAddedAfter", isachub.ObjectFilter{Types: []string{"indicator"}, AddedAfter: after}, "objects_type", false},
+		{"TypeAllVersions", isachub.ObjectFilter{Types: []string{"indicator"}, Versions: []string{"all"}, AddedAfter: after}, "objects_type", false},
+		{"AllVersions", isachub.ObjectFilter{Versions: []string{"all"}, AddedAfter: after}, "objects_added", false},
+		{"First", isachub.ObjectFilter{Versions: []string{"first"}, AddedAfter: after}, "objects_added", false},
+		{"Timestamp", isachub.ObjectFilter{Versions: []string{"2026-01-02T03:04:05.000Z", "last"}, AddedAfter: after}, "objects_added", false},
+		{"SpecVersion", isachub.ObjectFilter{SpecVersions: []string{"2.1"}, AddedAfter: after}, "objects_added", false},
+		{"Types", isachub.ObjectFilter{Types: []string{"indicator", "malware", "tool"}, AddedAfter: after}, "objects_type", true},
+		{"TypesNext", isachub.ObjectFilter{Types: []string{"indicator", "malware"}, Limit: 10, Next: typesPage.Next}, "objects_type", true},
+		{"IDs", isachub.ObjectFilter{IDs: []string{storetest.IndicatorID(1), storetest.IndicatorID(2)}}, "objects_id", true},
+		{"IDsTypes", isachub.ObjectFilter{IDs: []string{storetest.IndicatorID(1)}, Types: []string{"indicator", "malware"}}, "objects_id", true},
+	}
+	check := func(t *testing.T) {
+		for _, tc := range shapes {
+			t.Run(tc.name, func(t *testing.T) {
+				plan, err := db.ExplainObjects(ctx, coll, tc.f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				joined := strings.Join(plan, "\n")
+				reads := 0
+				for _, l := range plan {
+					if !strings.HasPrefix(l, "SEARCH o ") && !strings.HasPrefix(l, "SCAN o") {
+						continue
+					}
+					reads++
+					if !strings.HasPrefix(l, "SEARCH o USING INDEX "+tc.index+" (") {
+						t.Fatalf("objects not read through %s:\n%s", tc.index, joined)
+					}
+					if tc.index != "objects_id" && !strings.Contains(l, "date_added>?") {
+						t.Fatalf("objects not read from the cursor on:\n%s", joined)
+					}
+				}
+				if reads == 0 || strings.Contains(joined, "SCAN o") {
+					t.Fatalf("the page query scans objects:\n%s", joined)
+				}
+				if strings.Contains(joined, "TEMP B-TREE") != tc.sorted && !tc.sorted {
+					t.Fatalf("the page query sorts:\n%s", joined)
+				}
+			})
+		}
+	}
+	t.Run("Fresh", check)
+	// The plan must not change for the worse once the planner has
+	// statistics.
+	if err := db.Exec(ctx, "ANALYZE"); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("Analyzed", check)
+}

@@ -1,0 +1,48 @@
+package sqlite
+
+import (
+	"context"
+
+	"github.com/isachub/isachub"
+)
+
+// ExplainObjects returns the EXPLAIN QUERY PLAN details of the page query
+// that Objects runs for f.
+func (db *DB) ExplainObjects(ctx context.Context, collectionID string, f isachub.ObjectFilter) ([]string, error) {
+	q, args, _, err := objectQuery(collectionID, f)
+	if err != nil {
+		return nil, err
+	}
+	return db.explain(ctx, q, args...)
+}
+
+// ExplainSearch returns the plan of the search query.
+func (db *DB) explain(ctx context.Context, q string, args ...any) ([]string, error) {
+	rows, err := db.rd.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			return nil, err
+		}
+		out = append(out, detail)
+	}
+	return out, rows.Err()
+}
+
+// Exec runs a statement on the writer, for tests that inspect or damage
+// the database.
+func (db *DB) Exec(ctx context.Context, q string, args ...any) error {
+	_, err := db.wr.ExecContext(ctx, q, args...)
+	return err
+}
+
+// ExplainLoad returns the plan of the query that loads known versions.
+func (db *DB) ExplainLoad(ctx context.Context) ([]string, error) {
+	return db.explain(ctx, `SELECT pk FROM objects WHERE coll = ? AND id IN (SELECT value FROM json_each(?))`, 1, `["a"]`)
+}
