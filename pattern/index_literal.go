@@ -17,7 +17,11 @@ const ixMinLiteral = 3
 // (between % and _ wildcards). Every value the pattern matches contains it.
 func ixLikeLiteral(like string) string {
 	best := ""
-	for _, run := range strings.FieldsFunc(like, func(r rune) bool { return r == '%' || r == '_' }) {
+	// The matcher compares rune by rune and decodes an invalid byte as
+	// U+FFFD, so U+FFFD (or an invalid byte) in the pattern is no literal
+	// text: it may stand for other bytes in the value.
+	cut := func(r rune) bool { return r == '%' || r == '_' || r == utf8.RuneError }
+	for _, run := range strings.FieldsFunc(like, cut) {
 		if len(run) > len(best) {
 			best = run
 		}
@@ -47,7 +51,7 @@ func ixRequired(re *syntax.Regexp, depth int) string {
 		if re.Flags&syntax.FoldCase != 0 {
 			return ""
 		}
-		return string(re.Rune)
+		return ixLongestRun(re.Rune)
 	case syntax.OpCapture, syntax.OpPlus:
 		return ixRequired(re.Sub[0], depth+1)
 	case syntax.OpRepeat:
@@ -57,16 +61,16 @@ func ixRequired(re *syntax.Regexp, depth int) string {
 	case syntax.OpConcat:
 		// Adjacent literal children join into one run; any child's
 		// required text is required of the whole.
-		best, run := "", ""
+		best, run := "", []rune(nil)
 		for _, sub := range re.Sub {
 			if sub.Op == syntax.OpLiteral && sub.Flags&syntax.FoldCase == 0 {
-				run += string(sub.Rune)
-				if len(run) > len(best) {
-					best = run
+				run = append(run, sub.Rune...)
+				if s := ixLongestRun(run); len(s) > len(best) {
+					best = s
 				}
 				continue
 			}
-			run = ""
+			run = nil
 			if s := ixRequired(sub, depth+1); len(s) > len(best) {
 				best = s
 			}
@@ -74,6 +78,21 @@ func ixRequired(re *syntax.Regexp, depth int) string {
 		return best
 	}
 	return ""
+}
+
+// ixLongestRun returns the longest piece of runes between U+FFFD runes:
+// regexp matches U+FFFD against any invalid byte, so it is no literal.
+func ixLongestRun(runes []rune) string {
+	best, start := "", 0
+	for i := 0; i <= len(runes); i++ {
+		if i == len(runes) || runes[i] == utf8.RuneError {
+			if s := string(runes[start:i]); len(s) > len(best) {
+				best = s
+			}
+			start = i + 1
+		}
+	}
+	return best
 }
 
 // ixTrigram packs three bytes into a key.

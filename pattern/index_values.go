@@ -56,11 +56,28 @@ func ixValueKey(v any) (string, bool) {
 // compares an integer with a float: 443, 443.0 and 4.43e2 share a key, and
 // so do integers beyond 2^53 that round to the same float.
 func ixNumberKey(s string) string {
+	if ixPlainInt(s) {
+		return s // the common case, without allocating
+	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil && !math.IsInf(f, 0) {
 		return s
 	}
 	return ixFloatKey(f)
+}
+
+// ixPlainInt reports whether s is a small non-negative decimal integer
+// written canonically (no sign, no leading zero): its key is itself.
+func ixPlainInt(s string) bool {
+	if len(s) == 0 || len(s) > 15 || len(s) > 1 && s[0] == '0' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // ixFloatKey writes integral floats as integers, so that 443.0 and 443
