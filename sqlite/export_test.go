@@ -46,3 +46,10 @@ func (db *DB) Exec(ctx context.Context, q string, args ...any) error {
 func (db *DB) ExplainLoad(ctx context.Context) ([]string, error) {
 	return db.explain(ctx, `SELECT pk FROM objects WHERE coll = ? AND id IN (SELECT value FROM json_each(?))`, 1, `["a"]`)
 }
+
+// QueryString runs a query that returns one text value, on a reader.
+func (db *DB) QueryString(ctx context.Context, q string) (string, error) {
+	var s string
+	err := db.rd.QueryRowContext(ctx, q).Scan(&s)
+	return s, err
+}
