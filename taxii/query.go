@@ -133,7 +133,9 @@ func ParseQuery(v url.Values, allowed Filter) (Query, error) {
 	return q, nil
 }
 
-// single returns the one value of a parameter that may appear once.
+// single returns the one value of a parameter that may appear once. An
+// empty value ("next=") is taken as absent, as clients that build query
+// strings from optional fields send it.
 func single(v url.Values, name string) (string, bool, error) {
 	vals, ok := v[name]
 	if !ok {
@@ -143,10 +145,7 @@ func single(v url.Values, name string) (string, bool, error) {
 		return "", false, &QueryError{Param: name, Msg: fmt.Sprintf("given %d times; give it once", len(vals))}
 	}
 	s := strings.TrimSpace(vals[0])
-	if s == "" {
-		return "", false, &QueryError{Param: name, Msg: "the value is empty"}
-	}
-	return s, true, nil
+	return s, s != "", nil
 }
 
 // list returns the values of a list parameter, split at commas, each

@@ -50,6 +50,22 @@ func commands() []command {
 		{"match", "report which STIX indicators fire on ECS or STIX events", runMatch},
 		{"migrate", "apply pending database schema migrations", runMigrate},
 		{"backup", "write an online, consistent copy of an SQLite database", runBackup},
+		{"serve", "serve TAXII 2.1 (--demo: first create a demo community)", runServe},
+		{"admin community add", "add a community (a TAXII API root); prints its id", runAdminCommunityAdd},
+		{"admin community list", "list communities", runAdminCommunityList},
+		{"admin community remove", "remove a community and everything in it", runAdminCommunityRemove},
+		{"admin org add", "add a member organisation; prints its id", runAdminOrgAdd},
+		{"admin org list", "list a community's organisations", runAdminOrgList},
+		{"admin org remove", "remove an organisation, its users and tokens", runAdminOrgRemove},
+		{"admin user add", "add a user; prints its id", runAdminUserAdd},
+		{"admin user list", "list an organisation's users", runAdminUserList},
+		{"admin user remove", "remove a user and their tokens", runAdminUserRemove},
+		{"admin token add", "add an API token for a user; prints the token once", runAdminTokenAdd},
+		{"admin token list", "list a user's API tokens", runAdminTokenList},
+		{"admin token remove", "remove an API token", runAdminTokenRemove},
+		{"admin collection add", "add a collection with its readers and writers; prints its id", runAdminCollectionAdd},
+		{"admin collection list", "list a community's collections", runAdminCollectionList},
+		{"admin collection remove", "remove a collection and its objects", runAdminCollectionRemove},
 	}
 }
 

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/isachub/isachub"
+)
+
+// runAdminCollectionAdd implements "isachub admin collection add".
+func runAdminCollectionAdd(ctx context.Context, env *Env, args []string) int {
+	a := newAdminCmd(env, "admin collection add", "--community S --title T [--id UUID] [--alias A] --readers O1,O2|all --writers O1|all")
+	comm := a.fs.String("community", "", "slug of the community")
+	title := a.fs.String("title", "", "title of the collection")
+	id := a.fs.String("id", "", "the collection's UUID (default: a new one)")
+	alias := a.fs.String("alias", "", "an alias, unique in the community, usable in place of the id")
+	desc := a.fs.String("description", "", "description of the collection")
+	readers := a.fs.String("readers", "", "organisations that may read: slugs separated by commas, or all")
+	writers := a.fs.String("writers", "", "organisations that may write: slugs separated by commas, or all")
+	return a.run(ctx, args, []string{"community", "title", "readers", "writers"}, func(store isachub.Store) error {
+		c, err := store.Community(ctx, *comm)
+		if err != nil {
+			return err
+		}
+		coll := &isachub.Collection{ID: *id, CommunityID: c.ID, Title: *title, Alias: *alias, Description: *desc}
+		if coll.ReadAll, coll.Readers, err = orgList(ctx, store, c.ID, "readers", *readers); err != nil {
+			return err
+		}
+		if coll.WriteAll, coll.Writers, err = orgList(ctx, store, c.ID, "writers", *writers); err != nil {
+			return err
+		}
+		if err := store.CreateCollection(ctx, coll); err != nil {
+			return err
+		}
+		fmt.Fprintln(env.Stdout, coll.ID)
+		return nil
+	})
+}
+
+// runAdminCollectionList implements "isachub admin collection list".
+func runAdminCollectionList(ctx context.Context, env *Env, args []string) int {
+	a := newAdminCmd(env, "admin collection list", "--community S")
+	comm := a.fs.String("community", "", "slug of the community")
+	return a.run(ctx, args, []string{"community"}, func(store isachub.Store) error {
+		c, err := store.Community(ctx, *comm)
+		if err != nil {
+			return err
+		}
+		orgs, err := store.Orgs(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		slugs := map[int64]string{}
+		for _, o := range orgs {
+			slugs[o.ID] = o.Slug
+		}
+		names := func(all bool, ids []int64) string {
+			if all {
+				return "all"
+			}
+			var s []string
+			for _, id := range ids {
+				s = append(s, slugs[id])
+			}
+			return strings.Join(s, ",")
+		}
+		colls, err := store.Collections(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tALIAS\tTITLE\tREADERS\tWRITERS")
+		for _, coll := range colls {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", coll.ID, coll.Alias, coll.Title, names(coll.ReadAll, coll.Readers), names(coll.WriteAll, coll.Writers))
+		}
+		return tw.Flush()
+	})
+}
+
+// runAdminCollectionRemove implements "isachub admin collection remove".
+func runAdminCollectionRemove(ctx context.Context, env *Env, args []string) int {
+	a := newAdminCmd(env, "admin collection remove", "--community S --id ID")
+	comm := a.fs.String("community", "", "slug of the community")
+	id := a.fs.String("id", "", "the collection's id or alias; its objects are removed too")
+	return a.run(ctx, args, []string{"community", "id"}, func(store isachub.Store) error {
+		c, err := store.Community(ctx, *comm)
+		if err != nil {
+			return err
+		}
+		coll, err := store.Collection(ctx, c.ID, *id)
+		if err != nil {
+			return err
+		}
+		return store.DeleteCollection(ctx, c.ID, coll.ID)
+	})
+}

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/isachub/isachub"
+	"github.com/isachub/isachub/server"
+)
+
+// runAdminTokenAdd implements "isachub admin token add": it prints the new
+// token once; only its SHA-256 hash is stored.
+func runAdminTokenAdd(ctx context.Context, env *Env, args []string) int {
+	a := newAdminCmd(env, "admin token add", "--username U [--name N]")
+	username := a.fs.String("username", "", "the user the token acts as")
+	name := a.fs.String("name", "", "what the token is for, for example \"SIEM feed\"")
+	return a.run(ctx, args, []string{"username"}, func(store isachub.Store) error {
+		u, err := store.User(ctx, *username)
+		if err != nil {
+			return err
+		}
+		secret, hash, err := server.NewToken()
+		if err != nil {
+			return err
+		}
+		t := &isachub.Token{UserID: u.ID, Name: *name, Hash: hash}
+		if err := store.CreateToken(ctx, t); err != nil {
+			return err
+		}
+		fmt.Fprintln(env.Stdout, secret)
+		fmt.Fprintf(env.Stderr, "Token %d for %s created. It is shown only this once.\n", t.ID, u.Username)
+		return nil
+	})
+}
+
+// runAdminTokenList implements "isachub admin token list".
+func runAdminTokenList(ctx context.Context, env *Env, args []string) int {
+	a := newAdminCmd(env, "admin token list", "--username U")
+	username := a.fs.String("username", "", "the user whose tokens to list")
+	return a.run(ctx, args, []string{"username"}, func(store isachub.Store) error {
+		u, err := store.User(ctx, *username)
+		if err != nil {
+			return err
+		}
+		toks, err := store.Tokens(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tNAME\tCREATED\tLAST USED")
+		for _, t := range toks {
+			last := "never"
+			if !t.LastUsedAt.IsZero() {
+				last = t.LastUsedAt.UTC().Format("2006-01-02 15:04")
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", t.ID, t.Name, t.CreatedAt.UTC().Format("2006-01-02 15:04"), last)
+		}
+		return tw.Flush()
+	})
+}
+
+// runAdminTokenRemove implements "isachub admin token remove".
+func runAdminTokenRemove(ctx context.Context, env *Env, args []string) int {
+	a := newAdminCmd(env, "admin token remove", "--id N")
+	id := a.fs.String("id", "", "the token's id, as token list shows it")
+	return a.run(ctx, args, []string{"id"}, func(store isachub.Store) error {
+		n, err := strconv.ParseInt(*id, 10, 64)
+		if err != nil {
+			return isachub.Errorf(isachub.EINVALID, "--id %q is not a token id", *id)
+		}
+		return store.DeleteToken(ctx, n)
+	})
+}

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/isachub/isachub"
+	"github.com/isachub/isachub/server"
+)
+
+// runAdminUserAdd implements "isachub admin user add".
+func runAdminUserAdd(ctx context.Context, env *Env, args []string) int {
+	a := newAdminCmd(env, "admin user add", "--org O --username U --role admin|analyst|reader --password P [--hub-admin]")
+	org := a.fs.String("org", "", "the user's organisation: ORG, or COMMUNITY/ORG when the slug is in several communities")
+	username := a.fs.String("username", "", "login name, unique across the hub")
+	role := a.fs.String("role", "", "admin, analyst or reader")
+	password := a.fs.String("password", "", "password (hashed with argon2id before it is stored)")
+	hubAdmin := a.fs.Bool("hub-admin", false, "make the user a hub operator, who administers every community")
+	return a.run(ctx, args, []string{"org", "username", "role", "password"}, func(store isachub.Store) error {
+		r := isachub.Role(*role)
+		if !r.Valid() {
+			return isachub.Errorf(isachub.EINVALID, "--role %q is not admin, analyst or reader", *role)
+		}
+		o, err := findOrg(ctx, store, *org)
+		if err != nil {
+			return err
+		}
+		hash, err := server.HashPassword(*password)
+		if err != nil {
+			return isachub.Errorf(isachub.EINVALID, "--password: %v", err)
+		}
+		u := &isachub.User{OrgID: o.ID, Username: *username, Role: r, HubAdmin: *hubAdmin, PasswordHash: hash}
+		if err := store.CreateUser(ctx, u); err != nil {
+			return err
+		}
+		fmt.Fprintln(env.Stdout, u.ID)
+		return nil
+	})
+}
+
+// runAdminUserList implements "isachub admin user list".
+func runAdminUserList(ctx context.Context, env *Env, args []string) int {
+	a := newAdminCmd(env, "admin user list", "--org O")
+	org := a.fs.String("org", "", "the organisation: ORG or COMMUNITY/ORG")
+	return a.run(ctx, args, []string{"org"}, func(store isachub.Store) error {
+		o, err := findOrg(ctx, store, *org)
+		if err != nil {
+			return err
+		}
+		users, err := store.Users(ctx, o.ID)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tUSERNAME\tROLE\tHUB ADMIN")
+		for _, u := range users {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%v\n", u.ID, u.Username, u.Role, u.HubAdmin)
+		}
+		return tw.Flush()
+	})
+}
+
+// runAdminUserRemove implements "isachub admin user remove".
+func runAdminUserRemove(ctx context.Context, env *Env, args []string) int {
+	a := newAdminCmd(env, "admin user remove", "--username U")
+	username := a.fs.String("username", "", "the user to remove, with their tokens")
+	return a.run(ctx, args, []string{"username"}, func(store isachub.Store) error {
+		return store.DeleteUser(ctx, *username)
+	})
+}

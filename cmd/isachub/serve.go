@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/isachub/isachub/demo"
+	"github.com/isachub/isachub/server"
+)
+
+// runServe implements "isachub serve": it serves TAXII 2.1 until ctx ends
+// (SIGINT or SIGTERM), then shuts down gracefully.
+func runServe(ctx context.Context, env *Env, args []string) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	db := dbFlag(fs)
+	listen := fs.String("listen", "127.0.0.1:8080", "address to listen on")
+	withDemo := fs.Bool("demo", false, "first create, if absent, the demo community, users, collections and objects")
+	fs.Usage = func() {
+		fmt.Fprintln(env.Stderr, "Usage: isachub serve [--db DSN] [--listen ADDR] [--demo]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(env.Stderr, "isachub serve: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	logger := slog.New(slog.NewTextHandler(env.Stderr, nil))
+	store, err := openStore(ctx, resolveDSN(env, *db))
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "isachub serve: %v\n", err)
+		return exitUsage
+	}
+	defer store.Close()
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "isachub serve: %v\n", err)
+		return exitUsage
+	}
+	if *withDemo {
+		res, err := demo.Seed(ctx, store, server.HashPassword)
+		if err != nil {
+			ln.Close()
+			fmt.Fprintf(env.Stderr, "isachub serve: seeding the demo: %v\n", err)
+			return exitUsage
+		}
+		printDemo(env, res, ln.Addr().String())
+	}
+	srv := &http.Server{
+		Handler:           server.New(server.Config{}, store, logger).Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	logger.Info("serving TAXII 2.1", "addr", "http://"+ln.Addr().String()+"/taxii2/")
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		fmt.Fprintf(env.Stderr, "isachub serve: %v\n", err)
+		return exitUsage
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		fmt.Fprintf(env.Stderr, "isachub serve: shutdown: %v\n", err)
+		return exitUsage
+	}
+	return exitOK
+}
+
+// printDemo tells how to log in to the demo.
+func printDemo(env *Env, res *demo.Result, addr string) {
+	w := env.Stdout
+	base := "http://" + addr
+	fmt.Fprintf(w, "Demo community %q (%s) is ready at %s/%s/\n", res.Community.Title, res.Community.Slug, base, res.Community.Slug)
+	if res.Created == 0 {
+		fmt.Fprintln(w, "(it existed already; nothing was added)")
+	}
+	fmt.Fprintln(w, "\nCollections:")
+	for _, alias := range []string{demo.Shared, demo.Circle} {
+		c := res.Collections[alias]
+		fmt.Fprintf(w, "  %-11s %s  %s\n", alias, c.ID, c.Title)
+	}
+	fmt.Fprintln(w, "\nUsers (demo passwords; do not use them anywhere else):")
+	for _, u := range demo.Users() {
+		role := string(u.Role)
+		if u.HubAdmin {
+			role += ", hub operator"
+		}
+		fmt.Fprintf(w, "  %-9s %-24s %-19s (%s)\n", u.Username, u.Password, u.Org, role)
+	}
+	shared := res.Collections[demo.Shared].ID
+	fmt.Fprintf(w, "\nTry:\n  curl -u bob:bob-demo-password -H 'Accept: application/taxii+json;version=2.1' \\\n    '%s/%s/collections/%s/objects/?match[type]=indicator&limit=5'\n\n",
+		base, res.Community.Slug, shared)
+}

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/isachub/isachub/demo"
+	"github.com/isachub/isachub/taxii"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server goroutine to write while
+// the test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+var demoURL = regexp.MustCompile(`is ready at (http://[0-9.:]+)/`)
+
+// startServe runs "isachub serve --demo" on 127.0.0.1:0 until the returned
+// stop function is called, which returns the exit code and stdout.
+func startServe(t *testing.T, db string) (base string, stop func() (int, string)) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	out, errOut := &syncBuffer{}, &syncBuffer{}
+	env := &Env{Stdin: strings.NewReader(""), Stdout: out, Stderr: errOut, Getenv: func(string) string { return "" }}
+	done := make(chan int, 1)
+	go func() { done <- Run(ctx, env, []string{"serve", "--demo", "--listen", "127.0.0.1:0", "--db", "sqlite:" + db}) }()
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		if m := demoURL.FindStringSubmatch(out.String()); m != nil && strings.Contains(out.String(), "Try:") {
+			base = m[1]
+			break
+		}
+		select {
+		case code := <-done:
+			cancel()
+			t.Fatalf("serve exited with %d: %s %s", code, out.String(), errOut.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("serve did not start: %s %s", out.String(), errOut.String())
+		}
+	}
+	return base, func() (int, string) {
+		cancel()
+		return <-done, out.String()
+	}
+}
+
+func getJSON(t *testing.T, url, user, pass string, v any) {
+	t.Helper()
+	r, _ := http.NewRequest(http.MethodGet, url, nil)
+	r.SetBasicAuth(user, pass)
+	r.Header.Set("Accept", taxii.MediaTypeTAXII21)
+	resp, err := http.DefaultClient.Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", url, resp.StatusCode, body)
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// countDemo counts the object versions of a demo collection over TAXII.
+func countDemo(t *testing.T, base, coll, user, pass string) int {
+	t.Helper()
+	n := 0
+	next := ""
+	for {
+		var env taxii.Envelope
+		getJSON(t, base+"/demo-isac/collections/"+coll+"/manifest/?limit=1000&match[version]=all&next="+next, user, pass, &env)
+		n += len(env.Objects)
+		if !env.More {
+			return n
+		}
+		next = env.Next
+	}
+}
+
+func TestServeDemo(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "demo.db")
+	objs, err := demo.Objects()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{}
+	for _, p := range objs {
+		want[p.Collection]++
+	}
+
+	base, stop := startServe(t, db)
+	var d taxii.Discovery
+	getJSON(t, base+"/taxii2/", "bob", "bob-demo-password", &d)
+	if d.Default != base+"/demo-isac/" {
+		t.Errorf("discovery %+v", d)
+	}
+	var colls taxii.Collections
+	getJSON(t, base+"/demo-isac/collections/", "dave", "dave-demo-password", &colls)
+	if len(colls.Collections) != 1 || colls.Collections[0].Alias != demo.Shared {
+		t.Errorf("aerotech sees %+v; the circle is restricted to the airline and the airport", colls)
+	}
+	if n := countDemo(t, base, demo.Shared, "carol", "carol-demo-password"); n != want[demo.Shared] {
+		t.Errorf("shared has %d versions, want %d", n, want[demo.Shared])
+	}
+	if n := countDemo(t, base, demo.Circle, "erin", "erin-demo-password"); n != want[demo.Circle] {
+		t.Errorf("circle has %d versions, want %d", n, want[demo.Circle])
+	}
+	code, out := stop()
+	if code != exitOK {
+		t.Fatalf("serve exited with %d", code)
+	}
+	for _, s := range []string{"alice-demo-password", "operator", "curl -u bob:bob-demo-password", "ops-circle"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("the demo banner lacks %q:\n%s", s, out)
+		}
+	}
+
+	t.Run("OKIdempotent", func(t *testing.T) {
+		base, stop := startServe(t, db)
+		if n := countDemo(t, base, demo.Shared, "operator", "operator-demo-password"); n != want[demo.Shared] {
+			t.Errorf("after a second start shared has %d versions, want %d", n, want[demo.Shared])
+		}
+		code, out := stop()
+		if code != exitOK || !strings.Contains(out, "existed already") {
+			t.Errorf("exit %d, output %s", code, out)
+		}
+	})
+}
