@@ -46,7 +46,9 @@ func startServe(t *testing.T, db string) (base string, stop func() (int, string)
 	out, errOut := &syncBuffer{}, &syncBuffer{}
 	env := &Env{Stdin: strings.NewReader(""), Stdout: out, Stderr: errOut, Getenv: func(string) string { return "" }}
 	done := make(chan int, 1)
-	go func() { done <- Run(ctx, env, []string{"serve", "--demo", "--listen", "127.0.0.1:0", "--db", "sqlite:" + db}) }()
+	go func() {
+		done <- Run(ctx, env, []string{"serve", "--demo", "--listen", "127.0.0.1:0", "--db", "sqlite:" + db})
+	}()
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		if m := demoURL.FindStringSubmatch(out.String()); m != nil && strings.Contains(out.String(), "Try:") {
