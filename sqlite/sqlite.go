@@ -90,7 +90,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	db.wr.SetConnMaxLifetime(0)
 	// The writer creates the file and switches it to WAL before any reader
 	// connects, and applies the schema.
-	if err := db.wr.PingContext(ctx); err != nil {
+	if err := connect(ctx, db.wr); err != nil {
 		db.wr.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
@@ -106,11 +106,30 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	n := max(4, runtime.NumCPU())
 	db.rd.SetMaxOpenConns(n)
 	db.rd.SetMaxIdleConns(n)
-	if err := db.rd.PingContext(ctx); err != nil {
+	if err := connect(ctx, db.rd); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	return db, nil
+}
+
+// connect opens the first connection of pool. Switching a new file to WAL
+// needs a moment of exclusive access, which SQLite reports as SQLITE_BUSY
+// without waiting when other processes open the file at the same time, so
+// connect retries that for up to busyTimeout.
+func connect(ctx context.Context, pool *sql.DB) error {
+	deadline := time.Now().Add(busyTimeout)
+	for wait := time.Millisecond; ; wait = min(2*wait, 100*time.Millisecond) {
+		err := pool.PingContext(ctx)
+		if err == nil || sqliteCode(err)&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+	}
 }
 
 // dsn returns the driver's data source name for path with the connection

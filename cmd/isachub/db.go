@@ -66,6 +66,10 @@ func openStore(ctx context.Context, dsn string) (isachub.Store, error) {
 		if err != nil {
 			return nil, err
 		}
-		return sqlite.Open(ctx, path)
+		db, err := sqlite.Open(ctx, path)
+		if err != nil {
+			return nil, err // not a typed nil in the interface
+		}
+		return db, nil
 	}
 }
