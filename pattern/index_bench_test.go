@@ -208,6 +208,20 @@ func reportRates(b *testing.B, cpu time.Duration) {
 	}
 }
 
+// BenchmarkParseECS measures turning one ECS line into an observation,
+// the part of the match command's work that is not the index.
+func BenchmarkParseECS(b *testing.B) {
+	c := loadBenchCorpus(b)
+	b.ReportAllocs()
+	cpu := processCPU()
+	for i := 0; b.Loop(); i++ {
+		if _, err := pattern.ParseECS([]byte(c.events[i%len(c.events)])); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportRates(b, processCPU()-cpu)
+}
+
 // BenchmarkIndexMatchECS measures the whole path of the match command for
 // one line: ECS JSON to observation, then the index.
 func BenchmarkIndexMatchECS(b *testing.B) {
