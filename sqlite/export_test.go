@@ -53,3 +53,11 @@ func (db *DB) QueryString(ctx context.Context, q string) (string, error) {
 	err := db.rd.QueryRowContext(ctx, q).Scan(&s)
 	return s, err
 }
+
+// SetWriterSync sets the synchronous pragma of writers opened from now on
+// and returns a function that restores it.
+func SetWriterSync(mode string) (restore func()) {
+	old := writerSync
+	writerSync = mode
+	return func() { writerSync = old }
+}
