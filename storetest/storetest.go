@@ -25,6 +25,7 @@ type test struct {
 
 // tests lists every conformance test. Add new ones here.
 var tests = []test{
+	{"Migrate", testMigrate},
 	{"Communities", testCommunities},
 	{"Orgs", testOrgs},
 	{"Users", testUsers},

@@ -307,3 +307,19 @@ func testCollections(t *testing.T, s isachub.Store) {
 		wantCode(t, err, isachub.ENOTFOUND)
 	})
 }
+
+// testMigrate checks that Migrate on a migrated store is a no-op that
+// keeps the data.
+func testMigrate(t *testing.T, s isachub.Store) {
+	f := newFixture(t, s)
+	mustAdd(t, s, f.coll.ID, f.orgA.ID, Indicators(0, 3)...)
+	for range 2 {
+		mustOK(t, s.Migrate(f.ctx))
+	}
+	if n := len(all(t, s, f.coll.ID, isachub.ObjectFilter{})); n != 3 {
+		t.Fatalf("after Migrate the collection holds %d objects, want 3", n)
+	}
+	if _, err := s.Community(f.ctx, f.comm.Slug); err != nil {
+		t.Fatalf("after Migrate: %v", err)
+	}
+}
