@@ -11,18 +11,17 @@ import (
 // ObservationFromECS is ParseECS for an event already decoded with
 // json.Decoder.UseNumber.
 func ObservationFromECS(event map[string]any) (*Observation, error) {
-	f, err := flattenECS(event)
+	f, groups, err := flattenECS(event)
 	if err != nil {
 		return nil, err
 	}
 	b := &scoBuilder{objs: make(map[string]map[string]any, 8)}
 	ob := &Observation{NumberObserved: 1}
-	steps := []func(ecsFields, *scoBuilder) error{
-		ecsNetwork, ecsHost, ecsDNS, ecsURL, ecsFile, ecsProcess,
-		ecsEmail, ecsUser, ecsRegistry, ecsTLS,
-	}
-	for _, step := range steps {
-		if err := step(f, b); err != nil {
+	for _, step := range ecsSteps {
+		if groups&step.groups == 0 {
+			continue
+		}
+		if err := step.fn(f, b); err != nil {
 			return nil, err
 		}
 	}
@@ -31,6 +30,23 @@ func ObservationFromECS(event map[string]any) (*Observation, error) {
 		return nil, err
 	}
 	return ob, nil
+}
+
+// ecsSteps are the mappings, in order, with the field sets each reads.
+var ecsSteps = []struct {
+	groups uint32
+	fn     func(ecsFields, *scoBuilder) error
+}{
+	{ecsSource | ecsDestination | ecsNetworkSet, ecsNetwork},
+	{ecsHostSet, ecsHost},
+	{ecsDNSSet, ecsDNS},
+	{ecsURLSet, ecsURL},
+	{ecsFileSet, ecsFile},
+	{ecsProcessSet, ecsProcess},
+	{ecsEmailSet, ecsEmail},
+	{ecsUserSet, ecsUser},
+	{ecsRegistrySet, ecsRegistry},
+	{ecsTLSSet, ecsTLS},
 }
 
 // scoBuilder collects the SCOs of one event.

@@ -14,13 +14,42 @@ import (
 type ecsFields map[string]any
 
 // flattenECS flattens a decoded JSON object. The same field given twice
-// with different values (once dotted, once nested) is an error.
-func flattenECS(m map[string]any) (ecsFields, error) {
-	f := make(ecsFields, 32)
-	if err := f.add("", m, 0); err != nil {
-		return nil, err
+// with different values (once dotted, once nested) is an error. groups
+// has the bit of each field set (ecsGroupBits) that the event uses, so
+// that mappings of absent field sets are skipped.
+func flattenECS(m map[string]any) (f ecsFields, groups uint32, err error) {
+	f = make(ecsFields, 32)
+	for k := range m {
+		head, _, _ := strings.Cut(k, ".")
+		groups |= ecsGroupBits[head]
 	}
-	return f, nil
+	if err := f.add("", m, 0); err != nil {
+		return nil, 0, err
+	}
+	return f, groups, nil
+}
+
+// The ECS field sets the mapping reads, one bit each.
+const (
+	ecsSource uint32 = 1 << iota
+	ecsDestination
+	ecsNetworkSet
+	ecsHostSet
+	ecsDNSSet
+	ecsURLSet
+	ecsFileSet
+	ecsProcessSet
+	ecsEmailSet
+	ecsUserSet
+	ecsRegistrySet
+	ecsTLSSet
+)
+
+var ecsGroupBits = map[string]uint32{
+	"source": ecsSource, "destination": ecsDestination, "network": ecsNetworkSet,
+	"host": ecsHostSet, "dns": ecsDNSSet, "url": ecsURLSet, "file": ecsFileSet,
+	"process": ecsProcessSet, "email": ecsEmailSet, "user": ecsUserSet,
+	"registry": ecsRegistrySet, "tls": ecsTLSSet,
 }
 
 // maxECSDepth bounds nesting so hostile input cannot exhaust the stack.

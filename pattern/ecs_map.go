@@ -147,12 +147,32 @@ var hashAlgorithms = []struct{ ecs, stix string }{
 	{"sha384", "SHA-384"}, {"ssdeep", "SSDEEP"}, {"tlsh", "TLSH"},
 }
 
-// hashes reads PREFIX.hash.* into a STIX hashes dictionary.
+// hashFieldNames holds, for each prefix that has hashes, the ECS field
+// name of each algorithm ("file.hash.sha256"), so none is built per event.
+var hashFieldNames = func() map[string][]string {
+	m := map[string][]string{}
+	for _, prefix := range []string{"file", "process", "process.parent", "tls.server", "tls.client"} {
+		for _, a := range hashAlgorithms {
+			m[prefix] = append(m[prefix], prefix+".hash."+a.ecs)
+		}
+	}
+	return m
+}()
+
+// hashes reads PREFIX.hash.* into a STIX hashes dictionary; nil when there
+// is none.
 func hashes(f ecsFields, prefix string) (map[string]any, error) {
-	h := map[string]any{}
-	for _, a := range hashAlgorithms {
-		if err := setStr(f, prefix+".hash."+a.ecs, h, a.stix); err != nil {
+	var h map[string]any
+	for i, name := range hashFieldNames[prefix] {
+		s, ok, err := f.str(name)
+		if err != nil {
 			return nil, err
+		}
+		if ok {
+			if h == nil {
+				h = map[string]any{}
+			}
+			h[hashAlgorithms[i].stix] = s
 		}
 	}
 	return h, nil
