@@ -52,7 +52,7 @@ var ecsSteps = []struct {
 // scoBuilder collects the SCOs of one event.
 type scoBuilder struct {
 	objs    map[string]map[string]any
-	byValue map[string]string // type + "\x00" + value -> key, for dedup
+	byValue map[[2]string]string // {type, value} -> key, for dedup
 }
 
 // add stores an SCO and returns its key.
@@ -64,12 +64,12 @@ func (b *scoBuilder) add(sco map[string]any) string {
 
 // value returns the key of the SCO {type, value}, adding it once.
 func (b *scoBuilder) value(typ, value string) string {
-	k := typ + "\x00" + value
+	k := [2]string{typ, value}
 	if key, ok := b.byValue[k]; ok {
 		return key
 	}
 	if b.byValue == nil {
-		b.byValue = make(map[string]string, 8)
+		b.byValue = make(map[[2]string]string, 8)
 	}
 	key := b.add(map[string]any{"type": typ, "value": value})
 	b.byValue[k] = key
