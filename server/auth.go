@@ -17,9 +17,6 @@ import (
 type caller struct {
 	user *isachub.User
 	org  *isachub.Org
-	// anonymous is set when the request used a token that publishes
-	// anonymously (issue 6 acts on it).
-	anonymous bool
 }
 
 // errUnauthenticated is the one answer to a missing or wrong credential, so
@@ -79,12 +76,7 @@ func (s *Server) authToken(ctx context.Context, username, secret string) (*calle
 	if username != "" && username != u.Username {
 		return nil, errBadCredentials()
 	}
-	c, err := s.callerFor(ctx, u)
-	if err != nil {
-		return nil, err
-	}
-	c.anonymous = tok.Anonymous
-	return c, nil
+	return s.callerFor(ctx, u)
 }
 
 // dummyHash is verified against when the username is unknown, so that the

@@ -74,7 +74,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		HTTPStatus:  strconv.Itoa(status),
 	}
 	if status == http.StatusUnauthorized {
-		w.Header().Set("WWW-Authenticate", `Basic realm="isachub", charset="UTF-8"`)
+		w.Header().Set("WWW-Authenticate", `Basic realm="isachub"`)
 	}
 	writeTAXII(w, status, body)
 }

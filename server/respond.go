@@ -18,6 +18,11 @@ func writeTAXII(w http.ResponseWriter, status int, v any) {
 		status = http.StatusInternalServerError
 		body = []byte(`{"title":"Internal server error","http_status":"500"}`)
 	}
+	writeTAXIIBytes(w, status, body)
+}
+
+// writeTAXIIBytes writes an already marshalled TAXII resource.
+func writeTAXIIBytes(w http.ResponseWriter, status int, body []byte) {
 	h := w.Header()
 	h.Set("Content-Type", taxii.MediaTypeTAXII21)
 	h.Set("Content-Length", strconv.Itoa(len(body)))
@@ -35,4 +40,34 @@ func setDateAddedHeaders(w http.ResponseWriter, objs []*isachub.ObjectVersion) {
 	}
 	w.Header().Set("X-TAXII-Date-Added-First", taxii.FormatTimestamp(objs[0].DateAdded))
 	w.Header().Set("X-TAXII-Date-Added-Last", taxii.FormatTimestamp(objs[len(objs)-1].DateAdded))
+}
+
+// marshalEnvelope encodes a page as an envelope (TAXII 2.1 section 3.7). The
+// objects are written as stored, byte for byte: they were checked to be JSON
+// objects when they were received, and json.Marshal would re-validate and
+// re-compact every one of them.
+func marshalEnvelope(p *isachub.ObjectPage) ([]byte, error) {
+	n := 32 + len(p.Next)
+	for _, o := range p.Objects {
+		n += len(o.Raw) + 1
+	}
+	b := make([]byte, 0, n)
+	b = append(b, '{')
+	if p.More {
+		next, err := json.Marshal(p.Next)
+		if err != nil {
+			return nil, err
+		}
+		b = append(b, `"more":true,"next":`...)
+		b = append(b, next...)
+		b = append(b, ',')
+	}
+	b = append(b, `"objects":[`...)
+	for i, o := range p.Objects {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, o.Raw...)
+	}
+	return append(b, "]}"...), nil
 }

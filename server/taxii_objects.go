@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"net/http"
 
 	"github.com/isachub/isachub"
@@ -61,8 +60,7 @@ func (s *Server) handleGetObjects(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	writeEnvelope(w, p)
-	return nil
+	return writeEnvelope(w, p)
 }
 
 // handleGetObject serves the versions of one object that the filters select
@@ -76,8 +74,7 @@ func (s *Server) handleGetObject(w http.ResponseWriter, r *http.Request) error {
 	if len(p.Objects) == 0 && p.Next == "" {
 		return errNoObject(id)
 	}
-	writeEnvelope(w, p)
-	return nil
+	return writeEnvelope(w, p)
 }
 
 // handleVersions serves the versions of one object (section 5.8); 404 when
@@ -159,11 +156,12 @@ func errNoObject(id string) error {
 
 // writeEnvelope writes a page as an envelope (section 3.7) with the
 // X-TAXII-Date-Added-First and -Last headers.
-func writeEnvelope(w http.ResponseWriter, p *isachub.ObjectPage) {
-	env := taxii.Envelope{More: p.More, Next: p.Next, Objects: make([]json.RawMessage, len(p.Objects))}
-	for i, o := range p.Objects {
-		env.Objects[i] = o.Raw
+func writeEnvelope(w http.ResponseWriter, p *isachub.ObjectPage) error {
+	body, err := marshalEnvelope(p)
+	if err != nil {
+		return err
 	}
 	setDateAddedHeaders(w, p.Objects)
-	writeTAXII(w, http.StatusOK, env)
+	writeTAXIIBytes(w, http.StatusOK, body)
+	return nil
 }
