@@ -38,3 +38,20 @@ func (db *DB) Exec(ctx context.Context, sql string, args ...any) error {
 	_, err := db.pool.Exec(ctx, sql, args...)
 	return err
 }
+
+// QueryInt64 runs a query that returns one integer, for test setup.
+func (db *DB) QueryInt64(ctx context.Context, sql string, args ...any) (int64, error) {
+	var n int64
+	err := db.pool.QueryRow(ctx, sql, args...).Scan(&n)
+	return n, err
+}
+
+// CopyBaseline copies rows of (id, raw) into table with COPY in one
+// transaction: the floor that BenchmarkIngest is compared with.
+func (db *DB) CopyBaseline(ctx context.Context, table string, ids []string, raws [][]byte) error {
+	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		_, err := tx.CopyFrom(ctx, pgx.Identifier{table}, []string{"id", "raw"},
+			pgx.CopyFromSlice(len(ids), func(i int) ([]any, error) { return []any{ids[i], raws[i]}, nil }))
+		return err
+	})
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -82,12 +81,9 @@ func (db *DB) AddObjects(ctx context.Context, collectionID string, submitterOrgI
 	}
 
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		var last int64
-		err := tx.QueryRow(ctx, `SELECT last_date_added FROM collections WHERE id = $1 FOR UPDATE`, collectionID).Scan(&last)
-		if err != nil {
-			return dbError(err, "lock collection", "Collection "+quote(collectionID))
-		}
-		states, existing, err := loadStates(ctx, tx, collectionID, ids, vkeyIDs, vkeys)
+		// The first statement locks the collection's row: see the package
+		// documentation for why date_added is assigned under that lock.
+		last, states, existing, err := loadStates(ctx, tx, collectionID, ids, vkeyIDs, vkeys)
 		if err != nil {
 			return err
 		}
@@ -207,14 +203,20 @@ func versionString(o *stix.Object, dateAdded int64) string {
 	return isachub.FormatTimestamp(time.UnixMicro(dateAdded))
 }
 
-// loadStates reads, in one round trip, the owner and highest spec_version of
-// each id, their stored first and latest versions, and which of the
-// (id, vkey) pairs are stored already (keyed id+"\x00"+vkey, with the stored
-// version string).
-func loadStates(ctx context.Context, tx pgx.Tx, coll string, ids, vkeyIDs, vkeys []string) (map[string]*idState, map[string]string, error) {
+// loadStates locks the collection's row and returns its last_date_added,
+// then reads the owner and highest spec_version of each id, their stored
+// first and latest versions, and which of the (id, vkey) pairs are stored
+// already (keyed id+"\x00"+vkey, with the stored version string). Ids new
+// to the collection, the common case of bulk ingest, cost one query in the
+// same round trip as the lock; the rest is read only for known ids.
+func loadStates(ctx context.Context, tx pgx.Tx, coll string, ids, vkeyIDs, vkeys []string) (int64, map[string]*idState, map[string]string, error) {
 	states := make(map[string]*idState, len(ids))
 	existing := map[string]string{}
+	var last int64
 	b := &pgx.Batch{}
+	b.Queue(`SELECT last_date_added FROM collections WHERE id = $1 FOR UPDATE`, coll).QueryRow(func(row pgx.Row) error {
+		return row.Scan(&last)
+	})
 	b.Queue(`SELECT id, owner_org_id, max_spec FROM object_ids WHERE collection_id = $1 AND id = ANY($2)`, coll, ids).
 		Query(func(rows pgx.Rows) error {
 			var id, spec string
@@ -226,8 +228,25 @@ func loadStates(ctx context.Context, tx pgx.Tx, coll string, ids, vkeyIDs, vkeys
 			})
 			return err
 		})
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return 0, nil, nil, dbError(err, "load object state", "Collection "+quote(coll))
+	}
+	if len(states) == 0 {
+		return last, states, existing, nil
+	}
+	known := make([]string, 0, len(states))
+	for id := range states {
+		known = append(known, id)
+	}
+	var kIDs, kKeys []string
+	for i, id := range vkeyIDs {
+		if states[id] != nil {
+			kIDs, kKeys = append(kIDs, id), append(kKeys, vkeys[i])
+		}
+	}
+	b = &pgx.Batch{}
 	b.Queue(`SELECT id, date_added, version_ts, is_first, is_latest FROM object_versions
-		WHERE collection_id = $1 AND id = ANY($2) AND (is_first OR is_latest)`, coll, ids).
+		WHERE collection_id = $1 AND id = ANY($2) AND (is_first OR is_latest)`, coll, known).
 		Query(func(rows pgx.Rows) error {
 			var id string
 			var da int64
@@ -235,9 +254,6 @@ func loadStates(ctx context.Context, tx pgx.Tx, coll string, ids, vkeyIDs, vkeys
 			var first, latest bool
 			_, err := pgx.ForEachRow(rows, []any{&id, &da, &vts, &first, &latest}, func() error {
 				st := states[id]
-				if st == nil {
-					return fmt.Errorf("version of %s without an object_ids row", id)
-				}
 				ref := versionRef{ok: true, vts: vts.UTC(), dateAdded: da, index: -1}
 				if first {
 					st.first = ref
@@ -251,7 +267,7 @@ func loadStates(ctx context.Context, tx pgx.Tx, coll string, ids, vkeyIDs, vkeys
 		})
 	b.Queue(`SELECT v.id, v.vkey, v.created, v.modified, v.date_added FROM object_versions v
 		JOIN unnest($2::text[], $3::text[]) AS k(id, vkey) ON v.id = k.id AND v.vkey = k.vkey
-		WHERE v.collection_id = $1`, coll, vkeyIDs, vkeys).
+		WHERE v.collection_id = $1`, coll, kIDs, kKeys).
 		Query(func(rows pgx.Rows) error {
 			var id, vkey, created, modified string
 			var da int64
@@ -269,9 +285,9 @@ func loadStates(ctx context.Context, tx pgx.Tx, coll string, ids, vkeyIDs, vkeys
 			return err
 		})
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return nil, nil, dbError(err, "load object state", "Objects")
+		return 0, nil, nil, dbError(err, "load object state", "Objects")
 	}
-	return states, existing, nil
+	return last, states, existing, nil
 }
 
 // writeVersions clears the first/latest flags that the new versions take
@@ -295,10 +311,6 @@ func writeVersions(ctx context.Context, tx pgx.Tx, coll string, submitter, last 
 	if len(clearFirst) > 0 {
 		b.Queue(`UPDATE object_versions SET is_first = false WHERE collection_id = $1 AND date_added = ANY($2)`, coll, clearFirst)
 	}
-	if len(newIDs) > 0 {
-		b.Queue(`INSERT INTO object_ids (collection_id, id, owner_org_id, max_spec)
-			SELECT $1, id, $2, spec FROM unnest($3::text[], $4::text[]) AS k(id, spec)`, coll, submitter, newIDs, newSpecs)
-	}
 	if len(upIDs) > 0 {
 		b.Queue(`UPDATE object_ids o SET max_spec = k.spec FROM unnest($2::text[], $3::text[]) AS k(id, spec)
 			WHERE o.collection_id = $1 AND o.id = k.id`, coll, upIDs, upSpecs)
@@ -308,6 +320,15 @@ func writeVersions(ctx context.Context, tx pgx.Tx, coll string, submitter, last 
 	b.Queue(`UPDATE collections SET last_date_added = $2 WHERE id = $1`, coll, last)
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return dbError(err, "update object state", "Objects")
+	}
+	if len(newIDs) > 0 {
+		_, err := tx.CopyFrom(ctx, pgx.Identifier{"object_ids"}, []string{"collection_id", "id", "owner_org_id", "max_spec"},
+			pgx.CopyFromSlice(len(newIDs), func(i int) ([]any, error) {
+				return []any{coll, newIDs[i], submitter, newSpecs[i]}, nil
+			}))
+		if err != nil {
+			return dbError(err, "copy object ids", "Object")
+		}
 	}
 	_, err := tx.CopyFrom(ctx, pgx.Identifier{"object_versions"}, versionColumns,
 		pgx.CopyFromSlice(len(fresh), func(i int) ([]any, error) {
@@ -319,11 +340,11 @@ func writeVersions(ctx context.Context, tx pgx.Tx, coll string, submitter, last 
 			}
 			return []any{coll, nv.dateAdded, nv.id, nv.typ, nv.spec, o.Created(), o.Modified(),
 				nv.vts, nv.vkey, o.Revoked(), o.CreatedByRef(), markings, submitter,
-				nv.isFirst, nv.isLatest, nv.specLatest, []byte(o.Raw()), searchText(o)}, nil
+				nv.isFirst, nv.isLatest, nv.specLatest, []byte(o.Raw()), searchVector(o)}, nil
 		}))
 	return dbError(err, "copy object versions", "Object")
 }
 
 var versionColumns = []string{"collection_id", "date_added", "id", "type", "spec_version", "created", "modified",
 	"version_ts", "vkey", "revoked", "created_by_ref", "markings", "submitter_org_id",
-	"is_first", "is_latest", "spec_latest", "raw", "search_text"}
+	"is_first", "is_latest", "spec_latest", "raw", "search"}

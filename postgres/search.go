@@ -3,32 +3,43 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/isachub/isachub"
 	"github.com/isachub/isachub/stix"
 )
 
-// maxSearchText bounds the text indexed per object version, well below
-// PostgreSQL's 1 MB tsvector limit.
-const maxSearchText = 256 << 10
+// Full-text search limits: PostgreSQL rejects lexemes of 2 KB or more and
+// tsvectors of 1 MB or more; longer words are not searchable anyway.
+const (
+	maxLexeme     = 256
+	maxSearchSize = 256 << 10
+)
 
 // searchProps are the properties whose text is searchable: names,
-// descriptions, patterns and the values of SCOs.
+// descriptions, patterns and the values of SCOs (the same as sqlite's).
 var searchProps = []string{"name", "description", "pattern", "value", "display_name",
-	"subject", "body", "path", "key", "abstract", "content", "explanation", "url", "aliases", "labels"}
+	"subject", "body", "path", "key", "abstract", "content", "explanation", "url"}
+
+// searchLists are the searchable properties that are lists of strings.
+var searchLists = []string{"aliases", "labels"}
 
 // SearchObjects runs a full-text query over the latest versions in the given
-// collections only, best match first. The query is reduced to its words
-// (letters and digits) and searched with plainto_tsquery, which ANDs them:
-// no operator of user input can break the query syntax.
+// collections only, best match first. The store computes the words of
+// objects and queries itself (searchWords): a document's tsvector holds its
+// lower-cased words, and the query is the AND of the query's words, built
+// as a tsquery value, never parsed as tsquery syntax, so that no input can
+// break it and both sides split text the same way (the way SQLite's
+// unicode61 tokenizer does: on every character that is not a letter or a
+// digit).
 func (db *DB) SearchObjects(ctx context.Context, collectionIDs []string, query string, limit int) ([]*isachub.ObjectVersion, error) {
-	q := words(query)
-	if q == "" {
+	words := searchWords(query)
+	if len(words) == 0 {
 		return nil, isachub.Errorf(isachub.EINVALID, "The search query %q has no words to search for.", query)
 	}
 	if len(collectionIDs) == 0 {
@@ -38,24 +49,29 @@ func (db *DB) SearchObjects(ctx context.Context, collectionIDs []string, query s
 		limit = isachub.DefaultPageSize
 	}
 	limit = min(limit, isachub.MaxPageSize)
+	// Words are letters and digits only, so quoting them is safe.
+	q := "'" + strings.Join(words, "' & '") + "'"
 	rows, _ := db.pool.Query(ctx, `SELECT collection_id, date_added, id, type, spec_version, created, modified,
 			revoked, created_by_ref, markings, submitter_org_id, raw
-		FROM object_versions, plainto_tsquery('simple', $2) AS q
+		FROM object_versions, CAST($2 AS tsquery) AS q
 		WHERE collection_id = ANY($1) AND is_latest AND search @@ q
 		ORDER BY ts_rank(search, q) DESC, collection_id, date_added LIMIT $3`, collectionIDs, q, limit)
 	vs, err := pgx.CollectRows(rows, scanVersion)
-	return vs, dbError(err, "search objects", "Search")
+	if err != nil {
+		return nil, dbError(err, "search objects", "The search")
+	}
+	return vs, nil
 }
 
-// searchText is the text indexed for o: the searchable properties, and the
-// values of its hashes, reduced to words.
-func searchText(o *stix.Object) string {
+// searchVector returns the tsvector of o: the distinct words of its
+// searchable properties and of its hashes' values.
+func searchVector(o *stix.Object) pgtype.TSVector {
 	var b strings.Builder
 	for _, p := range searchProps {
-		if s := o.String(p); s != "" {
-			b.WriteString(s)
-			b.WriteByte(' ')
-		}
+		b.WriteString(o.String(p))
+		b.WriteByte(' ')
+	}
+	for _, p := range searchLists {
 		for _, s := range o.Strings(p) {
 			b.WriteString(s)
 			b.WriteByte(' ')
@@ -68,25 +84,26 @@ func searchText(o *stix.Object) string {
 			b.WriteByte(' ')
 		}
 	}
-	s := words(b.String())
-	if len(s) > maxSearchText {
-		s = s[:maxSearchText]
-		for !utf8.ValidString(s) {
-			s = s[:len(s)-1]
+	words := searchWords(b.String())
+	v := pgtype.TSVector{Lexemes: make([]pgtype.TSVectorLexeme, 0, len(words)), Valid: true}
+	size := 0
+	for _, w := range words {
+		if size += len(w) + 8; size > maxSearchSize {
+			break
 		}
+		v.Lexemes = append(v.Lexemes, pgtype.TSVectorLexeme{Word: w})
 	}
-	return s
+	return v
 }
 
-// words replaces every character that is not a letter or a digit with a
-// space, so that "evil.example.com" is searchable as its parts, the way
-// SQLite's unicode61 tokenizer splits it, and a query has no operators.
-func words(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			return r
-		}
-		return ' '
-	}, s)
-	return strings.Join(strings.Fields(s), " ")
+// searchWords splits s on every character that is not a letter or a digit
+// and returns the distinct lower-cased words, sorted, without those longer
+// than maxLexeme bytes.
+func searchWords(s string) []string {
+	words := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	words = slices.DeleteFunc(words, func(w string) bool { return len(w) > maxLexeme })
+	slices.Sort(words)
+	return slices.Compact(words)
 }

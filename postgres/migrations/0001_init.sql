@@ -82,6 +82,8 @@ CREATE TABLE object_ids (
 -- "sha256:<hex of raw>" for objects without created/modified. is_first,
 -- is_latest and spec_latest are maintained under the collection lock.
 -- submitter_org_id has no foreign key: intelligence outlives accounts.
+-- search holds the words of the searchable properties, computed by the
+-- application (see postgres/search.go), for full-text search.
 CREATE TABLE object_versions (
 	collection_id    text NOT NULL REFERENCES collections (id) ON DELETE CASCADE,
 	date_added       bigint NOT NULL,
@@ -100,8 +102,7 @@ CREATE TABLE object_versions (
 	is_latest        boolean NOT NULL,
 	spec_latest      boolean NOT NULL,
 	raw              bytea NOT NULL,
-	search_text      text NOT NULL,
-	search           tsvector GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED,
+	search           tsvector NOT NULL,
 	PRIMARY KEY (collection_id, date_added),
 	UNIQUE (collection_id, id, vkey)
 );
