@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
+	"time"
 
 	"github.com/isachub/isachub"
 	"github.com/isachub/isachub/taxii"
@@ -20,7 +21,14 @@ type callerKey struct{}
 // caller, checks that the client accepts TAXII 2.1 (section 1.6.8), runs the
 // handler and writes its error, and turns a panic into a 500.
 func (s *Server) adapt(h handlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		w := &statusWriter{ResponseWriter: rw}
+		var user string
+		defer func() {
+			s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", w.status,
+				"bytes", w.bytes, "user", user, "duration", time.Since(start))
+		}()
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {
@@ -40,12 +48,40 @@ func (s *Server) adapt(h handlerFunc) http.Handler {
 				taxii.MediaTypeTAXII21, clip(r.Header.Get("Accept"))))
 			return
 		}
+		user = c.user.Username
 		r = r.WithContext(context.WithValue(r.Context(), callerKey{}, c))
 		if err := h(w, r); err != nil {
 			s.writeError(w, r, err)
 		}
 	})
 }
+
+// statusWriter records the status and size of a response for the access
+// log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // callerOf returns the authenticated caller of a request that passed adapt.
 func callerOf(r *http.Request) *caller {
