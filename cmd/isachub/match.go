@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/isachub/isachub/pattern"
@@ -35,6 +37,7 @@ func runMatch(ctx context.Context, env *Env, args []string) int {
 	indicators := fs.String("indicators", "", "a JSON file of STIX indicators: bundle, TAXII envelope or array (required)")
 	asJSON := fs.Bool("json", false, "print one JSON object per hit")
 	progress := fs.Duration("progress", 5*time.Second, "how often to report progress on standard error (0: never)")
+	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "how many events to match at once (output stays in input order)")
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "Usage: isachub match --indicators FILE [--json] [EVENTS...]")
 		fmt.Fprintln(env.Stderr, "\nReport which STIX indicators fire on events. EVENTS are JSON-lines files (\"-\" or")
@@ -63,7 +66,11 @@ func runMatch(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "isachub match: %v\n", err)
 		return exitUsage
 	}
-	m := &matchRun{env: env, ix: ix, json: *asJSON, every: *progress, out: bufio.NewWriter(env.Stdout)}
+	if *workers < 1 {
+		fmt.Fprintln(env.Stderr, "isachub match: --workers must be at least 1")
+		return exitUsage
+	}
+	m := &matchRun{env: env, ix: ix, json: *asJSON, every: *progress, workers: *workers, out: bufio.NewWriter(env.Stdout)}
 	code := exitNegative
 	stdinUsed := false
 	for _, name := range files {
@@ -121,17 +128,39 @@ func loadIndex(env *Env, name string) (*pattern.Index, error) {
 
 // matchRun is the state of one "isachub match" run.
 type matchRun struct {
-	env   *Env
-	ix    *pattern.Index
-	json  bool
-	every time.Duration
-	out   *bufio.Writer
+	env     *Env
+	ix      *pattern.Index
+	json    bool
+	every   time.Duration
+	workers int
+	out     *bufio.Writer
 
 	events, hits, skipped int
 	start, lastReport     time.Time
 }
 
-// file matches every line of one events file.
+// eventLine is one line of an events file.
+type eventLine struct {
+	no      int
+	data    []byte
+	tooLong bool
+}
+
+// lineBatch is a run of lines matched by one worker; done is closed when
+// out, errs and the counts are filled in.
+type lineBatch struct {
+	lines                 []eventLine
+	done                  chan struct{}
+	out, errs             bytes.Buffer
+	events, hits, skipped int
+}
+
+// maxBatch is the most lines one worker takes at a time.
+const maxBatch = 128
+
+// file matches every line of one events file. A reader goroutine cuts the
+// input into batches, m.workers goroutines match them, and this goroutine
+// prints their results in input order.
 func (m *matchRun) file(ctx context.Context, name string) error {
 	var r io.Reader = m.env.Stdin
 	display := name
@@ -148,57 +177,126 @@ func (m *matchRun) file(ctx context.Context, name string) error {
 	if m.start.IsZero() {
 		m.start, m.lastReport = time.Now(), time.Now()
 	}
-	br := bufio.NewReaderSize(r, 1<<20)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	work := make(chan *lineBatch)
+	ordered := make(chan *lineBatch, 2*m.workers)
+	var readErr error
+	go func() {
+		defer close(work)
+		defer close(ordered)
+		readErr = m.readBatches(ctx, bufio.NewReaderSize(r, 1<<20), display, work, ordered)
+	}()
+	var wg sync.WaitGroup
+	for range m.workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range work {
+				m.matchBatch(display, b)
+				close(b.done)
+			}
+		}()
+	}
+	lastLine := 0
+	for b := range ordered {
+		<-b.done
+		m.env.Stderr.Write(b.errs.Bytes())
+		m.out.Write(b.out.Bytes())
+		if b.hits > 0 {
+			m.out.Flush()
+		}
+		m.events += b.events
+		m.hits += b.hits
+		m.skipped += b.skipped
+		lastLine = b.lines[len(b.lines)-1].no
+		if m.every > 0 && time.Since(m.lastReport) >= m.every {
+			m.report(display, lastLine)
+		}
+	}
+	wg.Wait()
+	if readErr != nil {
+		return readErr
+	}
+	return nil
+}
+
+// readBatches reads lines into batches and hands each to a worker (work)
+// and to the printer (ordered). A batch is cut early when no more input is
+// buffered, so that a slow stream (tail -f) is matched as it comes.
+func (m *matchRun) readBatches(ctx context.Context, br *bufio.Reader, display string, work, ordered chan<- *lineBatch) error {
+	b := &lineBatch{done: make(chan struct{})}
+	send := func() bool {
+		if len(b.lines) == 0 {
+			return true
+		}
+		select {
+		case ordered <- b:
+		case <-ctx.Done():
+			return false
+		}
+		select {
+		case work <- b:
+		case <-ctx.Done():
+			close(b.done) // the printer waits on it
+			return false
+		}
+		b = &lineBatch{done: make(chan struct{})}
+		return true
+	}
 	for lineNo := 1; ; lineNo++ {
 		if ctx.Err() != nil {
 			return fmt.Errorf("%s: stopped at line %d: %w", display, lineNo, ctx.Err())
 		}
 		line, tooLong, err := readEventLine(br)
 		if len(line) > 0 || tooLong {
-			m.line(display, lineNo, line, tooLong)
+			b.lines = append(b.lines, eventLine{no: lineNo, data: line, tooLong: tooLong})
 		}
 		if err == io.EOF {
+			send()
 			return nil
 		}
 		if err != nil {
+			send()
 			return fmt.Errorf("%s: line %d: %w", display, lineNo, err)
 		}
-		if m.every > 0 && lineNo%256 == 0 && time.Since(m.lastReport) >= m.every {
-			m.report(display, lineNo)
+		if len(b.lines) >= maxBatch || br.Buffered() == 0 && len(b.lines) > 0 {
+			if !send() {
+				return fmt.Errorf("%s: stopped at line %d: %w", display, lineNo, ctx.Err())
+			}
 		}
 	}
 }
 
-// line matches one event line and prints its hits.
-func (m *matchRun) line(file string, lineNo int, line []byte, tooLong bool) {
-	if tooLong {
-		m.skipped++
-		fmt.Fprintf(m.env.Stderr, "%s:%d: skipped: the line is longer than %d bytes\n", file, lineNo, maxEventLine)
-		return
-	}
-	line = bytes.TrimSpace(line)
-	if len(line) == 0 {
-		return
-	}
-	obs, err := pattern.ParseEvent(line)
-	if err != nil {
-		m.skipped++
-		fmt.Fprintf(m.env.Stderr, "%s:%d: skipped: %v\n", file, lineNo, err)
-		return
-	}
-	m.events++
-	hits := m.ix.Match(obs...)
-	for _, h := range hits {
-		m.hits++
-		m.printHit(file, lineNo, h)
-	}
-	if len(hits) > 0 {
-		m.out.Flush()
+// matchBatch matches the lines of one batch, writing hits to b.out and
+// problems to b.errs.
+func (m *matchRun) matchBatch(file string, b *lineBatch) {
+	for _, l := range b.lines {
+		if l.tooLong {
+			b.skipped++
+			fmt.Fprintf(&b.errs, "%s:%d: skipped: the line is longer than %d bytes\n", file, l.no, maxEventLine)
+			continue
+		}
+		data := bytes.TrimSpace(l.data)
+		if len(data) == 0 {
+			continue
+		}
+		obs, err := pattern.ParseEvent(data)
+		if err != nil {
+			b.skipped++
+			fmt.Fprintf(&b.errs, "%s:%d: skipped: %v\n", file, l.no, err)
+			continue
+		}
+		b.events++
+		for _, h := range m.ix.Match(obs...) {
+			b.hits++
+			m.printHit(&b.out, file, l.no, h)
+		}
 	}
 }
 
 // printHit writes one hit as a tab-separated line or a JSON object.
-func (m *matchRun) printHit(file string, lineNo int, h pattern.Hit) {
+func (m *matchRun) printHit(w *bytes.Buffer, file string, lineNo int, h pattern.Hit) {
 	name, text := "", h.Pattern.String()
 	if o, ok := h.Meta.(*stix.Object); ok {
 		name, text = o.String("name"), o.String("pattern")
@@ -215,11 +313,11 @@ func (m *matchRun) printHit(file string, lineNo int, h pattern.Hit) {
 			"pattern": text, "observed_data_ids": ids,
 		})
 		if err == nil {
-			m.out.Write(b)
+			w.Write(b)
 		}
 		return
 	}
-	fmt.Fprintf(m.out, "%s:%d\t%s\t%s\t%s\n", file, lineNo, h.ID, oneLine(name), oneLine(text))
+	fmt.Fprintf(w, "%s:%d\t%s\t%s\t%s\n", file, lineNo, h.ID, oneLine(name), oneLine(text))
 }
 
 // report prints a progress line on standard error.

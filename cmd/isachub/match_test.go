@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -101,8 +102,23 @@ func TestMatch(t *testing.T) {
 			b.WriteString(eventLines[1] + "\n")
 		}
 		code, _, errOut := runMatchCLI(t, b.String(), "match", "--progress", "1ns", "--indicators", ind, "-")
-		if code != exitNegative || !strings.Contains(errOut, "(stdin): line 256, 256 events, 0 hits, 0 skipped,") {
+		if code != exitNegative || !regexp.MustCompile(`\(stdin\): line \d+, \d+ events, 0 hits, 0 skipped, \d+ lines/s`).MatchString(errOut) {
 			t.Fatalf("exit %d, stderr %q", code, errOut)
+		}
+	})
+	t.Run("OKWorkersKeepOrder", func(t *testing.T) {
+		var b strings.Builder
+		for i := 0; i < 2000; i++ {
+			b.WriteString(eventLines[i%len(eventLines)] + "\n")
+		}
+		many := writeTemp(t, "many.jsonl", b.String())
+		code1, out1, err1 := runMatchCLI(t, "", "match", "--workers", "1", "--indicators", ind, many)
+		code4, out4, err4 := runMatchCLI(t, "", "match", "--workers", "4", "--indicators", ind, many)
+		if code1 != exitOK || code4 != exitOK || out1 != out4 || err1 != err4 {
+			t.Fatalf("--workers 1 and 4 differ: exit %d/%d\n%s\n%s", code1, code4, err1, err4)
+		}
+		if n := strings.Count(out1, "\n"); n != 2000/len(eventLines)*4+2 {
+			t.Errorf("%d hits", n)
 		}
 	})
 	t.Run("ErrUnreadableEventsFileKeepsGoing", func(t *testing.T) {
@@ -122,6 +138,7 @@ func TestMatch(t *testing.T) {
 		{"ErrIndicatorsNotJSON", []string{"match", "--indicators", events, events}, "invalid JSON"},
 		{"ErrStdinTwice", []string{"match", "--indicators", ind, "-", "-"}, `"-" (standard input) given twice`},
 		{"ErrBadFlag", []string{"match", "--indicators", ind, "--fast"}, "flag provided but not defined"},
+		{"ErrWorkers", []string{"match", "--indicators", ind, "--workers", "0"}, "--workers must be at least 1"},
 	}
 	for _, tt := range errs {
 		t.Run(tt.name, func(t *testing.T) {
