@@ -46,7 +46,7 @@ func (db *DB) AddObjects(ctx context.Context, collectionID string, submitterOrgI
 		if err != nil {
 			return err
 		}
-		w, err := newVersionWriter(ctx, tx, coll)
+		w, err := db.newVersionWriter(ctx, tx, coll)
 		if err != nil {
 			return err
 		}
@@ -157,12 +157,56 @@ func loadVersions(ctx context.Context, tx *sql.Tx, coll int64, ids []string, wit
 	return known, internal("read versions", rows.Err())
 }
 
-// Rows per multi-row INSERT: fewer statements per batch, within SQLite's
-// limit of 32766 bound parameters.
-const (
-	insertChunk = 64
-	ftsChunk    = 256
-)
+// insertChunk is the number of rows of the cached multi-row INSERT: fewer
+// statements per batch, within SQLite's limit of 32766 bound parameters.
+const insertChunk = 64
+
+// objectCols are the columns of an objects row, in insert order.
+const objectCols = `pk, coll, date_added, id, type, spec_version, created, modified,
+	vts, vkey, revoked, created_by_ref, markings, submitter, is_latest, is_first, spec_latest, raw`
+
+const objectColCount = 18
+
+// insertObjectsSQL returns the INSERT of n objects rows.
+func insertObjectsSQL(n int) string {
+	row := `(?` + strings.Repeat(`, ?`, objectColCount-1) + `)`
+	return `INSERT INTO objects (` + objectCols + `) VALUES ` + row + strings.Repeat(`, `+row, n-1)
+}
+
+// ftsInsertSQL indexes every [pk, body] pair of a JSON array in one
+// statement: FTS5 flushes its pending terms to a new segment at each
+// statement of a transaction, so one statement per transaction keeps
+// segments few and large.
+const ftsInsertSQL = `INSERT INTO objects_fts (rowid, body) SELECT value ->> 0, value ->> 1 FROM json_each(?)`
+
+// writerStmts are the statements AddObjects runs, prepared once on the
+// writer connection.
+type writerStmts struct {
+	insertChunk, insertOne, fts *sql.Stmt
+}
+
+func prepareWriterStmts(ctx context.Context, wr *sql.DB) (*writerStmts, error) {
+	var ws writerStmts
+	var err error
+	if ws.insertChunk, err = wr.PrepareContext(ctx, insertObjectsSQL(insertChunk)); err != nil {
+		return nil, internal("prepare", err)
+	}
+	if ws.insertOne, err = wr.PrepareContext(ctx, insertObjectsSQL(1)); err != nil {
+		return nil, internal("prepare", err)
+	}
+	if ws.fts, err = wr.PrepareContext(ctx, ftsInsertSQL); err != nil {
+		return nil, internal("prepare", err)
+	}
+	return &ws, nil
+}
+
+func (ws *writerStmts) close() {
+	for _, s := range []*sql.Stmt{ws.insertChunk, ws.insertOne, ws.fts} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
 
 // versionWriter writes the outcome of a transaction's changes to one
 // collection's versions: it inserts the new versions (pk != 0, stored
@@ -172,14 +216,15 @@ const (
 type versionWriter struct {
 	ctx  context.Context
 	tx   *sql.Tx
+	st   *writerStmts
 	coll int64
 	ids  []*idVersions // the ids touched, in the order first touched
 	seen map[*idVersions]bool
 	pk   int64 // the last pk assigned
 }
 
-func newVersionWriter(ctx context.Context, tx *sql.Tx, coll int64) (*versionWriter, error) {
-	w := &versionWriter{ctx: ctx, tx: tx, coll: coll, seen: map[*idVersions]bool{}}
+func (db *DB) newVersionWriter(ctx context.Context, tx *sql.Tx, coll int64) (*versionWriter, error) {
+	w := &versionWriter{ctx: ctx, tx: tx, st: db.stmts, coll: coll, seen: map[*idVersions]bool{}}
 	// One writer: the next primary keys are ours to assign, which lets the
 	// objects and their index entries go in multi-row statements.
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(pk), 0) FROM objects`).Scan(&w.pk); err != nil {
@@ -204,11 +249,8 @@ func (w *versionWriter) touch(iv *idVersions) {
 	}
 }
 
-// ftsRow is one row for the full-text index.
-type ftsRow struct {
-	pk   int64
-	body string
-}
+// ftsRow is one row for the full-text index: [pk, body] in JSON.
+type ftsRow [2]any
 
 // flush computes the final flags of every touched id and writes them.
 func (w *versionWriter) flush(submitter int64) error {
@@ -241,19 +283,23 @@ func (w *versionWriter) flush(submitter int64) error {
 			}
 		}
 	}
-	for i := 0; i < len(inserts); i += insertChunk {
-		if err := w.insert(inserts[i:min(i+insertChunk, len(inserts))], submitter); err != nil {
+	for len(inserts) >= insertChunk {
+		if err := w.insert(w.st.insertChunk, inserts[:insertChunk], submitter); err != nil {
+			return err
+		}
+		inserts = inserts[insertChunk:]
+	}
+	for i := range inserts {
+		if err := w.insert(w.st.insertOne, inserts[i:i+1], submitter); err != nil {
 			return err
 		}
 	}
-	for i := 0; i < len(ftsAdd); i += ftsChunk {
-		chunk := ftsAdd[i:min(i+ftsChunk, len(ftsAdd))]
-		args := make([]any, 0, 2*len(chunk))
-		for _, r := range chunk {
-			args = append(args, r.pk, r.body)
+	if len(ftsAdd) > 0 {
+		list, err := json.Marshal(ftsAdd)
+		if err != nil {
+			return internal("encode index rows", err)
 		}
-		q := `INSERT INTO objects_fts (rowid, body) VALUES (?, ?)` + strings.Repeat(`, (?, ?)`, len(chunk)-1)
-		if _, err := w.tx.ExecContext(w.ctx, q, args...); err != nil {
+		if _, err := w.tx.StmtContext(w.ctx, w.st.fts).ExecContext(w.ctx, list); err != nil {
 			return internal("index objects", err)
 		}
 	}
@@ -266,21 +312,16 @@ func (w *versionWriter) flush(submitter int64) error {
 	return nil
 }
 
-// insert writes new versions in one multi-row INSERT.
-func (w *versionWriter) insert(vs []*version, submitter int64) error {
-	const cols = 18
-	args := make([]any, 0, cols*len(vs))
+// insert writes new versions with stmt, an INSERT of len(vs) rows.
+func (w *versionWriter) insert(stmt *sql.Stmt, vs []*version, submitter int64) error {
+	args := make([]any, 0, objectColCount*len(vs))
 	for _, v := range vs {
 		o := v.in.obj
 		args = append(args, v.pk, w.coll, v.dateAdded, o.ID(), o.Type(), v.spec, o.Created(), o.Modified(),
 			v.vts, v.vkey, boolInt(o.Revoked()), o.CreatedByRef(), v.in.markings, submitter,
 			boolInt(v.wantLatest), boolInt(v.wantFirst), boolInt(v.wantSpecL), []byte(o.Raw()))
 	}
-	row := `(?` + strings.Repeat(`, ?`, cols-1) + `)`
-	q := `INSERT INTO objects (pk, coll, date_added, id, type, spec_version, created, modified,
-		vts, vkey, revoked, created_by_ref, markings, submitter, is_latest, is_first, spec_latest, raw)
-		VALUES ` + row + strings.Repeat(`, `+row, len(vs)-1)
-	if _, err := w.tx.ExecContext(w.ctx, q, args...); err != nil {
+	if _, err := w.tx.StmtContext(w.ctx, stmt).ExecContext(w.ctx, args...); err != nil {
 		return internal("insert objects", err)
 	}
 	return nil

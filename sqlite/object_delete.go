@@ -60,7 +60,7 @@ func (db *DB) DeleteObject(ctx context.Context, collectionID, id string, orgID i
 			return nil
 		}
 		iv.vers = keep
-		w, err := newVersionWriter(ctx, tx, coll)
+		w, err := db.newVersionWriter(ctx, tx, coll)
 		if err != nil {
 			return err
 		}

@@ -72,6 +72,8 @@ type DB struct {
 	wr   *sql.DB // the single writer connection
 	rd   *sql.DB // read-only connections
 	now  func() time.Time
+	// stmts are the writer's prepared statements, once the schema exists.
+	stmts *writerStmts
 }
 
 var _ isachub.Store = (*DB)(nil)
@@ -99,6 +101,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	if err := db.Migrate(ctx); err != nil {
+		db.wr.Close()
+		return nil, err
+	}
+	if db.stmts, err = prepareWriterStmts(ctx, db.wr); err != nil {
 		db.wr.Close()
 		return nil, err
 	}
@@ -158,6 +164,9 @@ func (db *DB) Close() error {
 	var errs []error
 	if db.rd != nil {
 		errs = append(errs, db.rd.Close())
+	}
+	if db.stmts != nil {
+		db.stmts.close()
 	}
 	if db.wr != nil {
 		// Let the query planner refresh its statistics where they are

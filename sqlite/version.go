@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -82,30 +83,54 @@ func prepare(o *stix.Object) (*incoming, error) {
 // description, pattern, SCO values, hashes and similar free text.
 func ftsText(o *stix.Object) string {
 	var b strings.Builder
-	add := func(s string) {
-		if s != "" {
+	add := func(raw json.RawMessage) {
+		if s := jsonString(raw); s != "" {
 			b.WriteString(s)
 			b.WriteByte('\n')
 		}
 	}
-	for _, p := range []string{"name", "description", "pattern", "value", "display_name",
-		"subject", "body", "path", "key", "abstract", "content", "explanation", "url"} {
-		add(o.String(p))
+	for _, p := range ftsProps {
+		if raw, ok := o.Property(p); ok {
+			add(raw)
+		}
 	}
 	for _, p := range []string{"aliases", "labels"} {
 		for _, s := range o.Strings(p) {
-			add(s)
+			b.WriteString(s)
+			b.WriteByte('\n')
 		}
 	}
 	if raw, ok := o.Property("hashes"); ok {
 		var hs map[string]string
 		if json.Unmarshal(raw, &hs) == nil {
 			for _, h := range hs {
-				add(h)
+				b.WriteString(h)
+				b.WriteByte('\n')
 			}
 		}
 	}
 	return b.String()
+}
+
+// ftsProps are the string properties full-text search indexes.
+var ftsProps = []string{"name", "description", "pattern", "value", "display_name",
+	"subject", "body", "path", "key", "abstract", "content", "explanation", "url"}
+
+// jsonString decodes a raw JSON string, or returns "" for other JSON
+// values. Strings without escapes, the common case, are not copied
+// through the JSON decoder.
+func jsonString(raw json.RawMessage) string {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return ""
+	}
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw[1 : len(raw)-1])
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return ""
+	}
+	return s
 }
 
 // version is one stored version of an id, with its flags as stored
