@@ -263,7 +263,7 @@ func (w *versionWriter) flush(submitter int64) error {
 			case !v.stored:
 				inserts = append(inserts, v)
 				if v.wantLatest {
-					ftsAdd = append(ftsAdd, ftsRow{v.pk, ftsText(v.in.obj)})
+					ftsAdd = append(ftsAdd, ftsRow{v.pk, v.in.fts})
 				}
 			case v.isLatest != v.wantLatest || v.isFirst != v.wantFirst || v.isSpecLatest != v.wantSpecL:
 				if _, err := w.tx.ExecContext(w.ctx, `UPDATE objects SET is_latest = ?, is_first = ?, spec_latest = ? WHERE pk = ?`,

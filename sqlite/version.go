@@ -37,6 +37,7 @@ type incoming struct {
 	vkey      string
 	markings  string
 	versioned bool
+	fts       string // ftsText(obj), computed before the write transaction
 }
 
 // prepare extracts the columns of o, or returns the EINVALID error that
@@ -76,6 +77,7 @@ func prepare(o *stix.Object) (*incoming, error) {
 		return nil, isachub.Errorf(isachub.EINVALID, "The object_marking_refs of %s cannot be encoded.", o.ID())
 	}
 	in.markings = string(b)
+	in.fts = ftsText(o)
 	return in, nil
 }
 
