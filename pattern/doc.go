@@ -82,6 +82,43 @@
 // 0.29 µs, none allocating; Match over 100 observations: one bracket
 // 0.08 ms, FOLLOWEDBY ... WITHIN 0.11 ms, REPEATS 5 TIMES WITHIN 0.08 ms.
 //
+// # Observations and events
+//
+// LoadObservations reads STIX 2.1 bundles (observed-data with object_refs,
+// section 4.14, the SCOs in the same bundle; SCOs those reference are
+// added too) and STIX 2.0-style observed-data with an embedded "objects"
+// dictionary, alone or in arrays. ParseECS maps a flat or nested event
+// with Elastic Common Schema field names to SCOs; its documentation holds
+// the full field table. ParseEvent takes either, one event per line.
+//
+// # Many indicators at once
+//
+// An Index (NewIndex and Add, or Compile from STIX indicators) returns the
+// patterns that match one event without evaluating them all: it files
+// each pattern under keys (hash lookups of '=' and IN values on any path,
+// CIDR prefix lookups for ipv4-addr/ipv6-addr values, trigrams of the
+// literal text of LIKE and MATCHES, else the object type) and fully
+// evaluates only the candidates an event's values select; see Index for
+// the rules and for multi-observation patterns (an event is matched on
+// its own, so FOLLOWEDBY fires only within one bundle). Its results equal
+// evaluating every pattern with Match: a random test and FuzzIndexMatch
+// check that.
+//
+// Benchmark (index_bench_test.go): 100,000 generated indicators (30% IPv4,
+// 2% IPv6, 22% domain, 15% URL and 20% hash equality; 5% AND/OR; 2% CIDR
+// ISSUBSET; 1.5% LIKE; 1% MATCHES; 1% FOLLOWEDBY ... WITHIN; e-mail; ten
+// that only the object type can index) against 20,000 generated ECS
+// events (flows, DNS, web, file), about 1.5% of which hit. Medians of five runs
+// of go test -run '^$' -bench '^Benchmark(IndexMatch|IndexMatchECS|ParseECS|IndexBuild)$' -cpu 1 -count 5 ./pattern
+// on 2026-11-23, shared 2-core AMD EPYC with a load average of 7 to 10
+// from other jobs (wall-clock rates vary up to threefold between runs, so
+// CPU-time rates are given too): Index.Match of a mapped event 11.6 µs
+// wall, 86,500 events/s wall, 203,000 events per CPU-second, one 8-byte
+// allocation; ParseECS 23 µs wall (83,300 events per CPU-second, 102
+// allocations), so the whole ECS line path runs at about 52,000 events per
+// CPU-second; building the index (parsing included) 3.8 µs and 576 bytes
+// of heap per indicator.
+//
 // # LIKE and MATCHES
 //
 // LIKE is SQL's: % matches any run of characters, including line breaks,
