@@ -108,8 +108,11 @@ type Hit struct {
 	ID      string   // the id given to Add
 	Pattern *Pattern // the pattern
 	Meta    any      // the meta given to Add
-	// ObservedDataIDs lists the observations that took part in the match
-	// (as MatchResult does; "" for an ECS event, which has no id).
+	// ObservedDataIDs lists the ids of the observations that took part in
+	// the match ("" for an ECS event, which has no id): for a pattern of
+	// one bracketed expression without qualifiers, every observation of
+	// the event that matches it; otherwise those of the first match
+	// Pattern.Match finds.
 	ObservedDataIDs []string
 }
 
