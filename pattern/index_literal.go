@@ -107,7 +107,7 @@ func ixTrigram(s string, i int) uint32 {
 func ixTrigramScore(s string, i int) int {
 	t := s[i : i+3]
 	switch t {
-	case "www", "ww.", "w.w", ".co", "com", "om/", "htt", "ttp", "tp:", "p:/", "://", ":/", "tps", "ps:", ".ne", "net", ".or", "org", "exe", ".ex":
+	case "www", "ww.", "w.w", ".co", "com", "om/", "htt", "ttp", "tp:", "p:/", "://", "tps", "ps:", ".ne", "net", ".or", "org", "exe", ".ex":
 		return 0
 	}
 	score := 1
