@@ -61,6 +61,9 @@ func runPatternMatch(ctx context.Context, env *Env, args []string) int {
 	if err != nil {
 		return fail("evaluation", fmt.Errorf("%s: %w", rest[0], err))
 	}
+	if len(obs) == 0 {
+		fmt.Fprintf(env.Stderr, "isachub pattern match: %s holds no observed-data\n", rest[0])
+	}
 	if err := ctx.Err(); err != nil {
 		return fail("evaluation", err)
 	}

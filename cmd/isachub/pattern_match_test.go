@@ -62,6 +62,8 @@ func TestPatternMatch(t *testing.T) {
 			"", exitNegative, `{"matched":false,"observed_data_ids":[]}` + "\n", ""},
 		{"OKStdin", []string{"--pattern", "[domain-name:value = 'stage2.example']", "-"},
 			observationsJSON, exitOK, "match: observed-data--b\n", ""},
+		{"OKNoObservedData", []string{"--pattern", "[ipv4-addr:value = '192.0.2.1']", "-"},
+			`{"type":"bundle","id":"bundle--1","objects":[]}`, exitNegative, "no match\n", "holds no observed-data"},
 		{"ErrParse", []string{"--pattern", "[domain-name:value foo 'x']", file},
 			"", exitUsage, "", "the pattern is invalid: offset 19"},
 		{"ErrParseJSON", []string{"--json", "--pattern", "[domain-name:value foo 'x']", file},
