@@ -14,8 +14,9 @@
 // fsynced to the write-ahead log, so it survives a process crash (kill -9,
 // proven by TestCrashIngest) and a power loss or kernel panic alike. The cost
 // is one fsync per transaction, which AddObjects amortises over a whole
-// batch (see BenchmarkIngest). Readers run with synchronous=NORMAL, which
-// affects only the checkpoints they may run.
+// batch (see BenchmarkIngest, which also measures NORMAL: with it, a commit
+// survives a process crash but the last commits may be lost on power
+// loss).
 //
 // # Object versions (TAXII 2.1 section 3.2, STIX 2.1 section 3.6)
 //
@@ -38,6 +39,26 @@
 // as is spec_latest (the version has the object's highest spec_version, the
 // TAXII default of match[spec_version]). first/last are computed over all
 // versions of the id, before the spec_version filter applies.
+//
+// The first organisation to publish an id in a collection owns it there:
+// another organisation's version of it fails with ECONFLICT (the rest of
+// the batch is stored), and only the owner may delete it (EFORBIDDEN).
+//
+// # Queries
+//
+// Objects runs one statement per page that reads an index in date_added
+// order from the cursor, with LIMIT page+1 to learn whether there is more:
+// no OFFSET, so page 10,000 costs what page 1 costs (TestExplainObjects
+// checks the plans, BenchmarkPage the cost on 1,000,000 objects). The
+// cursor (next) is opaque: the last date_added of the page and a hash of the
+// filters, so a cursor used with other filters is rejected with EINVALID.
+//
+// # Full-text search
+//
+// An FTS5 index holds the name, description, pattern, SCO values, hashes
+// and similar text of the latest version of each object, maintained in the
+// write transaction. Each word of a user's query becomes a quoted phrase,
+// so no input can inject FTS5 syntax.
 //
 // Open applies pending migrations (see Migrate), so a freshly opened DB is
 // always ready to use.
