@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -13,7 +14,11 @@ import (
 // the media type of every TAXII 2.1 resource (section 1.6.8). Marshalling
 // comes first so that a failure can still become a clean 500.
 func writeTAXII(w http.ResponseWriter, status int, v any) {
-	body, err := json.Marshal(v)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // "<token>" stays readable; the media type is not HTML
+	err := enc.Encode(v)
+	body := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	if err != nil {
 		status = http.StatusInternalServerError
 		body = []byte(`{"title":"Internal server error","http_status":"500"}`)

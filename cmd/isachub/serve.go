@@ -102,7 +102,7 @@ func printDemo(env *Env, res *demo.Result, addr string) {
 		fmt.Fprintf(w, "  %-9s %-24s %-19s (%s)\n", u.Username, u.Password, u.Org, role)
 	}
 	shared := res.Collections[demo.Shared].ID
-	fmt.Fprintf(w, "\nTry:\n  curl -u bob:bob-demo-password -H 'Accept: application/taxii+json;version=2.1' \\\n    '%s/%s/collections/%s/objects/?match[type]=indicator&limit=5'\n",
+	fmt.Fprintf(w, "\nTry:\n  curl -g -u bob:bob-demo-password -H 'Accept: application/taxii+json;version=2.1' \\\n    '%s/%s/collections/%s/objects/?match[type]=indicator&limit=5'\n",
 		base, res.Community.Slug, shared)
 	fmt.Fprintf(w, "\nor, with the OASIS taxii2client (pip install taxii2-client):\n"+
 		"  from taxii2client.v21 import Collection, as_pages\n"+

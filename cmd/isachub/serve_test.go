@@ -139,7 +139,7 @@ func TestServeDemo(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("serve exited with %d", code)
 	}
-	for _, s := range []string{"alice-demo-password", "operator", "curl -u bob:bob-demo-password", "ops-circle"} {
+	for _, s := range []string{"alice-demo-password", "operator", "curl -g -u bob:bob-demo-password", "ops-circle"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("the demo banner lacks %q:\n%s", s, out)
 		}
