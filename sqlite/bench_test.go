@@ -2,6 +2,8 @@ package sqlite_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -84,15 +86,36 @@ func BenchmarkIngest(b *testing.B) {
 	}
 }
 
+// schemaHash identifies the embedded migrations, so a cached benchmark
+// database is rebuilt whenever the schema changes.
+func schemaHash(b *testing.B) string {
+	b.Helper()
+	h := sha256.New()
+	files, err := filepath.Glob(filepath.Join("migrations", "*.sql"))
+	if err != nil || len(files) == 0 {
+		b.Fatalf("no migrations found: %v", err)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		h.Write([]byte(f))
+		h.Write(data)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12]
+}
+
 // bigDB returns a database with 1,000,000 objects in one collection (19 of
 // every 20 an indicator, the rest malware), built once and cached as
-// $TMPDIR/isachub-bench-1M-schema<N>.db: delete it to rebuild. It also
-// returns the collection id and the date_added after which the n-th
-// indicator page of 1,000 starts, for pages 1 and 900.
+// $TMPDIR/isachub-bench-1M-<schema hash>.db (rebuilt when the migrations
+// change; delete it to rebuild by hand). It also returns the collection id
+// and the date_added after which the n-th indicator page of 1,000 starts,
+// for pages 1 and 900.
 func bigDB(b *testing.B) (db *sqlite.DB, coll string, after map[int]time.Time) {
 	b.Helper()
 	ctx := context.Background()
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("isachub-bench-1M-schema%d.db", sqlite.SchemaVersion()))
+	path := filepath.Join(os.TempDir(), "isachub-bench-1M-"+schemaHash(b)+".db")
 	if _, err := os.Stat(path); err != nil {
 		tmp := path + ".building"
 		os.Remove(tmp)
