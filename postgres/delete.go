@@ -13,7 +13,8 @@ import (
 // f.SpecVersions select (TAXII 2.1 section 5.7; empty lists select every
 // version) under the
 // collection lock, then recomputes the id's first, latest and spec_latest
-// flags. When no version is left, the id is forgotten, ownership included.
+// flags. Ownership is that of the remaining versions: when none is left,
+// the id is free again.
 func (db *DB) DeleteObject(ctx context.Context, collectionID, id string, orgID int64, f isachub.ObjectFilter) error {
 	w := &where{}
 	w.add("collection_id = %s", collectionID)
@@ -28,7 +29,7 @@ func (db *DB) DeleteObject(ctx context.Context, collectionID, id string, orgID i
 			return dbError(err, "lock collection", "Collection "+quote(collectionID))
 		}
 		var owner int64
-		err = tx.QueryRow(ctx, `SELECT owner_org_id FROM object_ids WHERE collection_id = $1 AND id = $2`,
+		err = tx.QueryRow(ctx, `SELECT submitter_org_id FROM object_versions WHERE collection_id = $1 AND id = $2 LIMIT 1`,
 			collectionID, id).Scan(&owner)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return isachub.Errorf(isachub.ENOTFOUND, "Object %s not found in this collection.", id)
@@ -50,8 +51,7 @@ func (db *DB) DeleteObject(ctx context.Context, collectionID, id string, orgID i
 }
 
 // reflag recomputes the first, latest and spec_latest flags of the id's
-// remaining versions, and its max_spec, or drops its object_ids row when no
-// version remains.
+// remaining versions.
 func reflag(ctx context.Context, tx pgx.Tx, collectionID, id string) error {
 	_, err := tx.Exec(ctx, `WITH vs AS (
 			SELECT date_added, spec_version,
@@ -63,17 +63,5 @@ func reflag(ctx context.Context, tx pgx.Tx, collectionID, id string) error {
 		FROM vs WHERE v.collection_id = $1 AND v.date_added = vs.date_added
 			AND (v.is_first, v.is_latest, v.spec_latest) IS DISTINCT FROM (vs.first, vs.latest, vs.spec_latest)`,
 		collectionID, id)
-	if err != nil {
-		return dbError(err, "reflag object", "Object "+id)
-	}
-	_, err = tx.Exec(ctx, `WITH m AS (
-			SELECT max(spec_version) AS spec FROM object_versions WHERE collection_id = $1 AND id = $2)
-		UPDATE object_ids SET max_spec = m.spec FROM m
-		WHERE collection_id = $1 AND id = $2 AND m.spec IS NOT NULL`, collectionID, id)
-	if err != nil {
-		return dbError(err, "reflag object", "Object "+id)
-	}
-	_, err = tx.Exec(ctx, `DELETE FROM object_ids o WHERE collection_id = $1 AND id = $2
-		AND NOT EXISTS (SELECT 1 FROM object_versions v WHERE v.collection_id = $1 AND v.id = $2)`, collectionID, id)
 	return dbError(err, "reflag object", "Object "+id)
 }

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/isachub/isachub"
 	"github.com/isachub/isachub/stix"
@@ -28,10 +29,9 @@ type newVersion struct {
 // owns it, its highest spec_version, and its current first and latest
 // versions (stored ones by date_added, or new ones by index).
 type idState struct {
-	owner      int64
-	isNew      bool // the id has no object_ids row yet
-	maxSpec    string
-	storedSpec string // max_spec as stored, to detect a change
+	owner      int64  // the submitter of its versions: only the owner adds versions
+	maxSpec    string // the highest spec_version of its versions
+	storedSpec string // maxSpec before this batch, to detect a change
 	first      versionRef
 	latest     versionRef
 }
@@ -60,7 +60,6 @@ func (db *DB) AddObjects(ctx context.Context, collectionID string, submitterOrgI
 	results := make([]isachub.AddResult, len(objs))
 	var ids []string
 	seen := map[string]bool{}
-	var vkeyIDs, vkeys []string
 	prepared := make([]*newVersion, len(objs))
 	for i, o := range objs {
 		results[i] = isachub.AddResult{ID: o.ID(), Version: o.Version()}
@@ -74,16 +73,25 @@ func (db *DB) AddObjects(ctx context.Context, collectionID string, submitterOrgI
 			seen[nv.id] = true
 			ids = append(ids, nv.id)
 		}
-		vkeyIDs, vkeys = append(vkeyIDs, nv.id), append(vkeys, nv.vkey)
 	}
 	if len(ids) == 0 {
 		return results, nil
 	}
 
-	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+	// The transaction is driven by hand on one connection so that BEGIN
+	// travels with the first statements and COMMIT with the last ones: four
+	// round trips for a batch of new objects (BEGIN + lock + owners, the
+	// two halves of COPY, the updates + COMMIT), which matters more than
+	// server time when the machine is busy.
+	conn, err := db.pool.Acquire(ctx)
+	if err != nil {
+		return nil, dbError(err, "acquire connection", "Objects")
+	}
+	defer conn.Release() // the pool discards a connection left in a transaction
+	err = func(tx *pgxpool.Conn) error {
 		// The first statement locks the collection's row: see the package
 		// documentation for why date_added is assigned under that lock.
-		last, states, existing, err := loadStates(ctx, tx, collectionID, ids, vkeyIDs, vkeys)
+		last, states, existing, err := loadStates(ctx, tx, collectionID, ids)
 		if err != nil {
 			return err
 		}
@@ -96,7 +104,7 @@ func (db *DB) AddObjects(ctx context.Context, collectionID string, submitterOrgI
 			}
 			st := states[nv.id]
 			if st == nil {
-				st = &idState{owner: submitterOrgID, isNew: true, first: versionRef{index: -1}, latest: versionRef{index: -1}}
+				st = &idState{owner: submitterOrgID, first: versionRef{index: -1}, latest: versionRef{index: -1}}
 				states[nv.id] = st
 			}
 			if st.owner != submitterOrgID {
@@ -141,14 +149,18 @@ func (db *DB) AddObjects(ctx context.Context, collectionID string, submitterOrgI
 			}
 		}
 		if len(fresh) == 0 {
-			return nil
+			_, err := tx.Exec(ctx, "ROLLBACK") // nothing to write
+			return dbError(err, "end transaction", "Objects")
 		}
 		for _, nv := range fresh {
 			nv.specLatest = nv.spec == states[nv.id].maxSpec
 		}
 		return writeVersions(ctx, tx, collectionID, submitterOrgID, next-1, fresh, states, clearFirst, clearLatest)
-	})
+	}(conn)
 	if err != nil {
+		if conn.Conn().PgConn().TxStatus() != 'I' {
+			conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+		}
 		return nil, err
 	}
 	return results, nil
@@ -203,57 +215,42 @@ func versionString(o *stix.Object, dateAdded int64) string {
 	return isachub.FormatTimestamp(time.UnixMicro(dateAdded))
 }
 
-// loadStates locks the collection's row and returns its last_date_added,
-// then reads the owner and highest spec_version of each id, their stored
-// first and latest versions, and which of the (id, vkey) pairs are stored
-// already (keyed id+"\x00"+vkey, with the stored version string). Ids new
-// to the collection, the common case of bulk ingest, cost one query in the
-// same round trip as the lock; the rest is read only for known ids.
-func loadStates(ctx context.Context, tx pgx.Tx, coll string, ids, vkeyIDs, vkeys []string) (int64, map[string]*idState, map[string]string, error) {
+// pipeline is what AddObjects needs of its connection.
+type pipeline interface {
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+	CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, rows pgx.CopyFromSource) (int64, error)
+}
+
+// loadStates begins the transaction, locks the collection's row and returns
+// its last_date_added, then reads every stored version of the batch's ids:
+// their owner, highest spec_version, first and latest versions, and which
+// (id, vkey) pairs are stored already (keyed id+"\x00"+vkey, with the
+// stored version string). All in one round trip; ids new to the
+// collection, the common case of bulk ingest, have no rows.
+func loadStates(ctx context.Context, tx pipeline, coll string, ids []string) (int64, map[string]*idState, map[string]string, error) {
 	states := make(map[string]*idState, len(ids))
 	existing := map[string]string{}
 	var last int64
 	b := &pgx.Batch{}
+	b.Queue("BEGIN")
 	b.Queue(`SELECT last_date_added FROM collections WHERE id = $1 FOR UPDATE`, coll).QueryRow(func(row pgx.Row) error {
 		return row.Scan(&last)
 	})
-	b.Queue(`SELECT id, owner_org_id, max_spec FROM object_ids WHERE collection_id = $1 AND id = ANY($2)`, coll, ids).
+	b.Queue(`SELECT id, submitter_org_id, vkey, created, modified, date_added, version_ts, is_first, is_latest, spec_version
+		FROM object_versions WHERE collection_id = $1 AND id = ANY($2)`, coll, ids).
 		Query(func(rows pgx.Rows) error {
-			var id, spec string
-			var owner int64
-			_, err := pgx.ForEachRow(rows, []any{&id, &owner, &spec}, func() error {
-				states[id] = &idState{owner: owner, maxSpec: spec, storedSpec: spec,
-					first: versionRef{index: -1}, latest: versionRef{index: -1}}
-				return nil
-			})
-			return err
-		})
-	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return 0, nil, nil, dbError(err, "load object state", "Collection "+quote(coll))
-	}
-	if len(states) == 0 {
-		return last, states, existing, nil
-	}
-	known := make([]string, 0, len(states))
-	for id := range states {
-		known = append(known, id)
-	}
-	var kIDs, kKeys []string
-	for i, id := range vkeyIDs {
-		if states[id] != nil {
-			kIDs, kKeys = append(kIDs, id), append(kKeys, vkeys[i])
-		}
-	}
-	b = &pgx.Batch{}
-	b.Queue(`SELECT id, date_added, version_ts, is_first, is_latest FROM object_versions
-		WHERE collection_id = $1 AND id = ANY($2) AND (is_first OR is_latest)`, coll, known).
-		Query(func(rows pgx.Rows) error {
-			var id string
-			var da int64
+			var id, vkey, created, modified, spec string
+			var owner, da int64
 			var vts time.Time
 			var first, latest bool
-			_, err := pgx.ForEachRow(rows, []any{&id, &da, &vts, &first, &latest}, func() error {
+			_, err := pgx.ForEachRow(rows, []any{&id, &owner, &vkey, &created, &modified, &da, &vts, &first, &latest, &spec}, func() error {
 				st := states[id]
+				if st == nil {
+					st = &idState{owner: owner, first: versionRef{index: -1}, latest: versionRef{index: -1}}
+					states[id] = st
+				}
+				st.maxSpec = max(st.maxSpec, spec)
+				st.storedSpec = st.maxSpec
 				ref := versionRef{ok: true, vts: vts.UTC(), dateAdded: da, index: -1}
 				if first {
 					st.first = ref
@@ -261,17 +258,6 @@ func loadStates(ctx context.Context, tx pgx.Tx, coll string, ids, vkeyIDs, vkeys
 				if latest {
 					st.latest = ref
 				}
-				return nil
-			})
-			return err
-		})
-	b.Queue(`SELECT v.id, v.vkey, v.created, v.modified, v.date_added FROM object_versions v
-		JOIN unnest($2::text[], $3::text[]) AS k(id, vkey) ON v.id = k.id AND v.vkey = k.vkey
-		WHERE v.collection_id = $1`, coll, kIDs, kKeys).
-		Query(func(rows pgx.Rows) error {
-			var id, vkey, created, modified string
-			var da int64
-			_, err := pgx.ForEachRow(rows, []any{&id, &vkey, &created, &modified, &da}, func() error {
 				v := modified
 				if v == "" {
 					v = created
@@ -285,49 +271,20 @@ func loadStates(ctx context.Context, tx pgx.Tx, coll string, ids, vkeyIDs, vkeys
 			return err
 		})
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return 0, nil, nil, dbError(err, "load object state", "Objects")
+		return 0, nil, nil, dbError(err, "load object state", "Collection "+quote(coll))
 	}
 	return last, states, existing, nil
 }
 
-// writeVersions clears the first/latest flags that the new versions take
-// over, records new ids and changed spec versions, advances the collection's
-// last_date_added and copies the new versions in.
-func writeVersions(ctx context.Context, tx pgx.Tx, coll string, submitter, last int64, fresh []*newVersion,
+// writeVersions copies the new versions in, clears the first/latest flags
+// that they take over, records new ids and changed spec versions, advances
+// the collection's last_date_added and commits.
+func writeVersions(ctx context.Context, tx pipeline, coll string, submitter, last int64, fresh []*newVersion,
 	states map[string]*idState, clearFirst, clearLatest []int64) error {
-	var newIDs, newSpecs, upIDs, upSpecs []string
+	var upIDs, upSpecs []string
 	for id, st := range states {
-		switch {
-		case st.isNew && st.first.ok:
-			newIDs, newSpecs = append(newIDs, id), append(newSpecs, st.maxSpec)
-		case !st.isNew && st.maxSpec != st.storedSpec:
+		if st.storedSpec != "" && st.maxSpec != st.storedSpec {
 			upIDs, upSpecs = append(upIDs, id), append(upSpecs, st.maxSpec)
-		}
-	}
-	b := &pgx.Batch{}
-	if len(clearLatest) > 0 {
-		b.Queue(`UPDATE object_versions SET is_latest = false WHERE collection_id = $1 AND date_added = ANY($2)`, coll, clearLatest)
-	}
-	if len(clearFirst) > 0 {
-		b.Queue(`UPDATE object_versions SET is_first = false WHERE collection_id = $1 AND date_added = ANY($2)`, coll, clearFirst)
-	}
-	if len(upIDs) > 0 {
-		b.Queue(`UPDATE object_ids o SET max_spec = k.spec FROM unnest($2::text[], $3::text[]) AS k(id, spec)
-			WHERE o.collection_id = $1 AND o.id = k.id`, coll, upIDs, upSpecs)
-		b.Queue(`UPDATE object_versions v SET spec_latest = false FROM unnest($2::text[], $3::text[]) AS k(id, spec)
-			WHERE v.collection_id = $1 AND v.id = k.id AND v.spec_latest AND v.spec_version <> k.spec`, coll, upIDs, upSpecs)
-	}
-	b.Queue(`UPDATE collections SET last_date_added = $2 WHERE id = $1`, coll, last)
-	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return dbError(err, "update object state", "Objects")
-	}
-	if len(newIDs) > 0 {
-		_, err := tx.CopyFrom(ctx, pgx.Identifier{"object_ids"}, []string{"collection_id", "id", "owner_org_id", "max_spec"},
-			pgx.CopyFromSlice(len(newIDs), func(i int) ([]any, error) {
-				return []any{coll, newIDs[i], submitter, newSpecs[i]}, nil
-			}))
-		if err != nil {
-			return dbError(err, "copy object ids", "Object")
 		}
 	}
 	_, err := tx.CopyFrom(ctx, pgx.Identifier{"object_versions"}, versionColumns,
@@ -342,7 +299,23 @@ func writeVersions(ctx context.Context, tx pgx.Tx, coll string, submitter, last 
 				nv.vts, nv.vkey, o.Revoked(), o.CreatedByRef(), markings, submitter,
 				nv.isFirst, nv.isLatest, nv.specLatest, []byte(o.Raw()), searchVector(o)}, nil
 		}))
-	return dbError(err, "copy object versions", "Object")
+	if err != nil {
+		return dbError(err, "copy object versions", "Object")
+	}
+	b := &pgx.Batch{}
+	if len(clearLatest) > 0 {
+		b.Queue(`UPDATE object_versions SET is_latest = false WHERE collection_id = $1 AND date_added = ANY($2)`, coll, clearLatest)
+	}
+	if len(clearFirst) > 0 {
+		b.Queue(`UPDATE object_versions SET is_first = false WHERE collection_id = $1 AND date_added = ANY($2)`, coll, clearFirst)
+	}
+	if len(upIDs) > 0 {
+		b.Queue(`UPDATE object_versions v SET spec_latest = false FROM unnest($2::text[], $3::text[]) AS k(id, spec)
+			WHERE v.collection_id = $1 AND v.id = k.id AND v.spec_latest AND v.spec_version <> k.spec`, coll, upIDs, upSpecs)
+	}
+	b.Queue(`UPDATE collections SET last_date_added = $2 WHERE id = $1`, coll, last)
+	b.Queue("COMMIT")
+	return dbError(tx.SendBatch(ctx, b).Close(), "update object state and commit", "Objects")
 }
 
 var versionColumns = []string{"collection_id", "date_added", "id", "type", "spec_version", "created", "modified",

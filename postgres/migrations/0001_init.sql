@@ -63,17 +63,6 @@ CREATE TABLE collections (
 );
 CREATE INDEX collections_community ON collections (community_id, title);
 
--- object_ids has one row per STIX id in a collection: the organisation that
--- first published it (only it may add versions or delete them) and the
--- highest spec_version among its versions.
-CREATE TABLE object_ids (
-	collection_id text NOT NULL REFERENCES collections (id) ON DELETE CASCADE,
-	id            text NOT NULL,
-	owner_org_id  bigint NOT NULL,
-	max_spec      text NOT NULL,
-	PRIMARY KEY (collection_id, id)
-);
-
 -- object_versions holds every stored version exactly as received (raw) with
 -- the fields queries need. version_ts is the version as a timestamp:
 -- modified, else created, else (SCOs) date_added. vkey identifies a version
@@ -81,7 +70,9 @@ CREATE TABLE object_ids (
 -- objects (so "...:00Z" and "...:00.000Z" are one version), and
 -- "sha256:<hex of raw>" for objects without created/modified. is_first,
 -- is_latest and spec_latest are maintained under the collection lock.
--- submitter_org_id has no foreign key: intelligence outlives accounts.
+-- submitter_org_id has no foreign key: intelligence outlives accounts. Only
+-- the organisation that first published an id adds versions of it, so every
+-- version of an id has the same submitter: the id's owner.
 -- search holds the words of the searchable properties, computed by the
 -- application (see postgres/search.go), for full-text search.
 CREATE TABLE object_versions (
