@@ -140,8 +140,22 @@ func TestHostilePaths(t *testing.T) {
 		})
 	}
 	t.Run("ErrMethod", func(t *testing.T) {
-		h.do(t, req{method: http.MethodPut, path: h.objectsURL("open"), user: "b-analyst"}).wantError(t, http.StatusNotFound)
-		h.do(t, req{method: http.MethodPost, path: "/taxii2/", user: "b-analyst"}).wantError(t, http.StatusNotFound)
+		res := h.do(t, req{method: http.MethodPut, path: h.objectsURL("open"), user: "b-analyst"})
+		res.wantError(t, http.StatusMethodNotAllowed)
+		if got := res.header.Get("Allow"); got != "GET, POST" {
+			t.Errorf("Allow %q", got)
+		}
+		res = h.do(t, req{method: http.MethodPost, path: "/taxii2/", user: "b-analyst"})
+		res.wantError(t, http.StatusMethodNotAllowed)
+		if got := res.header.Get("Allow"); got != "GET" {
+			t.Errorf("Allow %q", got)
+		}
+		res = h.do(t, req{method: http.MethodPost, path: h.objectsURL("open") + indicatorID(1) + "/", user: "b-analyst"})
+		res.wantError(t, http.StatusMethodNotAllowed)
+		if got := res.header.Get("Allow"); got != "GET, DELETE" {
+			t.Errorf("Allow %q", got)
+		}
+		h.do(t, req{method: http.MethodGet, path: "/a/b/c/d/e/f/g/h/", user: "b-analyst"}).wantError(t, http.StatusNotFound)
 	})
 }
 

@@ -16,6 +16,7 @@ const (
 	eNotAcceptable    = "not_acceptable"    // the Accept header admits no TAXII 2.1 response
 	eUnsupportedMedia = "unsupported_media" // a POST body that is not application/taxii+json;version=2.1
 	eUnprocessable    = "unprocessable"     // a body that is JSON but not a TAXII envelope
+	eMethodNotAllowed = "method_not_allowed"
 )
 
 // errorStatus maps an error code to its HTTP status (TAXII 2.1 section 3.6).
@@ -30,6 +31,7 @@ var errorStatus = map[string]int{
 	eNotAcceptable:        http.StatusNotAcceptable,
 	eUnsupportedMedia:     http.StatusUnsupportedMediaType,
 	eUnprocessable:        http.StatusUnprocessableEntity,
+	eMethodNotAllowed:     http.StatusMethodNotAllowed,
 }
 
 // errorTitle is the error resource's title for each status.
@@ -44,6 +46,7 @@ var errorTitle = map[int]string{
 	http.StatusNotAcceptable:         "Not acceptable",
 	http.StatusUnsupportedMediaType:  "Unsupported media type",
 	http.StatusUnprocessableEntity:   "Unprocessable entity",
+	http.StatusMethodNotAllowed:      "Method not allowed",
 }
 
 // writeError writes err as the TAXII error message resource (section

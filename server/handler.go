@@ -89,11 +89,6 @@ func callerOf(r *http.Request) *caller {
 	return c
 }
 
-// handleNotFound answers every path that is no TAXII endpoint.
-func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) error {
-	return isachub.Errorf(isachub.ENOTFOUND, "There is no TAXII 2.1 resource at %s %s.", r.Method, clip(r.URL.Path))
-}
-
 // clip shortens client input quoted in a message.
 func clip(s string) string {
 	const max = 120

@@ -1,11 +1,19 @@
 package server
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+
+	"github.com/isachub/isachub"
+)
 
 // routes lists every endpoint of TAXII 2.1 (sections 4 and 5), each answered
-// by one handler through the adapter in handler.go.
+// by one handler through the adapter in handler.go. Any other path answers
+// a TAXII error: 405 with Allow when the path exists for other methods, 404
+// otherwise.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
+	s.known = http.NewServeMux()
 	for _, r := range []struct {
 		pattern string
 		h       handlerFunc
@@ -21,9 +29,27 @@ func (s *Server) routes() http.Handler {
 		{"GET /{root}/collections/{id}/objects/{object}/{$}", s.handleGetObject},
 		{"DELETE /{root}/collections/{id}/objects/{object}/{$}", s.handleDeleteObject},
 		{"GET /{root}/collections/{id}/objects/{object}/versions/{$}", s.handleVersions},
-		{"/", s.handleNotFound},
 	} {
 		mux.Handle(r.pattern, s.adapt(r.h))
+		s.known.Handle(r.pattern, http.NotFoundHandler())
 	}
+	mux.Handle("/", s.adapt(s.handleNoRoute))
 	return mux
+}
+
+// handleNoRoute answers every request that no route takes.
+func (s *Server) handleNoRoute(w http.ResponseWriter, r *http.Request) error {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.known.Handler(probe); pattern != "" {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		return isachub.Errorf(eMethodNotAllowed, "%s is not allowed here; use %s.", r.Method, strings.Join(allow, " or "))
+	}
+	return isachub.Errorf(isachub.ENOTFOUND, "There is no TAXII 2.1 resource at %s.", clip(r.URL.Path))
 }

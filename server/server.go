@@ -60,6 +60,7 @@ type Server struct {
 	store   isachub.Store
 	log     *slog.Logger
 	logins  *loginCache
+	known   *http.ServeMux // the routes, to tell 405 from 404
 	handler http.Handler
 }
 
