@@ -215,17 +215,6 @@ func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
-// read runs fn in one read transaction (one consistent snapshot) on a
-// reader connection.
-func (db *DB) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := db.rd.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return internal("begin read transaction", err)
-	}
-	defer tx.Rollback()
-	return fn(tx)
-}
-
 // internal wraps an unexpected driver error. Its text never reaches a user:
 // isachub.ErrorMessage shows a generic message for it.
 func internal(op string, err error) error {

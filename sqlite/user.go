@@ -25,6 +25,8 @@ func (db *DB) CreateUser(ctx context.Context, u *isachub.User) error {
 			return isachub.Errorf(isachub.ECONFLICT, "The username %q is taken.", u.Username)
 		case isForeignKey(err):
 			return notFound("Organisation %d not found.", u.OrgID)
+		case isCheck(err):
+			return isachub.Errorf(isachub.EINVALID, "The user %q is invalid.", u.Username)
 		case err != nil:
 			return internal("insert user", err)
 		}
