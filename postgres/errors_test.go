@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/isachub/isachub"
+	"github.com/isachub/isachub/postgres"
 )
 
 // TestDriverErrors checks that input PostgreSQL itself rejects (text with a
@@ -44,4 +45,31 @@ func TestDriverErrors(t *testing.T) {
 			t.Fatalf("internal error message %q, want the generic one", msg)
 		}
 	})
+}
+
+// TestOpenErrors checks that a bad or unreachable DSN fails with a message
+// that does not repeat the password.
+func TestOpenErrors(t *testing.T) {
+	tests := []struct {
+		name, dsn, code string
+	}{
+		{"ErrMalformed", "postgres://isachub:s3cret-pw@127.0.0.1:notaport/test", isachub.EINVALID},
+		{"ErrUnknownSSLMode", "postgres://isachub:s3cret-pw@127.0.0.1:5432/test?sslmode=sometimes", isachub.EINVALID},
+		{"ErrUnreachable", "postgres://isachub:s3cret-pw@127.0.0.1:1/test?sslmode=disable&connect_timeout=2", isachub.EINTERNAL},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db, err := postgres.Open(t.Context(), tt.dsn)
+			if err == nil {
+				db.Close()
+				t.Fatal("Open succeeded")
+			}
+			if code := isachub.ErrorCode(err); code != tt.code {
+				t.Fatalf("Open error code %q (%v), want %q", code, err, tt.code)
+			}
+			if strings.Contains(err.Error(), "s3cret") || strings.Contains(isachub.ErrorMessage(err), "s3cret") {
+				t.Fatalf("Open error %q repeats the password", err)
+			}
+		})
+	}
 }

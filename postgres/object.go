@@ -91,11 +91,10 @@ func (db *DB) AddObjects(ctx context.Context, collectionID string, submitterOrgI
 	err = func(tx *pgxpool.Conn) error {
 		// The first statement locks the collection's row: see the package
 		// documentation for why date_added is assigned under that lock.
-		last, states, existing, err := loadStates(ctx, tx, collectionID, ids)
+		next, states, existing, err := loadStates(ctx, tx, collectionID, ids)
 		if err != nil {
 			return err
 		}
-		next := max(time.Now().UnixMicro(), last+1)
 		var fresh []*newVersion
 		var clearFirst, clearLatest []int64
 		for i, nv := range prepared {
@@ -222,7 +221,7 @@ type pipeline interface {
 }
 
 // loadStates begins the transaction, locks the collection's row and returns
-// its last_date_added, then reads every stored version of the batch's ids:
+// the next date_added to assign, then reads every stored version of the batch's ids:
 // their owner, highest spec_version, first and latest versions, and which
 // (id, vkey) pairs are stored already (keyed id+"\x00"+vkey, with the
 // stored version string). All in one round trip; ids new to the
@@ -230,11 +229,14 @@ type pipeline interface {
 func loadStates(ctx context.Context, tx pipeline, coll string, ids []string) (int64, map[string]*idState, map[string]string, error) {
 	states := make(map[string]*idState, len(ids))
 	existing := map[string]string{}
-	var last int64
+	var next int64
 	b := &pgx.Batch{}
 	b.Queue("BEGIN")
-	b.Queue(`SELECT last_date_added FROM collections WHERE id = $1 FOR UPDATE`, coll).QueryRow(func(row pgx.Row) error {
-		return row.Scan(&last)
+	// date_added comes from the database server's clock, so that replicas
+	// with skewed clocks still agree; max(now, last+1) keeps it increasing.
+	b.Queue(`SELECT greatest(last_date_added + 1, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint)
+		FROM collections WHERE id = $1 FOR UPDATE`, coll).QueryRow(func(row pgx.Row) error {
+		return row.Scan(&next)
 	})
 	b.Queue(`SELECT id, submitter_org_id, vkey, created, modified, date_added, version_ts, is_first, is_latest, spec_version
 		FROM object_versions WHERE collection_id = $1 AND id = ANY($2)`, coll, ids).
@@ -273,7 +275,7 @@ func loadStates(ctx context.Context, tx pipeline, coll string, ids []string) (in
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return 0, nil, nil, dbError(err, "load object state", "Collection "+quote(coll))
 	}
-	return last, states, existing, nil
+	return next, states, existing, nil
 }
 
 // writeVersions copies the new versions in, clears the first/latest flags
