@@ -1,10 +1,12 @@
 package server_test
 
 import (
+	"context"
 	"encoding/base64"
 	"net/http"
 	"testing"
 
+	"github.com/isachub/isachub"
 	"github.com/isachub/isachub/server"
 	"github.com/isachub/isachub/taxii"
 )
@@ -50,6 +52,27 @@ func TestAuthentication(t *testing.T) {
 			res.want(t, http.StatusOK, nil)
 		})
 	}
+	t.Run("TokenOnlyUser", func(t *testing.T) {
+		ctx := context.Background()
+		u := &isachub.User{OrgID: h.orgs["a"].ID, Username: "robot", Role: isachub.RoleAnalyst}
+		if err := h.store.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		secret, hash, err := server.NewToken()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := h.store.CreateToken(ctx, &isachub.Token{UserID: u.ID, Hash: hash}); err != nil {
+			t.Fatal(err)
+		}
+		h.do(t, req{path: "/taxii2/", basic: [2]string{"robot", secret}}).want(t, http.StatusOK, nil)
+		h.do(t, req{path: "/taxii2/", basic: [2]string{"robot", ""}}).wantError(t, http.StatusUnauthorized)
+		h.do(t, req{path: "/taxii2/", basic: [2]string{"robot", "guess"}}).wantError(t, http.StatusUnauthorized)
+		if err := h.store.DeleteUser(ctx, "robot"); err != nil {
+			t.Fatal(err)
+		}
+		h.do(t, req{path: "/taxii2/", header: http.Header{"Authorization": {"Bearer " + secret}}}).wantError(t, http.StatusUnauthorized)
+	})
 	t.Run("ErrEveryEndpoint", func(t *testing.T) {
 		for _, p := range []string{"/taxii2/", root, root + "collections/", h.objectsURL("open"), root + "status/x/", "/nothing/here"} {
 			h.do(t, req{path: p}).wantError(t, http.StatusUnauthorized)
