@@ -6,6 +6,7 @@ import (
 
 	"github.com/isachub/isachub"
 	"github.com/isachub/isachub/postgres"
+	"github.com/isachub/isachub/stix"
 )
 
 // TestDriverErrors checks that input PostgreSQL itself rejects (text with a
@@ -69,6 +70,30 @@ func TestOpenErrors(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), "s3cret") || strings.Contains(isachub.ErrorMessage(err), "s3cret") {
 				t.Fatalf("Open error %q repeats the password", err)
+			}
+		})
+	}
+}
+
+// TestAddObjectsUnknownCollection checks that AddObjects to a collection
+// that does not exist is ENOTFOUND whatever the batch holds.
+func TestAddObjectsUnknownCollection(t *testing.T) {
+	db := openDB(t)
+	org, _ := setup(t, db)
+	const missing = "00000000-0000-4000-8000-00000000dead"
+	tests := []struct {
+		name string
+		objs []*stix.Object
+	}{
+		{"ErrValid", []*stix.Object{indicator(t, 1)}},
+		{"ErrOnlyInvalid", []*stix.Object{mustParse(t, `{"type":"indicator","id":"malware--x"}`)}},
+		{"ErrEmpty", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := db.AddObjects(t.Context(), missing, org.ID, tt.objs)
+			if code := isachub.ErrorCode(err); code != isachub.ENOTFOUND {
+				t.Fatalf("AddObjects error code %q (%v), want %q", code, err, isachub.ENOTFOUND)
 			}
 		})
 	}

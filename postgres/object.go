@@ -74,7 +74,12 @@ func (db *DB) AddObjects(ctx context.Context, collectionID string, submitterOrgI
 			ids = append(ids, nv.id)
 		}
 	}
-	if len(ids) == 0 {
+	if len(ids) == 0 { // nothing to store, but an unknown collection is still an error
+		var one int
+		err := db.pool.QueryRow(ctx, `SELECT 1 FROM collections WHERE id = $1`, collectionID).Scan(&one)
+		if err != nil {
+			return nil, dbError(err, "read collection", "Collection "+quote(collectionID))
+		}
 		return results, nil
 	}
 
