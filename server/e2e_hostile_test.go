@@ -70,6 +70,19 @@ func TestHostileBodies(t *testing.T) {
 	})
 }
 
+func TestTooManyObjects(t *testing.T) {
+	h := newHub(t, server.Config{MaxEnvelopeObjects: 50})
+	h.do(t, req{method: http.MethodPost, path: h.objectsURL("open"), user: "a-analyst", body: indicators(0, 51)}).wantError(t, http.StatusRequestEntityTooLarge)
+	flood := []byte(`{"objects":[` + strings.Repeat(`{},`, 100000) + `{}]}`)
+	h.do(t, req{method: http.MethodPost, path: h.objectsURL("open"), user: "a-analyst", body: flood}).wantError(t, http.StatusRequestEntityTooLarge)
+	if n := h.countObjects(t, "open"); n != 0 {
+		t.Errorf("%d objects stored", n)
+	}
+	if st := h.post(t, "a-analyst", "open", indicators(0, 50)); st.SuccessCount != 50 {
+		t.Errorf("status %+v", st)
+	}
+}
+
 func TestOversizedBody(t *testing.T) {
 	h := newHub(t, server.Config{MaxContentLength: 4096})
 	var root taxii.APIRoot

@@ -21,15 +21,19 @@ type Config struct {
 	// capped, never refused.
 	MaxPageSize int
 	// MaxContentLength is the max_content_length of API roots whose community
-	// does not set one, in bytes (default 64 MiB).
+	// does not set one, in bytes (default 16 MiB).
 	MaxContentLength int64
+	// MaxEnvelopeObjects is the most objects one POST may carry (default
+	// 100,000); more is 413, refused while reading.
+	MaxEnvelopeObjects int
 }
 
 // The defaults of Config.
 const (
-	DefaultPageSize         = 100
-	DefaultMaxPageSize      = 1000
-	DefaultMaxContentLength = 64 << 20
+	DefaultPageSize           = 100
+	DefaultMaxPageSize        = 1000
+	DefaultMaxContentLength   = 16 << 20
+	DefaultMaxEnvelopeObjects = 100000
 )
 
 func (c Config) withDefaults() Config {
@@ -50,6 +54,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxContentLength <= 0 {
 		c.MaxContentLength = DefaultMaxContentLength
+	}
+	if c.MaxEnvelopeObjects <= 0 {
+		c.MaxEnvelopeObjects = DefaultMaxEnvelopeObjects
 	}
 	return c
 }

@@ -31,9 +31,12 @@ func (s *Server) handleAddObjects(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	valid, rejected, err := taxii.ReadEnvelope(body)
-	if err != nil {
-		return isachub.Errorf(eUnprocessable, "%s", upperFirst(err.Error())+".")
+	valid, rejected, err := taxii.ReadEnvelope(body, s.cfg.MaxEnvelopeObjects)
+	var tooMany *taxii.TooManyObjectsError
+	if errors.As(err, &tooMany) {
+		return isachub.Errorf(isachub.ETOOLARGE, "%s.", upperFirst(err.Error()))
+	} else if err != nil {
+		return isachub.Errorf(eUnprocessable, "%s.", upperFirst(err.Error()))
 	}
 
 	st := &isachub.Status{

@@ -1,7 +1,11 @@
 package taxii
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/isachub/isachub/stix"
@@ -15,37 +19,144 @@ type Rejected struct {
 	Message string // what is wrong, with JSONPaths into the request body
 }
 
+// TooManyObjectsError is an envelope with more objects than the server takes
+// in one request.
+type TooManyObjectsError struct {
+	Max int
+}
+
+// Error implements the error interface.
+func (e *TooManyObjectsError) Error() string {
+	return fmt.Sprintf("the envelope has more than %d objects; send them in several requests", e.Max)
+}
+
 // ReadEnvelope reads the body of a POST to an objects endpoint (TAXII 2.1
-// section 5.4): it must be an envelope (section 3.7), whose objects are
-// each validated with stix.Validate. It returns the valid objects in order
-// and the rejected elements; the error is non-nil only when the body is not
-// an envelope at all.
-func ReadEnvelope(body []byte) (valid []*stix.Object, rejected []Rejected, err error) {
-	doc, err := stix.ParseDocument(body)
+// section 5.4): it must be an envelope (section 3.7), {"objects": [...]},
+// whose objects are each validated with stix.Validate. It returns the valid
+// objects in order and the rejected elements. The error is non-nil when the
+// body is not an envelope at all, and a *TooManyObjectsError when it holds
+// more than maxObjects objects: the envelope is read as a stream, so a body
+// of millions of tiny elements is refused before it is held in memory.
+func ReadEnvelope(body []byte, maxObjects int) (valid []*stix.Object, rejected []Rejected, err error) {
+	trimmed := bytes.TrimSpace(body)
+	switch {
+	case len(trimmed) == 0:
+		return nil, nil, fmt.Errorf("the body is empty; send a TAXII 2.1 envelope {\"objects\": [...]}")
+	case !json.Valid(trimmed):
+		_, err := stix.ParseDocument(trimmed) // for the line and column of the syntax error
+		return nil, nil, fmt.Errorf("the body is not a TAXII 2.1 envelope: %w", err)
+	case trimmed[0] == '[':
+		return nil, nil, fmt.Errorf("the body is a JSON array, not a TAXII 2.1 envelope; send {\"objects\": [...]}")
+	case trimmed[0] != '{':
+		return nil, nil, fmt.Errorf("the body is not a JSON object; send a TAXII 2.1 envelope {\"objects\": [...]}")
+	}
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	dec.Token() // the opening brace; the body is valid JSON
+	var typ string
+	seenObjects := false
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, nil, fmt.Errorf("the body is not a TAXII 2.1 envelope: %w", err)
+		}
+		key, _ := tok.(string)
+		switch key {
+		case "objects":
+			if seenObjects {
+				return nil, nil, fmt.Errorf("the envelope has the property \"objects\" twice")
+			}
+			seenObjects = true
+			valid, rejected, err = readObjects(dec, maxObjects)
+			if err != nil {
+				return nil, nil, err
+			}
+		case "type":
+			var v any
+			if err := dec.Decode(&v); err != nil {
+				return nil, nil, fmt.Errorf("the body is not a TAXII 2.1 envelope: %w", err)
+			}
+			typ = fmt.Sprint(v)
+		default:
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return nil, nil, fmt.Errorf("the body is not a TAXII 2.1 envelope: %w", err)
+			}
+		}
+	}
+	if typ == "bundle" {
+		return nil, nil, fmt.Errorf("the body is a STIX bundle, not a TAXII 2.1 envelope; send {\"objects\": [...]}")
+	} else if typ != "" {
+		return nil, nil, fmt.Errorf("the body is a single STIX object (type %q), not a TAXII 2.1 envelope; send {\"objects\": [...]}", clip(typ))
+	}
+	return valid, rejected, nil
+}
+
+// readObjects reads the value of an envelope's "objects": an array (or
+// null) whose elements are parsed and validated one at a time.
+func readObjects(dec *json.Decoder, maxObjects int) (valid []*stix.Object, rejected []Rejected, err error) {
+	tok, err := dec.Token()
 	if err != nil {
 		return nil, nil, fmt.Errorf("the body is not a TAXII 2.1 envelope: %w", err)
 	}
-	if doc.Kind != stix.KindEnvelope {
-		return nil, nil, fmt.Errorf("the body is a STIX %s, not a TAXII 2.1 envelope; send {\"objects\": [...]}", doc.Kind)
+	if tok == nil {
+		return nil, nil, nil // "objects": null
 	}
-	valid = make([]*stix.Object, 0, len(doc.Items))
-	for _, it := range doc.Items {
-		if it.Err != nil {
-			rejected = append(rejected, Rejected{ID: it.Path, Message: it.Err.Error()})
+	if d, ok := tok.(json.Delim); !ok || d != '[' {
+		return nil, nil, fmt.Errorf("$.objects: expected an array of STIX objects, found %s", jsonKindOf(tok))
+	}
+	for i := 0; dec.More(); i++ {
+		if i >= maxObjects {
+			return nil, nil, &TooManyObjectsError{Max: maxObjects}
+		}
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, nil, fmt.Errorf("the body is not a TAXII 2.1 envelope: %w", err)
+		}
+		path := "$.objects[" + strconv.Itoa(i) + "]"
+		o, err := stix.ParseObject(raw)
+		if err != nil {
+			rejected = append(rejected, Rejected{ID: path, Message: rebase(err, path)})
 			continue
 		}
-		o := it.Object
 		if res := stix.Validate(o); !res.Valid() {
 			id := o.ID()
 			if id == "" {
-				id = it.Path
+				id = path
 			}
-			rejected = append(rejected, Rejected{ID: id, Version: o.Version(), Message: validationMessage(it.Path, res.Errors)})
+			rejected = append(rejected, Rejected{ID: id, Version: o.Version(), Message: validationMessage(path, res.Errors)})
 			continue
 		}
 		valid = append(valid, o)
 	}
+	if _, err := dec.Token(); err != nil { // the closing bracket
+		return nil, nil, fmt.Errorf("the body is not a TAXII 2.1 envelope: %w", err)
+	}
 	return valid, rejected, nil
+}
+
+// rebase moves a parse error of one element, whose JSONPath starts at "$",
+// under the element's path in the body.
+func rebase(err error, path string) string {
+	var pe *stix.PathError
+	if errors.As(err, &pe) {
+		return path + strings.TrimPrefix(pe.Path, "$") + ": " + pe.Msg
+	}
+	return path + ": " + err.Error()
+}
+
+// jsonKindOf names the JSON type of a decoder token, for messages.
+func jsonKindOf(tok json.Token) string {
+	switch tok.(type) {
+	case json.Delim:
+		return "an object"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case float64, json.Number:
+		return "a number"
+	}
+	return "null"
 }
 
 // validationMessage joins an object's validation errors, each with its

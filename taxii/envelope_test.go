@@ -1,6 +1,7 @@
 package taxii_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -12,7 +13,7 @@ const goodIndicator = `{"type":"indicator","spec_version":"2.1","id":"indicator-
 func TestReadEnvelope(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		body := `{"objects":[` + goodIndicator + `,{"type":"indicator","id":"indicator--x"},[1],{"no":"type"}]}`
-		valid, rejected, err := taxii.ReadEnvelope([]byte(body))
+		valid, rejected, err := taxii.ReadEnvelope([]byte(body), 100)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -30,12 +31,34 @@ func TestReadEnvelope(t *testing.T) {
 		}
 	})
 	t.Run("OKEmpty", func(t *testing.T) {
-		valid, rejected, err := taxii.ReadEnvelope([]byte(`{"objects":[]}`))
+		valid, rejected, err := taxii.ReadEnvelope([]byte(`{"objects":[]}`), 100)
 		if err != nil || len(valid)+len(rejected) != 0 {
 			t.Errorf("%v %v %v", valid, rejected, err)
 		}
 	})
+	t.Run("OKNoObjects", func(t *testing.T) {
+		for _, body := range []string{`{}`, `{"objects":null}`, `{"more":false,"objects":[]}`} {
+			valid, rejected, err := taxii.ReadEnvelope([]byte(body), 100)
+			if err != nil || len(valid)+len(rejected) != 0 {
+				t.Errorf("%s: %v %v %v", body, valid, rejected, err)
+			}
+		}
+	})
+	t.Run("ErrTooMany", func(t *testing.T) {
+		body := `{"objects":[` + strings.Repeat(`{},`, 100) + `{}]}`
+		_, _, err := taxii.ReadEnvelope([]byte(body), 100)
+		var tm *taxii.TooManyObjectsError
+		if !errors.As(err, &tm) || tm.Max != 100 {
+			t.Errorf("err %v", err)
+		}
+		if _, rejected, err := taxii.ReadEnvelope([]byte(`{"objects":[`+strings.Repeat(`{},`, 99)+`{}]}`), 100); err != nil || len(rejected) != 100 {
+			t.Errorf("100 objects: %d rejected, %v", len(rejected), err)
+		}
+	})
 	for _, tt := range []struct{ name, body, msg string }{
+		{"ErrObjectsTwice", `{"objects":[],"objects":[]}`, "twice"},
+		{"ErrNotObject", `"objects"`, "not a JSON object"},
+		{"ErrBundleTypeLast", `{"objects":[],"type":"bundle"}`, "bundle"},
 		{"ErrBundle", `{"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[]}`, "bundle"},
 		{"ErrArray", `[` + goodIndicator + `]`, "array"},
 		{"ErrObject", goodIndicator, "object"},
@@ -44,7 +67,7 @@ func TestReadEnvelope(t *testing.T) {
 		{"ErrObjectsNotArray", `{"objects":{}}`, "array"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			_, _, err := taxii.ReadEnvelope([]byte(tt.body))
+			_, _, err := taxii.ReadEnvelope([]byte(tt.body), 100)
 			if err == nil || !strings.Contains(err.Error(), tt.msg) {
 				t.Errorf("err %v, want one that mentions %q", err, tt.msg)
 			}

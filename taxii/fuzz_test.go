@@ -73,7 +73,7 @@ func FuzzReadEnvelope(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		valid, rejected, err := taxii.ReadEnvelope(body)
+		valid, rejected, err := taxii.ReadEnvelope(body, 50)
 		if err != nil {
 			if valid != nil || rejected != nil {
 				t.Fatal("results with an error")
