@@ -63,16 +63,24 @@ func Malware(i int) *stix.Object {
 	})
 }
 
-// DomainID returns the id of Domain(i).
-func DomainID(i int) string { return "domain-name--" + UUID(3, i) }
+// DomainID returns the id of Domain(value): the deterministic UUIDv5 of
+// STIX 2.1 section 2.9.
+func DomainID(value string) string {
+	o := mustObject(map[string]any{"type": "domain-name", "value": value})
+	id, ok, err := stix.DeterministicID(o)
+	if err != nil || !ok {
+		panic(fmt.Sprintf("no deterministic id for domain %q: %v", value, err)) // a domain-name always has one
+	}
+	return id
+}
 
-// Domain returns a valid STIX 2.1 domain-name SCO number i with the given
-// value (SCOs have no created or modified: each distinct copy is a version).
-func Domain(i int, value string) *stix.Object {
+// Domain returns a valid STIX 2.1 domain-name SCO with the given value. SCOs
+// have no created or modified: each distinct copy of one is a version.
+func Domain(value string) *stix.Object {
 	return mustObject(map[string]any{
 		"type":         "domain-name",
 		"spec_version": "2.1",
-		"id":           DomainID(i),
+		"id":           DomainID(value),
 		"value":        value,
 	})
 }

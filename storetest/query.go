@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -56,8 +57,8 @@ func testVersions(t *testing.T, s isachub.Store) {
 
 func testSCOVersions(t *testing.T, s isachub.Store) {
 	f := newFixture(t, s)
-	res := mustAdd(t, s, f.coll.ID, f.orgA.ID, Domain(1, "evil.example.com"))
-	again := mustAdd(t, s, f.coll.ID, f.orgA.ID, Domain(1, "evil.example.com"))
+	res := mustAdd(t, s, f.coll.ID, f.orgA.ID, Domain("evil.example.com"))
+	again := mustAdd(t, s, f.coll.ID, f.orgA.ID, Domain("evil.example.com"))
 	got := all(t, s, f.coll.ID, isachub.ObjectFilter{Versions: []string{"all"}})
 	if len(got) != 1 {
 		t.Fatalf("an identical SCO copy was stored again: %d versions", len(got))
@@ -67,7 +68,7 @@ func testSCOVersions(t *testing.T, s isachub.Store) {
 		t.Fatalf("SCO versions: stored %q, first result %q, duplicate result %q", v, res[0].Version, again[0].Version)
 	}
 	// A copy with other bytes is another version, and the latest.
-	other := Parse(t, `{"type":"domain-name","id":"`+DomainID(1)+`","value":"evil.example.com","x_seen":2}`)
+	other := Parse(t, `{"type":"domain-name","id":"`+DomainID("evil.example.com")+`","value":"evil.example.com","x_seen":2}`)
 	mustAdd(t, s, f.coll.ID, f.orgA.ID, other)
 	got = all(t, s, f.coll.ID, isachub.ObjectFilter{Versions: []string{"all"}})
 	if len(got) != 2 {
@@ -128,7 +129,7 @@ func testFilters(t *testing.T, s isachub.Store) {
 	f := newFixture(t, s)
 	var objs []*stix.Object
 	for i := range 10 {
-		objs = append(objs, Indicator(i), Malware(i), Domain(i, "d"+string(rune('a'+i))+".example.org"))
+		objs = append(objs, Indicator(i), Malware(i), Domain(domainName(i)))
 	}
 	mustAdd(t, s, f.coll.ID, f.orgA.ID, objs...)
 	everything := all(t, s, f.coll.ID, isachub.ObjectFilter{})
@@ -155,8 +156,8 @@ func testFilters(t *testing.T, s isachub.Store) {
 		{"TypesOred", isachub.ObjectFilter{Types: []string{"malware", "domain-name"}},
 			count(func(v *isachub.ObjectVersion) bool { return v.Type != "indicator" })},
 		{"UnknownType", isachub.ObjectFilter{Types: []string{"campaign"}}, nil},
-		{"IDs", isachub.ObjectFilter{IDs: []string{MalwareID(3), IndicatorID(7), DomainID(0), "indicator--" + UUID(99, 99)}},
-			[]string{DomainID(0), MalwareID(3), IndicatorID(7)}},
+		{"IDs", isachub.ObjectFilter{IDs: []string{MalwareID(3), IndicatorID(7), DomainID(domainName(0)), "indicator--" + UUID(99, 99)}},
+			[]string{DomainID(domainName(0)), MalwareID(3), IndicatorID(7)}},
 		{"AddedAfterExclusive", isachub.ObjectFilter{AddedAfter: mid},
 			count(func(v *isachub.ObjectVersion) bool { return v.DateAdded.After(mid) })},
 		{"AddedAfterSubMicro", isachub.ObjectFilter{AddedAfter: mid.Add(-500 * time.Nanosecond)},
@@ -223,3 +224,6 @@ func testLimits(t *testing.T, s isachub.Store) {
 		t.Fatalf("last page: %d objects, more %v, next %q", len(page.Objects), page.More, page.Next)
 	}
 }
+
+// domainName is the value of the i-th generated domain.
+func domainName(i int) string { return fmt.Sprintf("d%d.example.org", i) }

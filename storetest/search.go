@@ -13,7 +13,7 @@ func testSearch(t *testing.T, s isachub.Store) {
 	secret := &isachub.Collection{CommunityID: f.comm.ID, Title: "Secret", Readers: []int64{f.orgA.ID}, Writers: []int64{f.orgA.ID}}
 	mustOK(t, s.CreateCollection(ctx, secret))
 	mustAdd(t, s, f.coll.ID, f.orgA.ID, Indicators(0, 5)...)
-	mustAdd(t, s, f.coll.ID, f.orgA.ID, Malware(1), Domain(1, "evil-cdn.example.net"))
+	mustAdd(t, s, f.coll.ID, f.orgA.ID, Malware(1), Domain("evil-cdn.example.net"))
 	mustAdd(t, s, secret.ID, f.orgA.ID, Parse(t, `{"type":"malware","spec_version":"2.1","id":"`+MalwareID(9)+`",
 		"created":"2026-01-02T03:04:05.000Z","modified":"2026-01-02T03:04:05.000Z","name":"Zeppelin ransomware","is_family":true}`))
 	mustAdd(t, s, f.otherColl.ID, f.otherOrg.ID, Parse(t, `{"type":"malware","spec_version":"2.1","id":"`+MalwareID(8)+`",
@@ -35,7 +35,7 @@ func testSearch(t *testing.T, s isachub.Store) {
 		{"Name", []string{f.coll.ID}, "Trojan", []string{MalwareID(1)}},
 		{"Description", []string{f.coll.ID}, "remote access", []string{MalwareID(1)}},
 		{"Pattern", []string{f.coll.ID}, "198.51.0.3", []string{IndicatorID(3)}},
-		{"SCOValue", []string{f.coll.ID}, "evil-cdn.example.net", []string{DomainID(1)}},
+		{"SCOValue", []string{f.coll.ID}, "evil-cdn.example.net", []string{DomainID("evil-cdn.example.net")}},
 		{"CaseInsensitive", []string{f.coll.ID}, "TROJAN family", []string{MalwareID(1)}},
 		{"AllWordsMustMatch", []string{f.coll.ID}, "trojan zeppelin", nil},
 		{"RestrictedToCollections", []string{f.coll.ID}, "zeppelin", nil},
