@@ -125,6 +125,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.wr.Close()
 		return nil, err
 	}
+	// Refresh the query planner's statistics where they are missing or
+	// stale, reading at most 400 rows per index (the SQLite documentation's
+	// advice for long-lived connections).
+	if _, err := db.wr.ExecContext(ctx, `PRAGMA analysis_limit = 400; PRAGMA optimize = 0x10002`); err != nil {
+		db.wr.Close()
+		return nil, internal("optimize", err)
+	}
 	if db.stmts, err = prepareWriterStmts(ctx, db.wr); err != nil {
 		db.wr.Close()
 		return nil, err
