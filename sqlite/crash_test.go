@@ -35,6 +35,15 @@ func TestCrashIngest(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the crash test starts child processes; skipped in -short mode")
 	}
+	// FULL is the default; NORMAL is measured by BenchmarkIngest, and must
+	// survive a process crash too.
+	for _, mode := range []string{"FULL", "NORMAL"} {
+		t.Run("sync="+mode, func(t *testing.T) { crashTest(t, mode) })
+	}
+}
+
+func crashTest(t *testing.T, mode string) {
+	defer sqlite.SetWriterSync(mode)()
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "crash.db")
 	db, err := sqlite.Open(ctx, path)
@@ -51,7 +60,7 @@ func TestCrashIngest(t *testing.T) {
 		// next batch each round.
 		killAfter := 2 + round
 		delay := time.Duration(round*7) * time.Millisecond
-		from, to := crashRound(t, path, next, killAfter, delay)
+		from, to := crashRound(t, path, mode, next, killAfter, delay)
 		for i := from; i < to; i++ {
 			acked[storetest.IndicatorID(i)] = true
 		}
@@ -87,6 +96,11 @@ func TestCrashIngest(t *testing.T) {
 				t.Fatalf("round %d: acknowledged object %s is missing after the kill", round, id)
 			}
 		}
+		// A batch is one transaction: the one in flight at the kill is
+		// there whole or not at all (each earlier round added one object).
+		if (len(seen)-round)%crashBatch != 0 {
+			t.Fatalf("round %d: %d objects (less %d written between rounds) is not whole batches of %d", round, len(seen), round, crashBatch)
+		}
 		res, err := db.AddObjects(ctx, coll, org, storetest.Indicators(1_000_000+round, 1_000_001+round))
 		if err != nil || res[0].Err != nil {
 			t.Fatalf("round %d: writing after the kill: %v %v", round, err, res)
@@ -103,10 +117,10 @@ func TestCrashIngest(t *testing.T) {
 // crashRound runs a child that ingests batches from index from on, waits
 // for killAfter acknowledgements, kills it after delay, and returns the
 // range of indexes acknowledged.
-func crashRound(t *testing.T, path string, from, killAfter int, delay time.Duration) (int, int) {
+func crashRound(t *testing.T, path, mode string, from, killAfter int, delay time.Duration) (int, int) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashIngest$", "-test.count=1")
-	cmd.Env = append(os.Environ(), crashEnv+"="+path, "ISACHUB_CRASH_FROM="+strconv.Itoa(from))
+	cmd.Env = append(os.Environ(), crashEnv+"="+path, "ISACHUB_CRASH_FROM="+strconv.Itoa(from), "ISACHUB_CRASH_SYNC="+mode)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -152,6 +166,9 @@ func crashRound(t *testing.T, path string, from, killAfter int, delay time.Durat
 func crashChild(t *testing.T, path string) {
 	ctx := context.Background()
 	from, _ := strconv.Atoi(os.Getenv("ISACHUB_CRASH_FROM"))
+	if mode := os.Getenv("ISACHUB_CRASH_SYNC"); mode != "" {
+		defer sqlite.SetWriterSync(mode)()
+	}
 	db, err := sqlite.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
