@@ -155,4 +155,3 @@ func loadVersions(ctx context.Context, tx *sql.Tx, coll int64, ids []string, wit
 	}
 	return known, internal("read versions", rows.Err())
 }
-
