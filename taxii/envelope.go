@@ -42,22 +42,23 @@ func ReadEnvelope(body []byte, maxObjects int) (valid []*stix.Object, rejected [
 	switch {
 	case len(trimmed) == 0:
 		return nil, nil, fmt.Errorf("the body is empty; send a TAXII 2.1 envelope {\"objects\": [...]}")
-	case !json.Valid(trimmed):
-		_, err := stix.ParseDocument(trimmed) // for the line and column of the syntax error
-		return nil, nil, fmt.Errorf("the body is not a TAXII 2.1 envelope: %w", err)
 	case trimmed[0] == '[':
 		return nil, nil, fmt.Errorf("the body is a JSON array, not a TAXII 2.1 envelope; send {\"objects\": [...]}")
 	case trimmed[0] != '{':
 		return nil, nil, fmt.Errorf("the body is not a JSON object; send a TAXII 2.1 envelope {\"objects\": [...]}")
 	}
+	// The decoder checks the syntax as it goes; the body is not validated
+	// first, which would read it one more time.
 	dec := json.NewDecoder(bytes.NewReader(trimmed))
-	dec.Token() // the opening brace; the body is valid JSON
+	if _, err := dec.Token(); err != nil { // the opening brace
+		return nil, nil, notEnvelope(trimmed, err)
+	}
 	var typ string
 	seenObjects := false
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return nil, nil, fmt.Errorf("the body is not a TAXII 2.1 envelope: %w", err)
+			return nil, nil, notEnvelope(trimmed, err)
 		}
 		key, _ := tok.(string)
 		switch key {
@@ -67,21 +68,30 @@ func ReadEnvelope(body []byte, maxObjects int) (valid []*stix.Object, rejected [
 			}
 			seenObjects = true
 			valid, rejected, err = readObjects(dec, maxObjects)
-			if err != nil {
+			var tooMany *TooManyObjectsError
+			if errors.As(err, &tooMany) {
 				return nil, nil, err
+			} else if err != nil {
+				return nil, nil, notEnvelope(trimmed, err)
 			}
 		case "type":
 			var v any
 			if err := dec.Decode(&v); err != nil {
-				return nil, nil, fmt.Errorf("the body is not a TAXII 2.1 envelope: %w", err)
+				return nil, nil, notEnvelope(trimmed, err)
 			}
 			typ = fmt.Sprint(v)
 		default:
 			var skip json.RawMessage
 			if err := dec.Decode(&skip); err != nil {
-				return nil, nil, fmt.Errorf("the body is not a TAXII 2.1 envelope: %w", err)
+				return nil, nil, notEnvelope(trimmed, err)
 			}
 		}
+	}
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return nil, nil, notEnvelope(trimmed, err)
+	}
+	if dec.More() {
+		return nil, nil, notEnvelope(trimmed, fmt.Errorf("more JSON after the envelope"))
 	}
 	if typ == "bundle" {
 		return nil, nil, fmt.Errorf("the body is a STIX bundle, not a TAXII 2.1 envelope; send {\"objects\": [...]}")
@@ -91,12 +101,22 @@ func ReadEnvelope(body []byte, maxObjects int) (valid []*stix.Object, rejected [
 	return valid, rejected, nil
 }
 
+// notEnvelope is the error for a body the decoder stopped in: the JSON
+// syntax error with its line and column when the body is not JSON, err
+// otherwise.
+func notEnvelope(body []byte, err error) error {
+	if !json.Valid(body) {
+		_, err = stix.ParseDocument(body)
+	}
+	return fmt.Errorf("the body is not a TAXII 2.1 envelope: %w", err)
+}
+
 // readObjects reads the value of an envelope's "objects": an array (or
 // null) whose elements are parsed and validated one at a time.
 func readObjects(dec *json.Decoder, maxObjects int) (valid []*stix.Object, rejected []Rejected, err error) {
 	tok, err := dec.Token()
 	if err != nil {
-		return nil, nil, fmt.Errorf("the body is not a TAXII 2.1 envelope: %w", err)
+		return nil, nil, err
 	}
 	if tok == nil {
 		return nil, nil, nil // "objects": null
@@ -110,7 +130,7 @@ func readObjects(dec *json.Decoder, maxObjects int) (valid []*stix.Object, rejec
 		}
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
-			return nil, nil, fmt.Errorf("the body is not a TAXII 2.1 envelope: %w", err)
+			return nil, nil, err
 		}
 		path := "$.objects[" + strconv.Itoa(i) + "]"
 		o, err := stix.ParseObject(raw)
@@ -129,7 +149,7 @@ func readObjects(dec *json.Decoder, maxObjects int) (valid []*stix.Object, rejec
 		valid = append(valid, o)
 	}
 	if _, err := dec.Token(); err != nil { // the closing bracket
-		return nil, nil, fmt.Errorf("the body is not a TAXII 2.1 envelope: %w", err)
+		return nil, nil, err
 	}
 	return valid, rejected, nil
 }

@@ -57,6 +57,8 @@ func TestReadEnvelope(t *testing.T) {
 	})
 	for _, tt := range []struct{ name, body, msg string }{
 		{"ErrObjectsTwice", `{"objects":[],"objects":[]}`, "twice"},
+		{"ErrTrailing", `{"objects":[]} {}`, "not a TAXII 2.1 envelope"},
+		{"ErrLateSyntax", `{"objects":[` + goodIndicator + `,{"a":]}`, "line 1, column"},
 		{"ErrNotObject", `"objects"`, "not a JSON object"},
 		{"ErrBundleTypeLast", `{"objects":[],"type":"bundle"}`, "bundle"},
 		{"ErrBundle", `{"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[]}`, "bundle"},
