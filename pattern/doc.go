@@ -138,10 +138,10 @@
 // # LIKE and MATCHES
 //
 // LIKE is SQL's: % matches any run of characters, including line breaks,
-// and _ exactly one character; there is no escape character. The reference
-// matcher normalises strings to Unicode NFC before LIKE and MATCHES; this
-// package compares them as given, since the standard library has no
-// normaliser.
+// and _ exactly one character; there is no escape character. Like the
+// reference matcher, LIKE and MATCHES compare the Unicode NFC forms of both
+// sides (golang.org/x/text/unicode/norm), so a composed and a decomposed
+// spelling of the same text match; = and != compare code points as given.
 //
 // MATCHES uses Go's regexp package (RE2 syntax) where the specification
 // names PCRE. RE2 guarantees linear-time matching, and for that it lacks:

@@ -2,6 +2,7 @@ package pattern
 
 import (
 	"fmt"
+	"golang.org/x/text/unicode/norm"
 	"net/netip"
 	"regexp"
 	"strings"
@@ -42,7 +43,7 @@ func compile(root ObservationExpr) *compiled {
 		}
 		switch cmp.Op {
 		case OpMatches:
-			re, err := regexp.Compile(cmp.Value.Str)
+			re, err := regexp.Compile(nfc(cmp.Value.Str))
 			if err != nil {
 				// Parse rejects such patterns; a hand-built tree gets a
 				// pattern that matches nothing.
@@ -59,6 +60,17 @@ func compile(root ObservationExpr) *compiled {
 		return true
 	})
 	return c
+}
+
+// nfc returns s in Unicode normalisation form C. LIKE and MATCHES compare
+// NFC forms, as the OASIS reference matcher does, so that a composed and a
+// decomposed spelling of the same text match; = and != compare code
+// points as given.
+func nfc(s string) string {
+	if norm.NFC.IsNormalString(s) {
+		return s
+	}
+	return norm.NFC.String(s)
 }
 
 // likeMatch reports whether s matches the SQL LIKE pattern: % is any run

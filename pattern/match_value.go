@@ -228,13 +228,13 @@ func (c *Comparison) test(raw any, prep *prepared) (bool, error) {
 		return in != c.Negated, nil
 	case OpLike:
 		s, ok := textOf(v)
-		res := ok && likeMatch(c.Value.Str, s)
+		res := ok && likeMatch(nfc(c.Value.Str), nfc(s))
 		return res != c.Negated, nil
 	case OpMatches:
 		res := false
 		switch v.kind {
 		case vString:
-			res = prep.re.MatchString(v.s)
+			res = prep.re.MatchString(nfc(v.s))
 		case vBytes:
 			// Binary data matches byte for byte: each byte is the code
 			// point of the same value, as Python's bytes patterns do.

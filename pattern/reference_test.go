@@ -174,7 +174,7 @@ func TestReferenceMatcher(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("reference matcher: %d cases; %d rewritten to STIX 2.1 syntax with the same expected result; %d where the specification overrides the reference; %d known gaps (no NFC normalisation)", total, adapted, disagree, gaps)
+	t.Logf("reference matcher: %d cases; %d rewritten to STIX 2.1 syntax with the same expected result; %d where the specification overrides the reference; %d known gaps", total, adapted, disagree, gaps)
 }
 
 type validatorFile struct {
