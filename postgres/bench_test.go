@@ -71,8 +71,8 @@ const benchObjects = 1_000_000
 // benchSchema holds the 1,000,000-object collection of BenchmarkPage. It is
 // built once (several minutes) and kept between runs; the name carries the
 // schema version, so a new migration builds a new one. Drop it with
-// DROP SCHEMA isachub_bench_1m_v2 CASCADE.
-const benchSchema = "isachub_bench_1m_v2"
+// DROP SCHEMA isachub_bench_1m_v3 CASCADE.
+const benchSchema = "isachub_bench_1m_v3"
 
 // BenchmarkPage fetches a page of 1,000 indicators by type and added_after
 // from a collection of 1,000,000 objects (one in twenty a malware), at page
