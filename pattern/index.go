@@ -324,6 +324,7 @@ func (ix *Index) lookup(f *ixField, v any, cands []int32) []int32 {
 	}
 	if f.tri {
 		if s, ok := v.(string); ok {
+			s = ixNFCASCII(s)
 			base := uint64(f.id) << 32
 			for i := 0; i+3 <= len(s); i++ {
 				key := base | uint64(ixTrigram(s, i))

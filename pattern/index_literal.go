@@ -13,15 +13,45 @@ import (
 // ixMinLiteral is the shortest required text worth indexing: one trigram.
 const ixMinLiteral = 3
 
+// Unicode normalisation: the matcher may compare LIKE and MATCHES in NFC
+// (as the OASIS reference matcher does) or as given. Both are covered by
+// taking required text only from patterns written in ASCII, using only its
+// ASCII characters, and by looking it up in the observed value after
+// ixNFCASCII: NFC never turns ASCII text into something else, and never
+// makes ASCII text out of non-ASCII except for three characters.
+
+// ixASCII reports whether s is all ASCII.
+func ixASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// ixNFCASCII replaces the only three characters whose NFC form is ASCII
+// (U+037E GREEK QUESTION MARK, U+1FEF GREEK VARIA, U+212A KELVIN SIGN) by
+// that form, so that ASCII text found in the NFC form of s is found in the
+// result. It returns s itself when it holds none of them.
+func ixNFCASCII(s string) string {
+	if ixASCII(s) || !strings.ContainsAny(s, "\u037e\u1fef\u212a") {
+		return s
+	}
+	return ixNFCReplacer.Replace(s)
+}
+
+var ixNFCReplacer = strings.NewReplacer("\u037e", ";", "\u1fef", "`", "\u212a", "K")
+
 // ixLikeLiteral returns the longest run of literal text in a LIKE pattern
-// (between % and _ wildcards). Every value the pattern matches contains it.
+// (between % and _ wildcards), or "" for a pattern that is not all ASCII.
+// Every value the pattern matches contains it.
 func ixLikeLiteral(like string) string {
+	if !ixASCII(like) {
+		return ""
+	}
 	best := ""
-	// The matcher compares rune by rune and decodes an invalid byte as
-	// U+FFFD, so U+FFFD (or an invalid byte) in the pattern is no literal
-	// text: it may stand for other bytes in the value.
-	cut := func(r rune) bool { return r == '%' || r == '_' || r == utf8.RuneError }
-	for _, run := range strings.FieldsFunc(like, cut) {
+	for _, run := range strings.FieldsFunc(like, func(r rune) bool { return r == '%' || r == '_' }) {
 		if len(run) > len(best) {
 			best = run
 		}
@@ -31,9 +61,13 @@ func ixLikeLiteral(like string) string {
 
 // ixRegexpLiteral returns a string that every text the regular expression
 // (Go RE2 syntax, as MATCHES uses) matches must contain, the longest it
-// can find; "" when there is none or the expression does not parse.
-// Case-insensitive parts give nothing, since their text varies.
+// can find; "" when there is none, the expression does not parse or is not
+// written in ASCII. Case-insensitive parts give nothing, since their text
+// varies; so do non-ASCII characters written as escapes.
 func ixRegexpLiteral(expr string) string {
+	if !ixASCII(expr) {
+		return ""
+	}
 	re, err := syntax.Parse(expr, syntax.Perl)
 	if err != nil {
 		return ""
@@ -80,12 +114,11 @@ func ixRequired(re *syntax.Regexp, depth int) string {
 	return ""
 }
 
-// ixLongestRun returns the longest piece of runes between U+FFFD runes:
-// regexp matches U+FFFD against any invalid byte, so it is no literal.
+// ixLongestRun returns the longest piece of ASCII runes.
 func ixLongestRun(runes []rune) string {
 	best, start := "", 0
 	for i := 0; i <= len(runes); i++ {
-		if i == len(runes) || runes[i] == utf8.RuneError {
+		if i == len(runes) || runes[i] >= utf8.RuneSelf {
 			if s := string(runes[start:i]); len(s) > len(best) {
 				best = s
 			}

@@ -50,6 +50,9 @@ var indexPatterns = []struct{ id, pattern string }{
 	{"start-stop", "[url:value = 'http://old.example/'] START t'2020-01-01T00:00:00Z' STOP t'2021-01-01T00:00:00Z'"},
 	{"float-size", "[file:size = 1024.0]"},
 	{"registry", "[windows-registry-key:key = 'HKEY_LOCAL_MACHINE\\\\Software\\\\Run']"},
+	{"like-nonascii", "[domain-name:value LIKE '%évil%']"},
+	{"like-kelvin", "[url:value LIKE '%Kab%']"},
+	{"matches-escape", "[domain-name:value MATCHES 'caf\\\\x{e9}\\\\.example']"},
 }
 
 func buildTestIndex(tb testing.TB) *pattern.Index {
@@ -200,6 +203,27 @@ func TestIndexMatchBundle(t *testing.T) {
 				}
 			}
 			checkIndexAgainstMatch(t, ix, obs)
+		})
+	}
+}
+
+// TestIndexMatchUnicode checks that the index agrees with Match on values
+// whose Unicode normalisation differs from the pattern's, whether or not
+// the matcher normalises LIKE and MATCHES to NFC.
+func TestIndexMatchUnicode(t *testing.T) {
+	ix := buildTestIndex(t)
+	tests := []struct{ name, event string }{
+		{"Composed", `{"dns.question.name":"\u00e9vil.example"}`},
+		{"Decomposed", `{"dns.question.name":"e\u0301vil.example"}`},
+		{"KelvinSign", `{"url.full":"http://\u212aab.example/"}`},
+		{"KelvinLetter", `{"url.full":"http://Kab.example/"}`},
+		{"EscapeComposed", `{"dns.question.name":"caf\u00e9.example"}`},
+		{"EscapeDecomposed", `{"dns.question.name":"cafe\u0301.example"}`},
+		{"GreekQuestionMark", `{"url.full":"http://x.example/a\u037eb"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			checkIndexAgainstMatch(t, ix, []*pattern.Observation{mustECS(t, tt.event)})
 		})
 	}
 }
