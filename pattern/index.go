@@ -21,7 +21,9 @@ import (
 //     text (the longest run between LIKE wildcards, or text every match of
 //     the regular expression contains): a trigram of that text, looked up
 //     among the trigrams of the observed strings at that path, then the
-//     whole text is searched for before the pattern becomes a candidate;
+//     whole text is searched for before the pattern becomes a candidate
+//     (only ASCII text is used, so that this holds whether the matcher
+//     compares as written or in Unicode NFC);
 //   - anything else (!=, <, >, NOT, EXISTS, ISSUPERSET, timestamp, hex and
 //     binary literals, LIKE '%a%', properties ending in _hex or _bin): the
 //     type of object the comparison is about.
