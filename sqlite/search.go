@@ -50,6 +50,7 @@ type scanTail struct {
 	tail *string
 }
 
+// Scan scans the row into dest and the extra column.
 func (s scanTail) Scan(dest ...any) error { return s.row.Scan(append(dest, s.tail)...) }
 
 // ftsQuery turns user input into an FTS5 query: every whitespace-separated
