@@ -86,17 +86,20 @@ var dummyHash, _ = HashPassword("isachub-timing-equaliser")
 func (s *Server) authPassword(ctx context.Context, username, password string) (*caller, error) {
 	u, err := s.store.User(ctx, username)
 	if isachub.ErrorCode(err) == isachub.ENOTFOUND {
-		VerifyPassword(dummyHash, password)
+		s.verifyPassword(ctx, dummyHash, password)
 		return nil, errBadCredentials()
 	} else if err != nil {
 		return nil, err
 	}
 	if u.PasswordHash == "" {
-		VerifyPassword(dummyHash, password)
+		s.verifyPassword(ctx, dummyHash, password)
 		return nil, errBadCredentials()
 	}
 	if !s.logins.hit(u.PasswordHash, password) {
-		ok, err := VerifyPassword(u.PasswordHash, password)
+		ok, err := s.verifyPassword(ctx, u.PasswordHash, password)
+		if ctx.Err() != nil {
+			return nil, ctx.Err() // the client went away while waiting
+		}
 		if err != nil {
 			s.log.Error("stored password hash is unusable", "username", u.Username, "err", err)
 			return nil, errBadCredentials()
@@ -107,6 +110,20 @@ func (s *Server) authPassword(ctx context.Context, username, password string) (*
 		s.logins.add(u.PasswordHash, password)
 	}
 	return s.callerFor(ctx, u)
+}
+
+// verifyPassword is VerifyPassword with at most as many hashes computed at
+// once as there are CPUs: argon2id takes 19 MiB and tens of milliseconds
+// each, so a flood of wrong passwords queues here instead of exhausting
+// memory.
+func (s *Server) verifyPassword(ctx context.Context, hash, password string) (bool, error) {
+	select {
+	case s.hashing <- struct{}{}:
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+	defer func() { <-s.hashing }()
+	return VerifyPassword(hash, password)
 }
 
 func (s *Server) callerFor(ctx context.Context, u *isachub.User) (*caller, error) {

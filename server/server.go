@@ -3,6 +3,7 @@ package server
 import (
 	"log/slog"
 	"net/http"
+	"runtime"
 
 	"github.com/isachub/isachub"
 )
@@ -67,6 +68,7 @@ type Server struct {
 	store   isachub.Store
 	log     *slog.Logger
 	logins  *loginCache
+	hashing chan struct{}  // bounds concurrent argon2id checks
 	known   *http.ServeMux // the routes, to tell 405 from 404
 	handler http.Handler
 }
@@ -76,7 +78,8 @@ func New(cfg Config, store isachub.Store, logger *slog.Logger) *Server {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg.withDefaults(), store: store, log: logger, logins: newLoginCache()}
+	s := &Server{cfg: cfg.withDefaults(), store: store, log: logger, logins: newLoginCache(),
+		hashing: make(chan struct{}, runtime.NumCPU())}
 	s.handler = s.routes()
 	return s
 }
