@@ -20,7 +20,7 @@ var threatActors = []struct {
 }{
 	{"Crosswind Spider", "Financially motivated group selling access to airline networks.", "expert", "organization", "personal-gain", []string{"crime-syndicate"}, []string{"TA-CW1"}},
 	{"Jetstream Panda", "State-aligned espionage group interested in aircraft engineering data.", "strategic", "government", "organizational-gain", []string{"nation-state", "spy"}, []string{"JSP", "Group 77"}},
-	{"Tailwind Collective", "Hacktivists who deface airport websites during labour disputes.", "intermediate", "club", "ideology", []string{"hacktivist"}, []string{"TWC"}},
+	{"Tailwind Collective", "Hacktivists who deface airport websites during labour disputes.", "intermediate", "club", "ideology", []string{"activist"}, []string{"TWC"}},
 	{"Holding Pattern", "Ransomware affiliate targeting maintenance, repair and overhaul providers.", "advanced", "organization", "personal-gain", []string{"crime-syndicate"}, []string{"HP-Ransom"}},
 	{"Contrail Bear", "Espionage group that targets air-traffic management suppliers.", "expert", "government", "organizational-gain", []string{"nation-state"}, []string{"Vapour Trail"}},
 	{"Red Eye Kitten", "Group running loyalty-programme fraud with stolen credentials.", "intermediate", "team", "personal-gain", []string{"criminal"}, []string{"REK"}},

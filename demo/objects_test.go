@@ -21,8 +21,8 @@ func TestObjects(t *testing.T) {
 	for _, p := range objs {
 		o := p.Object
 		types[o.Type()]++
-		if res := stix.Validate(o); !res.Valid() {
-			t.Errorf("%s is invalid: %+v", o.ID(), res.Errors)
+		if res := stix.Validate(o); !res.Valid() || len(res.Warnings) > 0 {
+			t.Errorf("%s: errors %+v, warnings %+v", o.ID(), res.Errors, res.Warnings)
 		}
 		key := o.ID() + "@" + o.Version()
 		if versions[key] {
