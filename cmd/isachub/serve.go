@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -22,8 +23,10 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	db := dbFlag(fs)
 	listen := fs.String("listen", "127.0.0.1:8080", "address to listen on")
 	withDemo := fs.Bool("demo", false, "first create, if absent, the demo community, users, collections and objects")
+	tlsCert := fs.String("tls-cert", "", "serve HTTPS (TLS 1.2 or later) with this PEM certificate chain; needs --tls-key")
+	tlsKey := fs.String("tls-key", "", "the PEM private key of --tls-cert")
 	fs.Usage = func() {
-		fmt.Fprintln(env.Stderr, "Usage: isachub serve [--db DSN] [--listen ADDR] [--demo]")
+		fmt.Fprintln(env.Stderr, "Usage: isachub serve [--db DSN] [--listen ADDR] [--demo] [--tls-cert FILE --tls-key FILE]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -32,6 +35,19 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	if fs.NArg() > 0 {
 		fmt.Fprintf(env.Stderr, "isachub serve: unexpected argument %q\n", fs.Arg(0))
 		return exitUsage
+	}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		fmt.Fprintln(env.Stderr, "isachub serve: --tls-cert and --tls-key go together")
+		return exitUsage
+	}
+	var tlsConfig *tls.Config
+	if *tlsCert != "" {
+		cert, err := tls.LoadX509KeyPair(*tlsCert, *tlsKey)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "isachub serve: loading the TLS certificate: %v\n", err)
+			return exitUsage
+		}
+		tlsConfig = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
 	}
 	logger := slog.New(slog.NewTextHandler(env.Stderr, nil))
 	store, err := openStore(ctx, resolveDSN(env, *db))
@@ -45,6 +61,12 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "isachub serve: %v\n", err)
 		return exitUsage
 	}
+	base := "http://" + ln.Addr().String()
+	if tlsConfig != nil {
+		base = "https://" + ln.Addr().String()
+	} else if !isLoopback(ln.Addr()) {
+		logger.Warn("serving plain HTTP on a non-loopback address: passwords and tokens cross the network in clear; use --tls-cert and --tls-key or a TLS proxy")
+	}
 	if *withDemo {
 		res, err := demo.Seed(ctx, store, server.HashPassword)
 		if err != nil {
@@ -52,7 +74,7 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 			fmt.Fprintf(env.Stderr, "isachub serve: seeding the demo: %v\n", err)
 			return exitUsage
 		}
-		printDemo(env, res, ln.Addr().String())
+		printDemo(env, res, base)
 	}
 	srv := &http.Server{
 		Handler:           server.New(server.Config{}, store, logger).Handler(),
@@ -60,10 +82,17 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 		ReadTimeout:       5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		TLSConfig:         tlsConfig,
 	}
-	logger.Info("serving TAXII 2.1", "addr", "http://"+ln.Addr().String()+"/taxii2/")
+	logger.Info("serving TAXII 2.1", "addr", base+"/taxii2/")
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if tlsConfig != nil {
+			errc <- srv.ServeTLS(ln, "", "")
+			return
+		}
+		errc <- srv.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		fmt.Fprintf(env.Stderr, "isachub serve: %v\n", err)
@@ -80,10 +109,20 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	return exitOK
 }
 
-// printDemo tells how to log in to the demo.
-func printDemo(env *Env, res *demo.Result, addr string) {
+// isLoopback reports whether a listening address is on the loopback
+// interface only.
+func isLoopback(addr net.Addr) bool {
+	host, _, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// printDemo tells how to log in to the demo served at base.
+func printDemo(env *Env, res *demo.Result, base string) {
 	w := env.Stdout
-	base := "http://" + addr
 	fmt.Fprintf(w, "Demo community %q (%s) is ready at %s/%s/\n", res.Community.Title, res.Community.Slug, base, res.Community.Slug)
 	if res.Created == 0 {
 		fmt.Fprintln(w, "(it existed already; nothing was added)")

@@ -3,9 +3,19 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"io"
+	"math/big"
+	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -36,19 +46,19 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-var demoURL = regexp.MustCompile(`is ready at (http://[0-9.:]+)/`)
+var demoURL = regexp.MustCompile(`is ready at (https?://[0-9.:]+)/`)
 
-// startServe runs "isachub serve --demo" on 127.0.0.1:0 until the returned
-// stop function is called, which returns the exit code and stdout.
-func startServe(t *testing.T, db string) (base string, stop func() (int, string)) {
+// startServe runs "isachub serve --demo" on 127.0.0.1:0, with any extra
+// arguments, until the returned stop function is called, which returns the
+// exit code and stdout.
+func startServe(t *testing.T, db string, extra ...string) (base string, stop func() (int, string)) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	out, errOut := &syncBuffer{}, &syncBuffer{}
 	env := &Env{Stdin: strings.NewReader(""), Stdout: out, Stderr: errOut, Getenv: func(string) string { return "" }}
 	done := make(chan int, 1)
-	go func() {
-		done <- Run(ctx, env, []string{"serve", "--demo", "--listen", "127.0.0.1:0", "--db", "sqlite:" + db})
-	}()
+	args := append([]string{"serve", "--demo", "--listen", "127.0.0.1:0", "--db", "sqlite:" + db}, extra...)
+	go func() { done <- Run(ctx, env, args) }()
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		if m := demoURL.FindStringSubmatch(out.String()); m != nil && strings.Contains(out.String(), "Try:") {
@@ -155,4 +165,88 @@ func TestServeDemo(t *testing.T) {
 			t.Errorf("exit %d, output %s", code, out)
 		}
 	})
+}
+
+// selfSigned writes a self-signed certificate for 127.0.0.1 and its key as
+// PEM files and returns their paths and a pool that trusts the certificate.
+func selfSigned(t *testing.T) (certFile, keyFile string, pool *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "isachub test"},
+		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool = x509.NewCertPool()
+	pool.AddCert(cert)
+	return certFile, keyFile, pool
+}
+
+func TestServeTLS(t *testing.T) {
+	certFile, keyFile, pool := selfSigned(t)
+	base, stop := startServe(t, filepath.Join(t.TempDir(), "tls.db"), "--tls-cert", certFile, "--tls-key", keyFile)
+	if !strings.HasPrefix(base, "https://") {
+		t.Fatalf("base %q is not https", base)
+	}
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	r, _ := http.NewRequest(http.MethodGet, base+"/taxii2/", nil)
+	r.SetBasicAuth("bob", "bob-demo-password")
+	resp, err := client.Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.TLS == nil || resp.TLS.Version < tls.VersionTLS12 {
+		t.Errorf("status %d, TLS %+v", resp.StatusCode, resp.TLS)
+	}
+	old := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MaxVersion: tls.VersionTLS11}}}
+	if resp, err := old.Get(base + "/taxii2/"); err == nil {
+		resp.Body.Close()
+		t.Error("a TLS 1.1 client was served")
+	}
+	if code, _ := stop(); code != exitOK {
+		t.Errorf("exit %d", code)
+	}
+}
+
+func TestServeUsage(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "u.db")
+	for _, args := range [][]string{
+		{"serve", "--tls-cert", "x.pem"},
+		{"serve", "--tls-cert", "missing.pem", "--tls-key", "missing.key"},
+		{"serve", "extra"},
+		{"serve", "--listen", "not-an-address"},
+	} {
+		code, _, errOut := runAdminCLI(t, db, args...)
+		if code != exitUsage || errOut == "" {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errOut)
+		}
+	}
 }
