@@ -37,7 +37,7 @@ var ecsSteps = []struct {
 	groups uint32
 	fn     func(ecsFields, *scoBuilder) error
 }{
-	{ecsSource | ecsDestination | ecsNetworkSet, ecsNetwork},
+	{ecsSource | ecsDestination | ecsClient | ecsServer | ecsNetworkSet, ecsNetwork},
 	{ecsHostSet, ecsHost},
 	{ecsDNSSet, ecsDNS},
 	{ecsURLSet, ecsURL},

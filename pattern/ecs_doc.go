@@ -21,6 +21,11 @@ import "fmt"
 //	source.ip, destination.ip      ipv4-addr or ipv6-addr: value (by the address's
 //	                               form; IPv4-mapped IPv6 becomes ipv4-addr), and
 //	                               network-traffic: src_ref, dst_ref
+//	source.address, destination.address
+//	                               as source.ip/destination.ip when an IP address
+//	                               (and .ip is absent), else domain-name: value
+//	client.*, server.*             as source.*, destination.* for what those lack
+//	                               (ip, address, port, bytes, packets, mac, domain)
 //	source.port, destination.port  network-traffic: src_port, dst_port
 //	source.bytes, destination.bytes     network-traffic: src_byte_count, dst_byte_count
 //	source.packets, destination.packets network-traffic: src_packets, dst_packets

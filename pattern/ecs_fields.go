@@ -43,13 +43,15 @@ const (
 	ecsUserSet
 	ecsRegistrySet
 	ecsTLSSet
+	ecsClient
+	ecsServer
 )
 
 var ecsGroupBits = map[string]uint32{
 	"source": ecsSource, "destination": ecsDestination, "network": ecsNetworkSet,
 	"host": ecsHostSet, "dns": ecsDNSSet, "url": ecsURLSet, "file": ecsFileSet,
 	"process": ecsProcessSet, "email": ecsEmailSet, "user": ecsUserSet,
-	"registry": ecsRegistrySet, "tls": ecsTLSSet,
+	"registry": ecsRegistrySet, "tls": ecsTLSSet, "client": ecsClient, "server": ecsServer,
 }
 
 // maxECSDepth bounds nesting so hostile input cannot exhaust the stack.

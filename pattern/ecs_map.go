@@ -1,44 +1,44 @@
 package pattern
 
 import (
+	"net/netip"
 	"strings"
 )
 
-// ecsNetwork maps source.*, destination.* and network.* to address SCOs and
-// one network-traffic.
+// ecsEndpoint holds the field names of one ECS endpoint (source,
+// destination, client, server), built once.
+type ecsEndpoint struct {
+	ip, address, port, bytes, packets, mac, domain string
+}
+
+func newECSEndpoint(prefix string) ecsEndpoint {
+	return ecsEndpoint{
+		ip: prefix + ".ip", address: prefix + ".address", port: prefix + ".port",
+		bytes: prefix + ".bytes", packets: prefix + ".packets", mac: prefix + ".mac",
+		domain: prefix + ".domain",
+	}
+}
+
+// ecsSides are the two ends of network-traffic: source (or, for what
+// source lacks, client) and destination (or server).
+var ecsSides = []struct {
+	stix string
+	ends [2]ecsEndpoint
+}{
+	{"src", [2]ecsEndpoint{newECSEndpoint("source"), newECSEndpoint("client")}},
+	{"dst", [2]ecsEndpoint{newECSEndpoint("destination"), newECSEndpoint("server")}},
+}
+
+// ecsNetwork maps source.*, destination.*, client.*, server.* and
+// network.* to address SCOs and one network-traffic.
 func ecsNetwork(f ecsFields, b *scoBuilder) error {
 	nt := map[string]any{"type": "network-traffic"}
 	used := false
-	for _, side := range []struct{ ecs, stix string }{{"source", "src"}, {"destination", "dst"}} {
-		if s, ok, err := f.str(side.ecs + ".ip"); err != nil {
-			return err
-		} else if ok {
-			k, err := b.ip(side.ecs+".ip", s)
-			if err != nil {
+	for _, side := range ecsSides {
+		for _, e := range side.ends {
+			if err := ecsEndpointFields(f, b, e, side.stix, nt, &used); err != nil {
 				return err
 			}
-			nt[side.stix+"_ref"] = k
-			used = true
-		}
-		for _, p := range []struct{ ecs, stix string }{
-			{".port", "_port"}, {".bytes", "_byte_count"}, {".packets", "_packets"},
-		} {
-			if n, ok, err := f.integer(side.ecs + p.ecs); err != nil {
-				return err
-			} else if ok {
-				nt[side.stix+p.stix] = n
-				used = true
-			}
-		}
-		if s, ok, err := f.str(side.ecs + ".mac"); err != nil {
-			return err
-		} else if ok {
-			b.mac(s)
-		}
-		if s, ok, err := f.str(side.ecs + ".domain"); err != nil {
-			return err
-		} else if ok {
-			b.value("domain-name", s)
 		}
 	}
 	var protocols []any
@@ -60,6 +60,61 @@ func ecsNetwork(f ecsFields, b *scoBuilder) error {
 	}
 	if used {
 		b.add(nt)
+	}
+	return nil
+}
+
+// ecsEndpointFields maps one endpoint's fields, filling only the
+// network-traffic properties an earlier endpoint of the same side left
+// unset. An address that is not an IP address is a domain name.
+func ecsEndpointFields(f ecsFields, b *scoBuilder, e ecsEndpoint, stix string, nt map[string]any, used *bool) error {
+	ref := stix + "_ref"
+	if s, ok, err := f.str(e.ip); err != nil {
+		return err
+	} else if ok {
+		k, err := b.ip(e.ip, s)
+		if err != nil {
+			return err
+		}
+		if _, set := nt[ref]; !set {
+			nt[ref] = k
+		}
+		*used = true
+	}
+	if s, ok, err := f.str(e.address); err != nil {
+		return err
+	} else if ok {
+		if _, perr := netip.ParseAddr(strings.TrimSpace(s)); perr == nil {
+			k, _ := b.ip(e.address, s)
+			if _, set := nt[ref]; !set {
+				nt[ref] = k
+			}
+			*used = true
+		} else {
+			b.value("domain-name", s)
+		}
+	}
+	for _, p := range [...]struct{ field, prop string }{
+		{e.port, stix + "_port"}, {e.bytes, stix + "_byte_count"}, {e.packets, stix + "_packets"},
+	} {
+		n, ok, err := f.integer(p.field)
+		if err != nil {
+			return err
+		}
+		if _, set := nt[p.prop]; ok && !set {
+			nt[p.prop] = n
+			*used = true
+		}
+	}
+	if s, ok, err := f.str(e.mac); err != nil {
+		return err
+	} else if ok {
+		b.mac(s)
+	}
+	if s, ok, err := f.str(e.domain); err != nil {
+		return err
+	} else if ok {
+		b.value("domain-name", s)
 	}
 	return nil
 }
