@@ -84,6 +84,18 @@ func (s *Server) authToken(ctx context.Context, username, secret string) (*calle
 var dummyHash, _ = HashPassword("isachub-timing-equaliser")
 
 func (s *Server) authPassword(ctx context.Context, username, password string) (*caller, error) {
+	if !s.throttle.allowed(username) {
+		return nil, isachub.Errorf(eTooManyRequests,
+			"Too many failed logins for %q; wait a minute, or use an API token.", clip(username))
+	}
+	c, err := s.checkPassword(ctx, username, password)
+	if isachub.ErrorCode(err) == isachub.EUNAUTHORIZED {
+		s.throttle.failed(username)
+	}
+	return c, err
+}
+
+func (s *Server) checkPassword(ctx context.Context, username, password string) (*caller, error) {
 	u, err := s.store.User(ctx, username)
 	if isachub.ErrorCode(err) == isachub.ENOTFOUND {
 		s.verifyPassword(ctx, dummyHash, password)

@@ -165,3 +165,18 @@ func TestMediaTypes(t *testing.T) {
 		t.Errorf("refused POSTs stored %d objects", n)
 	}
 }
+
+func TestLoginThrottle(t *testing.T) {
+	h := newHub(t, server.Config{})
+	for i := 0; i < 10; i++ {
+		h.do(t, req{path: "/taxii2/", basic: [2]string{"c-analyst", "guess"}}).wantError(t, http.StatusUnauthorized)
+	}
+	res := h.do(t, req{path: "/taxii2/", basic: [2]string{"c-analyst", "pw-c-analyst"}})
+	res.wantError(t, http.StatusTooManyRequests)
+	if res.header.Get("Retry-After") == "" {
+		t.Error("no Retry-After")
+	}
+	h.do(t, req{path: "/taxii2/", user: "c-analyst"}).want(t, http.StatusOK, nil)
+	h.do(t, req{path: "/taxii2/", basic: [2]string{"c-analyst", h.tokens["c-analyst"]}}).want(t, http.StatusOK, nil)
+	h.do(t, req{path: "/taxii2/", basic: [2]string{"b-analyst", "pw-b-analyst"}}).want(t, http.StatusOK, nil)
+}

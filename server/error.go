@@ -17,6 +17,7 @@ const (
 	eUnsupportedMedia = "unsupported_media" // a POST body that is not application/taxii+json;version=2.1
 	eUnprocessable    = "unprocessable"     // a body that is JSON but not a TAXII envelope
 	eMethodNotAllowed = "method_not_allowed"
+	eTooManyRequests  = "too_many_requests" // password guessing is throttled
 )
 
 // errorStatus maps an error code to its HTTP status (TAXII 2.1 section 3.6).
@@ -32,6 +33,7 @@ var errorStatus = map[string]int{
 	eUnsupportedMedia:     http.StatusUnsupportedMediaType,
 	eUnprocessable:        http.StatusUnprocessableEntity,
 	eMethodNotAllowed:     http.StatusMethodNotAllowed,
+	eTooManyRequests:      http.StatusTooManyRequests,
 }
 
 // errorTitle is the error resource's title for each status.
@@ -47,6 +49,7 @@ var errorTitle = map[int]string{
 	http.StatusUnsupportedMediaType:  "Unsupported media type",
 	http.StatusUnprocessableEntity:   "Unprocessable entity",
 	http.StatusMethodNotAllowed:      "Method not allowed",
+	http.StatusTooManyRequests:       "Too many requests",
 }
 
 // writeError writes err as the TAXII error message resource (section
@@ -76,8 +79,11 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		ErrorCode:   code,
 		HTTPStatus:  strconv.Itoa(status),
 	}
-	if status == http.StatusUnauthorized {
+	switch status {
+	case http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", `Basic realm="isachub"`)
+	case http.StatusTooManyRequests:
+		w.Header().Set("Retry-After", "60")
 	}
 	writeTAXII(w, status, body)
 }

@@ -64,13 +64,14 @@ func (c Config) withDefaults() Config {
 
 // Server serves the TAXII 2.1 API over a Store.
 type Server struct {
-	cfg     Config
-	store   isachub.Store
-	log     *slog.Logger
-	logins  *loginCache
-	hashing chan struct{}  // bounds concurrent argon2id checks
-	known   *http.ServeMux // the routes, to tell 405 from 404
-	handler http.Handler
+	cfg      Config
+	store    isachub.Store
+	log      *slog.Logger
+	logins   *loginCache
+	throttle *loginThrottle
+	hashing  chan struct{}  // bounds concurrent argon2id checks
+	known    *http.ServeMux // the routes, to tell 405 from 404
+	handler  http.Handler
 }
 
 // New returns a Server over store. A nil logger discards log records.
@@ -78,7 +79,7 @@ func New(cfg Config, store isachub.Store, logger *slog.Logger) *Server {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg.withDefaults(), store: store, log: logger, logins: newLoginCache(),
+	s := &Server{cfg: cfg.withDefaults(), store: store, log: logger, logins: newLoginCache(), throttle: newLoginThrottle(),
 		hashing: make(chan struct{}, runtime.NumCPU())}
 	s.handler = s.routes()
 	return s
