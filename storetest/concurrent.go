@@ -27,8 +27,8 @@ func testConcurrentPaging(t *testing.T, s isachub.Store) {
 	ctx := t.Context()
 	const (
 		writers   = 4
-		batches   = 25
-		perBatch  = 8
+		batches   = 50
+		perBatch  = 5
 		pageLimit = 7
 		deadline  = 2 * time.Minute // a bound, not a performance check
 	)
