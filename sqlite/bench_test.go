@@ -226,3 +226,24 @@ func BenchmarkIngestConcurrent(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/total.Seconds(), "objects/s")
 }
+
+// BenchmarkSearch runs full-text queries on the 1,000,000-object
+// collection: a rare term (one indicator's IP address) and a term that
+// 95% of the objects contain.
+func BenchmarkSearch(b *testing.B) {
+	db, coll, _ := bigDB(b)
+	ctx := context.Background()
+	for _, q := range []struct{ name, query string }{
+		{"rare", "198.51.100.7"},
+		{"common", "malicious"},
+	} {
+		b.Run(q.name, func(b *testing.B) {
+			for b.Loop() {
+				res, err := db.SearchObjects(ctx, []string{coll}, q.query, 100)
+				if err != nil || len(res) == 0 {
+					b.Fatalf("search %q: %v, %d results", q.query, err, len(res))
+				}
+			}
+		})
+	}
+}

@@ -89,3 +89,23 @@ func TestExplainObjects(t *testing.T) {
 	}
 	t.Run("Analyzed", check)
 }
+
+// TestExplainSearch checks that the search reads the full-text index in
+// descending rowid order to collect its candidates (no sort of every
+// match): only the bounded candidates are sorted by rank.
+func TestExplainSearch(t *testing.T) {
+	db := openTemp(t)
+	plan, err := db.ExplainSearch(t.Context(), []string{"a", "b"}, "malicious 198.51.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	joined := strings.Join(plan, "\n")
+	if !strings.Contains(joined, "SCAN objects_fts VIRTUAL TABLE") || strings.Contains(joined, "SCAN o ") ||
+		strings.Contains(joined, "SCAN o\n") || strings.Contains(joined, "objects_added") {
+		t.Fatalf("the search does not start from the full-text index:\n%s", joined)
+	}
+	// One sort of the candidates' keys, one of the best rows.
+	if n := strings.Count(joined, "TEMP B-TREE"); n > 2 {
+		t.Fatalf("the search sorts %d times:\n%s", n, joined)
+	}
+}

@@ -61,3 +61,9 @@ func SetWriterSync(mode string) (restore func()) {
 	writerSync = mode
 	return func() { writerSync = old }
 }
+
+// ExplainSearch returns the plan of the query SearchObjects runs.
+func (db *DB) ExplainSearch(ctx context.Context, colls []string, query string) ([]string, error) {
+	q, args := searchQuery(colls, ftsQuery(query), 10)
+	return db.explain(ctx, q, args...)
+}

@@ -8,9 +8,16 @@ import (
 	"github.com/isachub/isachub"
 )
 
+// searchCandidates bounds the matches that SearchObjects ranks: the most
+// recent ones. Ranking every match of a word that most objects contain
+// costs seconds on a collection of a million objects; a rare term (an IP
+// address, a hash) has fewer matches than this and is ranked in full.
+const searchCandidates = 1000
+
 // SearchObjects runs a full-text query (SQLite FTS5) over the latest
-// versions in the given collections only, best match first. Every word of
-// query must occur; each is quoted, so no input can break FTS syntax.
+// versions in the given collections only, best match (BM25) first among
+// the 1,000 most recently indexed matches. Every word of query must occur;
+// each is quoted, so no input can break FTS syntax.
 func (db *DB) SearchObjects(ctx context.Context, collectionIDs []string, query string, limit int) ([]*isachub.ObjectVersion, error) {
 	match := ftsQuery(query)
 	if match == "" {
@@ -20,14 +27,8 @@ func (db *DB) SearchObjects(ctx context.Context, collectionIDs []string, query s
 	if len(collectionIDs) == 0 {
 		return out, nil
 	}
-	var b strings.Builder
-	b.WriteString(`SELECT ` + versionCols + `, c.id
-		FROM objects_fts JOIN objects o ON o.pk = objects_fts.rowid JOIN collections c ON c.pk = o.coll
-		WHERE objects_fts MATCH ? AND c.id`)
-	args := inList(&b, []any{match}, collectionIDs)
-	b.WriteString(` ORDER BY objects_fts.rank, o.date_added LIMIT ?`)
-	args = append(args, pageLimit(limit))
-	rows, err := db.rd.QueryContext(ctx, b.String(), args...)
+	q, args := searchQuery(collectionIDs, match, limit)
+	rows, err := db.rd.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, internal("search objects", err)
 	}
@@ -42,6 +43,28 @@ func (db *DB) SearchObjects(ctx context.Context, collectionIDs []string, query s
 		out = append(out, v)
 	}
 	return out, internal("search objects", rows.Err())
+}
+
+// searchQuery returns the statement of SearchObjects: the most recent
+// searchCandidates matches in the collections, read from the full-text
+// index in descending rowid order (no sort), ranked by their keys alone,
+// and only the best limit of them read whole. CROSS JOIN fixes the join
+// order: with statistics the planner would otherwise walk the collections'
+// objects and probe the candidates.
+func searchQuery(collectionIDs []string, match string, limit int) (string, []any) {
+	var b strings.Builder
+	b.WriteString(`WITH cand AS (
+			SELECT objects_fts.rowid AS pk, bm25(objects_fts) AS score, o.date_added AS added
+			FROM objects_fts CROSS JOIN objects o ON o.pk = objects_fts.rowid
+			WHERE objects_fts MATCH ? AND o.coll IN (SELECT pk FROM collections WHERE id`)
+	args := inList(&b, []any{match}, collectionIDs)
+	b.WriteString(`)
+			ORDER BY objects_fts.rowid DESC LIMIT ?),
+		best AS (SELECT pk, score, added FROM cand ORDER BY score, added DESC LIMIT ?)
+		SELECT ` + versionCols + `, c.id
+		FROM best CROSS JOIN objects o ON o.pk = best.pk CROSS JOIN collections c ON c.pk = o.coll
+		ORDER BY best.score, best.added DESC`)
+	return b.String(), append(args, searchCandidates, pageLimit(limit))
 }
 
 // scanTail scans a row that has one extra column after versionCols.
@@ -66,7 +89,7 @@ func ftsQuery(q string) string {
 		}
 		return r
 	}, q)
-	for _, w := range strings.Fields(q) {
+	for _, w := range strings.Fields(joinedDots(q)) {
 		if !strings.ContainsFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
 			continue
 		}

@@ -111,7 +111,33 @@ func ftsText(o *stix.Object) string {
 			}
 		}
 	}
-	return b.String()
+	return joinedDots(b.String())
+}
+
+// joinedDots returns s with every '.' that does not join two letters or
+// digits replaced by a space: the full-text tokenizer keeps dots inside
+// tokens (198.51.100.7, evil.example.com), and this keeps a sentence's full
+// stop out of its last word.
+func joinedDots(s string) string {
+	if strings.IndexByte(s, '.') < 0 {
+		return s
+	}
+	b := []byte(s)
+	for i, c := range b {
+		if c != '.' {
+			continue
+		}
+		if i == 0 || i == len(b)-1 || !isWordByte(b[i-1]) || !isWordByte(b[i+1]) {
+			b[i] = ' '
+		}
+	}
+	return string(b)
+}
+
+// isWordByte reports whether c is an ASCII letter or digit, or part of a
+// multi-byte UTF-8 character (which the tokenizer judges itself).
+func isWordByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
 }
 
 // ftsProps are the string properties full-text search indexes.

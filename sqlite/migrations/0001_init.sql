@@ -111,11 +111,15 @@ CREATE INDEX objects_id ON objects (coll, id);
 CREATE INDEX objects_type ON objects (coll, type, date_added);
 
 -- Full-text index of the latest version of each object; rowid = objects.pk.
+-- '.' is part of a token, so that an IP address or a domain name is one
+-- rare token rather than a phrase of common ones (198 51 100 7); the store
+-- turns dots that do not join two letters or digits into spaces, in the
+-- indexed text and in queries alike.
 CREATE VIRTUAL TABLE objects_fts USING fts5 (
 	body,
 	content = '',
 	contentless_delete = 1,
-	tokenize = 'unicode61 remove_diacritics 2'
+	tokenize = "unicode61 remove_diacritics 2 tokenchars '.'"
 );
 
 -- Bulk ingest writes one segment per transaction; merging segments 16 at
