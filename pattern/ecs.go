@@ -15,6 +15,11 @@ func ObservationFromECS(event map[string]any) (*Observation, error) {
 	if err != nil {
 		return nil, err
 	}
+	return observationFromFields(f, groups)
+}
+
+// observationFromFields maps flattened ECS fields to an Observation.
+func observationFromFields(f ecsFields, groups uint32) (*Observation, error) {
 	b := &scoBuilder{objs: make(map[string]map[string]any, 8)}
 	ob := &Observation{NumberObserved: 1}
 	for _, step := range ecsSteps {

@@ -91,6 +91,9 @@ import "fmt"
 // Without any timestamp field, first_observed and last_observed are the zero
 // time; patterns with START/STOP qualifiers then do not match.
 func ParseECS(data []byte) (*Observation, error) {
+	if f, groups, ok := ecsFastFlatten(data); ok {
+		return observationFromFields(f, groups)
+	}
 	v, err := decodeJSON(data)
 	if err != nil {
 		return nil, fmt.Errorf("invalid JSON: %w", err)

@@ -163,6 +163,9 @@ func (f ecsFields) integer(name string) (json.Number, bool, error) {
 	if err != nil || n < 0 {
 		return "", false, fmt.Errorf("field %s must be a non-negative integer, found %q", name, s)
 	}
+	if ixPlainInt(s) {
+		return json.Number(s), true, nil // already canonical: no new string
+	}
 	return json.Number(strconv.FormatInt(n, 10)), true, nil
 }
 

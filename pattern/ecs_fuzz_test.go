@@ -1,6 +1,11 @@
 package pattern_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"reflect"
 	"testing"
 
 	"github.com/isachub/isachub/pattern"
@@ -61,6 +66,49 @@ func FuzzLoadObservations(f *testing.F) {
 			if o.NumberObserved < 1 || len(o.Objects) == 0 {
 				t.Fatalf("invalid observation accepted: %+v", o)
 			}
+		}
+	})
+}
+
+// FuzzECSFastPath holds ParseECS, which scans common events without
+// encoding/json, to the result of decoding with encoding/json and mapping
+// with ObservationFromECS: the same observation, or an error from both.
+func FuzzECSFastPath(f *testing.F) {
+	for _, s := range []string{
+		`{"source.ip":"10.0.0.5","destination":{"ip":"2001:db8::1","port":443},"network.transport":"tcp"}`,
+		` {"dns":{"question":{"name":"a.example"},"resolved_ip":["192.0.2.1","192.0.2.2"]},"@timestamp":"2024-05-01T10:00:00Z"} `,
+		`{"file":{"size":-0.5e+3,"hash":{"sha256":"aa"}},"event":{"count":2},"x":[true,false,null,1,"s"],"y":[]}`,
+		`{"source":{"ip":"10.0.0.1"},"source.ip":"10.0.0.1"}`,
+		`{"source":{"ip":"10.0.0.1"},"source.ip":"10.0.0.2"}`,
+		`{"a":1,"a":2}`, `{"url.full":"http://x/\u00e9"}`, `{"user.name":"b\\u00f6b"}`,
+		`{"a":{}}`, `{}`, `{"a":[{"b":1}]}`, `{"n":01}`, `{"n":1.}`, `{"t":tru}`, `{"a":1}x`, `[1]`, ``,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fast, fastErr := pattern.ParseECS(data)
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.UseNumber()
+		var v any
+		slowErr := dec.Decode(&v)
+		if slowErr == nil {
+			if _, err := dec.Token(); err != io.EOF {
+				slowErr = errors.New("trailing data")
+			}
+		}
+		m, isObject := v.(map[string]any)
+		if slowErr != nil || !isObject {
+			if fastErr == nil {
+				t.Fatalf("ParseECS accepted %q, which encoding/json rejects (%v) or is not an object", data, slowErr)
+			}
+			return
+		}
+		slow, err := pattern.ObservationFromECS(m)
+		if (err == nil) != (fastErr == nil) {
+			t.Fatalf("%q: ParseECS error %v, ObservationFromECS error %v", data, fastErr, err)
+		}
+		if err == nil && !reflect.DeepEqual(fast, slow) {
+			t.Fatalf("%q: ParseECS gives %+v, ObservationFromECS %+v", data, fast, slow)
 		}
 	})
 }

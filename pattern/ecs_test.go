@@ -206,6 +206,7 @@ func TestParseECSErrors(t *testing.T) {
 	tests := []struct{ name, event, want string }{
 		{"ErrNotJSON", `{"source.ip":`, "invalid JSON"},
 		{"ErrTrailingData", `{} {}`, "invalid JSON: unexpected data after the JSON value"},
+		{"ErrTrailingGarbage", `{"a":1}x`, "invalid JSON: unexpected data after the JSON value"},
 		{"ErrNotObject", `["source.ip"]`, "an ECS event must be a JSON object"},
 		{"ErrBadIP", `{"source.ip":"10.0.0.300"}`, `field source.ip: "10.0.0.300" is not an IP address`},
 		{"ErrIPNotString", `{"destination":{"ip":true}}`, "field destination.ip must be a string, found a boolean"},

@@ -20,6 +20,15 @@ func ParseEvent(data []byte) ([]*Observation, error) {
 	if data[0] == '[' {
 		return LoadObservations(data)
 	}
+	if f, groups, ok := ecsFastFlatten(data); ok {
+		if t, _ := f["type"].(string); t != "bundle" && t != "observed-data" {
+			o, err := observationFromFields(f, groups)
+			if err != nil {
+				return nil, err
+			}
+			return []*Observation{o}, nil
+		}
+	}
 	v, err := decodeJSON(data)
 	if err != nil {
 		return nil, fmt.Errorf("invalid JSON: %w", err)

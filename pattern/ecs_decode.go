@@ -1,0 +1,240 @@
+package pattern
+
+import (
+	"encoding/json"
+	"strings"
+)
+
+// A fast path for the common shape of ECS events: one JSON object of
+// objects, strings, numbers, booleans, nulls and arrays of scalars, with
+// ASCII strings free of escapes. It flattens while it scans, without
+// building the nested maps encoding/json would. On anything else (escapes,
+// non-ASCII text, arrays of objects, a field given twice, deep nesting,
+// invalid JSON) it gives up and ParseECS takes the encoding/json path, so
+// results and error messages are those of that path; FuzzECSFastPath
+// holds the two to the same results.
+
+// ecsFast is the state of one fast scan.
+type ecsFast struct {
+	data   []byte
+	i      int
+	f      ecsFields
+	groups uint32
+	name   []byte // the dotted name being built
+}
+
+// ecsFastFlatten returns the flattened fields of data, or ok=false when
+// the input needs the general path.
+func ecsFastFlatten(data []byte) (f ecsFields, groups uint32, ok bool) {
+	s := &ecsFast{data: data, f: make(ecsFields, 32)}
+	s.ws()
+	if !s.object(0) {
+		return nil, 0, false
+	}
+	s.ws()
+	if s.i != len(s.data) {
+		return nil, 0, false
+	}
+	return s.f, s.groups, true
+}
+
+func (s *ecsFast) ws() {
+	for s.i < len(s.data) {
+		switch s.data[s.i] {
+		case ' ', '\t', '\n', '\r':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+// object scans an object whose members are named s.name + key.
+func (s *ecsFast) object(depth int) bool {
+	if depth > maxECSDepth || s.i >= len(s.data) || s.data[s.i] != '{' {
+		return false
+	}
+	s.i++
+	s.ws()
+	if s.i < len(s.data) && s.data[s.i] == '}' {
+		s.i++
+		return true
+	}
+	base := len(s.name)
+	for {
+		s.ws()
+		key, ok := s.str()
+		if !ok {
+			return false
+		}
+		if depth == 0 {
+			head, _, _ := strings.Cut(key, ".")
+			s.groups |= ecsGroupBits[head]
+		}
+		s.name = s.name[:base]
+		if base > 0 {
+			s.name = append(s.name, '.')
+		}
+		s.name = append(s.name, key...)
+		s.ws()
+		if s.i >= len(s.data) || s.data[s.i] != ':' {
+			return false
+		}
+		s.i++
+		s.ws()
+		if s.i < len(s.data) && s.data[s.i] == '{' {
+			if !s.object(depth + 1) {
+				return false
+			}
+		} else {
+			v, ok := s.scalarOrList()
+			if !ok {
+				return false
+			}
+			name := string(s.name)
+			if _, dup := s.f[name]; dup {
+				return false
+			}
+			s.f[name] = v
+		}
+		s.ws()
+		if s.i >= len(s.data) {
+			return false
+		}
+		switch s.data[s.i] {
+		case ',':
+			s.i++
+		case '}':
+			s.i++
+			s.name = s.name[:base]
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// scalarOrList scans a string, number, literal or array of those.
+func (s *ecsFast) scalarOrList() (any, bool) {
+	if s.i < len(s.data) && s.data[s.i] == '[' {
+		s.i++
+		list := []any{}
+		s.ws()
+		if s.i < len(s.data) && s.data[s.i] == ']' {
+			s.i++
+			return list, true
+		}
+		for {
+			s.ws()
+			v, ok := s.scalar()
+			if !ok {
+				return nil, false
+			}
+			list = append(list, v)
+			s.ws()
+			if s.i >= len(s.data) {
+				return nil, false
+			}
+			switch s.data[s.i] {
+			case ',':
+				s.i++
+			case ']':
+				s.i++
+				return list, true
+			default:
+				return nil, false
+			}
+		}
+	}
+	return s.scalar()
+}
+
+// scalar scans a string, number, true, false or null.
+func (s *ecsFast) scalar() (any, bool) {
+	if s.i >= len(s.data) {
+		return nil, false
+	}
+	switch c := s.data[s.i]; {
+	case c == '"':
+		return s.str()
+	case c == '-' || '0' <= c && c <= '9':
+		return s.number()
+	case s.word("true"):
+		return true, true
+	case s.word("false"):
+		return false, true
+	case s.word("null"):
+		return nil, true
+	}
+	return nil, false
+}
+
+func (s *ecsFast) word(w string) bool {
+	if len(s.data)-s.i >= len(w) && string(s.data[s.i:s.i+len(w)]) == w {
+		s.i += len(w)
+		return true
+	}
+	return false
+}
+
+// str scans a string of printable ASCII without escapes.
+func (s *ecsFast) str() (string, bool) {
+	if s.i >= len(s.data) || s.data[s.i] != '"' {
+		return "", false
+	}
+	start := s.i + 1
+	for j := start; j < len(s.data); j++ {
+		switch c := s.data[j]; {
+		case c == '"':
+			s.i = j + 1
+			return string(s.data[start:j]), true
+		case c == '\\' || c < 0x20 || c >= 0x80:
+			return "", false
+		}
+	}
+	return "", false
+}
+
+// number scans a JSON number (RFC 8259 grammar) into a json.Number.
+func (s *ecsFast) number() (any, bool) {
+	d, j := s.data, s.i
+	if j < len(d) && d[j] == '-' {
+		j++
+	}
+	switch {
+	case j < len(d) && d[j] == '0':
+		j++
+	case j < len(d) && '1' <= d[j] && d[j] <= '9':
+		for j < len(d) && '0' <= d[j] && d[j] <= '9' {
+			j++
+		}
+	default:
+		return nil, false
+	}
+	if j < len(d) && d[j] == '.' {
+		j++
+		k := j
+		for j < len(d) && '0' <= d[j] && d[j] <= '9' {
+			j++
+		}
+		if j == k {
+			return nil, false
+		}
+	}
+	if j < len(d) && (d[j] == 'e' || d[j] == 'E') {
+		j++
+		if j < len(d) && (d[j] == '+' || d[j] == '-') {
+			j++
+		}
+		k := j
+		for j < len(d) && '0' <= d[j] && d[j] <= '9' {
+			j++
+		}
+		if j == k {
+			return nil, false
+		}
+	}
+	n := json.Number(string(d[s.i:j]))
+	s.i = j
+	return n, true
+}
