@@ -7,8 +7,8 @@ import (
 
 // A fast path for the common shape of ECS events: one JSON object of
 // objects, strings, numbers, booleans, nulls and arrays of scalars, with
-// ASCII strings free of escapes. It flattens while it scans, without
-// building the nested maps encoding/json would. On anything else (escapes,
+// ASCII strings without \u escapes. It flattens while it scans, without
+// building the nested maps encoding/json would. On anything else (\u escapes,
 // non-ASCII text, arrays of objects, a field given twice, deep nesting,
 // invalid JSON) it gives up and ParseECS takes the encoding/json path, so
 // results and error messages are those of that path; FuzzECSFastPath
@@ -177,7 +177,8 @@ func (s *ecsFast) word(w string) bool {
 	return false
 }
 
-// str scans a string of printable ASCII without escapes.
+// str scans a string of ASCII text; of the escapes it decodes only the
+// one-letter ones (\\ \" \/ \b \f \n \r \t), not \u.
 func (s *ecsFast) str() (string, bool) {
 	if s.i >= len(s.data) || s.data[s.i] != '"' {
 		return "", false
@@ -188,7 +189,48 @@ func (s *ecsFast) str() (string, bool) {
 		case c == '"':
 			s.i = j + 1
 			return string(s.data[start:j]), true
-		case c == '\\' || c < 0x20 || c >= 0x80:
+		case c == '\\':
+			return s.escaped(start)
+		case c < 0x20 || c >= 0x80:
+			return "", false
+		}
+	}
+	return "", false
+}
+
+// escaped scans the rest of a string that has escapes, from its start.
+func (s *ecsFast) escaped(start int) (string, bool) {
+	buf := make([]byte, 0, 64)
+	for j := start; j < len(s.data); j++ {
+		c := s.data[j]
+		switch {
+		case c == '"':
+			s.i = j + 1
+			return string(buf), true
+		case c < 0x20 || c >= 0x80:
+			return "", false
+		case c != '\\':
+			buf = append(buf, c)
+			continue
+		}
+		j++
+		if j >= len(s.data) {
+			return "", false
+		}
+		switch s.data[j] {
+		case '"', '\\', '/':
+			buf = append(buf, s.data[j])
+		case 'b':
+			buf = append(buf, '\b')
+		case 'f':
+			buf = append(buf, '\f')
+		case 'n':
+			buf = append(buf, '\n')
+		case 'r':
+			buf = append(buf, '\r')
+		case 't':
+			buf = append(buf, '\t')
+		default:
 			return "", false
 		}
 	}
