@@ -9,7 +9,7 @@ import (
 // objects, strings, numbers, booleans, nulls and arrays of scalars, with
 // ASCII strings without \u escapes. It flattens while it scans, without
 // building the nested maps encoding/json would. On anything else (\u escapes,
-// non-ASCII text, arrays of objects, a field given twice, deep nesting,
+// non-ASCII text, arrays of objects, a key or field given twice, deep nesting,
 // invalid JSON) it gives up and ParseECS takes the encoding/json path, so
 // results and error messages are those of that path; FuzzECSFastPath
 // holds the two to the same results.
@@ -61,12 +61,20 @@ func (s *ecsFast) object(depth int) bool {
 		return true
 	}
 	base := len(s.name)
+	var buf [16]string
+	keys := buf[:0] // of this object: encoding/json keeps the last of equal keys
 	for {
 		s.ws()
 		key, ok := s.str()
-		if !ok {
+		if !ok || len(keys) >= 256 {
 			return false
 		}
+		for _, k := range keys {
+			if k == key {
+				return false
+			}
+		}
+		keys = append(keys, key)
 		if depth == 0 {
 			head, _, _ := strings.Cut(key, ".")
 			s.groups |= ecsGroupBits[head]
