@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"unicode/utf8"
 
 	"github.com/isachub/isachub"
 )
@@ -84,7 +85,7 @@ func (s *Server) visibleCommunities(ctx context.Context, c *caller) ([]*isachub.
 // caller may see it, and ENOTFOUND otherwise.
 func (s *Server) collection(ctx context.Context, c *caller, comm *isachub.Community, id string) (*isachub.Collection, error) {
 	notFound := isachub.Errorf(isachub.ENOTFOUND, "There is no collection %q in this API root.", clip(id))
-	if id == "" || len(id) > 128 {
+	if !plausibleName(id) {
 		return nil, notFound
 	}
 	coll, err := s.store.Collection(ctx, comm.ID, id)
@@ -144,6 +145,21 @@ func (s *Server) visibleObjects(c *caller, coll *isachub.Collection, objs []*isa
 // the submitting organisation (and the hub operator).
 func (c *caller) canSeeStatus(st *isachub.Status) bool {
 	return c.hubAdmin() || st.OrgID == c.org.ID
+}
+
+// plausibleName reports whether s can be a collection id, alias or status
+// id at all: 1 to 128 bytes of valid UTF-8 without control characters.
+// Anything else is not looked up (some stores refuse NUL bytes outright).
+func plausibleName(s string) bool {
+	if len(s) == 0 || len(s) > 128 || !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // validSlug reports whether s can be a community slug: [a-z0-9-], 1 to 63.

@@ -45,7 +45,7 @@ func (s *Server) authenticate(r *http.Request) (*caller, error) {
 		return s.authToken(r.Context(), "", strings.TrimSpace(cred))
 	case "basic":
 		username, password, ok := r.BasicAuth()
-		if !ok || username == "" {
+		if !ok || !plausibleName(username) {
 			return nil, errBadCredentials()
 		}
 		if looksLikeToken(password) {

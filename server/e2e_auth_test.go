@@ -11,7 +11,9 @@ import (
 	"github.com/isachub/isachub/taxii"
 )
 
-func TestAuthentication(t *testing.T) {
+func TestAuthentication(t *testing.T) { forBackends(t, testAuthentication) }
+
+func testAuthentication(t *testing.T, newHub func(testing.TB, server.Config) *hub) {
 	h := newHub(t, server.Config{})
 	tests := []struct {
 		name   string
@@ -84,7 +86,9 @@ func TestAuthentication(t *testing.T) {
 	})
 }
 
-func TestDiscovery(t *testing.T) {
+func TestDiscovery(t *testing.T) { forBackends(t, testDiscovery) }
+
+func testDiscovery(t *testing.T, newHub func(testing.TB, server.Config) *hub) {
 	h := newHub(t, server.Config{Title: "Test hub", Contact: "soc@example.org"})
 	t.Run("OKMember", func(t *testing.T) {
 		var d taxii.Discovery
@@ -127,7 +131,9 @@ func TestDiscovery(t *testing.T) {
 	})
 }
 
-func TestMediaTypes(t *testing.T) {
+func TestMediaTypes(t *testing.T) { forBackends(t, testMediaTypes) }
+
+func testMediaTypes(t *testing.T, newHub func(testing.TB, server.Config) *hub) {
 	h := newHub(t, server.Config{})
 	accepts := []struct {
 		accept string

@@ -8,7 +8,9 @@ import (
 	"github.com/isachub/isachub/taxii"
 )
 
-func TestCollections(t *testing.T) {
+func TestCollections(t *testing.T) { forBackends(t, testCollections) }
+
+func testCollections(t *testing.T, newHub func(testing.TB, server.Config) *hub) {
 	h := newHub(t, server.Config{})
 	type perm struct{ read, write bool }
 	tests := []struct {

@@ -16,7 +16,9 @@ import (
 	"github.com/isachub/isachub/taxii"
 )
 
-func TestHostileBodies(t *testing.T) {
+func TestHostileBodies(t *testing.T) { forBackends(t, testHostileBodies) }
+
+func testHostileBodies(t *testing.T, newHub func(testing.TB, server.Config) *hub) {
 	h := newHub(t, server.Config{})
 	tests := []struct {
 		name   string
@@ -70,7 +72,9 @@ func TestHostileBodies(t *testing.T) {
 	})
 }
 
-func TestTooManyObjects(t *testing.T) {
+func TestTooManyObjects(t *testing.T) { forBackends(t, testTooManyObjects) }
+
+func testTooManyObjects(t *testing.T, newHub func(testing.TB, server.Config) *hub) {
 	h := newHub(t, server.Config{MaxEnvelopeObjects: 50})
 	h.do(t, req{method: http.MethodPost, path: h.objectsURL("open"), user: "a-analyst", body: indicators(0, 51)}).wantError(t, http.StatusRequestEntityTooLarge)
 	flood := []byte(`{"objects":[` + strings.Repeat(`{},`, 100000) + `{}]}`)
@@ -83,7 +87,9 @@ func TestTooManyObjects(t *testing.T) {
 	}
 }
 
-func TestOversizedBody(t *testing.T) {
+func TestOversizedBody(t *testing.T) { forBackends(t, testOversizedBody) }
+
+func testOversizedBody(t *testing.T, newHub func(testing.TB, server.Config) *hub) {
 	h := newHub(t, server.Config{MaxContentLength: 4096})
 	var root taxii.APIRoot
 	h.do(t, req{path: "/acme-isac/", user: "a-analyst"}).want(t, http.StatusOK, &root)
@@ -123,7 +129,9 @@ func TestOversizedBody(t *testing.T) {
 	}
 }
 
-func TestHostilePaths(t *testing.T) {
+func TestHostilePaths(t *testing.T) { forBackends(t, testHostilePaths) }
+
+func testHostilePaths(t *testing.T, newHub func(testing.TB, server.Config) *hub) {
 	h := newHub(t, server.Config{})
 	h.post(t, "a-analyst", "open", indicators(0, 2))
 	paths := []string{

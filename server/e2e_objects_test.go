@@ -10,7 +10,9 @@ import (
 	"github.com/isachub/isachub/taxii"
 )
 
-func TestAddObjects(t *testing.T) {
+func TestAddObjects(t *testing.T) { forBackends(t, testAddObjects) }
+
+func testAddObjects(t *testing.T, newHub func(testing.TB, server.Config) *hub) {
 	h := newHub(t, server.Config{})
 	bad := `{"type":"indicator","spec_version":"2.1","id":"indicator--bad","created":"yesterday","modified":"2026-01-01T00:00:00.000Z"}`
 	body := envelope(indicator(1, "2026-01-01T00:00:00.000Z"), bad, `"not an object"`, indicator(2, "2026-01-01T00:00:00.000Z"))
@@ -69,7 +71,9 @@ func TestAddObjects(t *testing.T) {
 	})
 }
 
-func TestWritePermissions(t *testing.T) {
+func TestWritePermissions(t *testing.T) { forBackends(t, testWritePermissions) }
+
+func testWritePermissions(t *testing.T, newHub func(testing.TB, server.Config) *hub) {
 	h := newHub(t, server.Config{})
 	tests := []struct {
 		name, user, alias string
@@ -99,7 +103,9 @@ func TestWritePermissions(t *testing.T) {
 	}
 }
 
-func TestOwnership(t *testing.T) {
+func TestOwnership(t *testing.T) { forBackends(t, testOwnership) }
+
+func testOwnership(t *testing.T, newHub func(testing.TB, server.Config) *hub) {
 	h := newHub(t, server.Config{})
 	h.post(t, "a-analyst", "open", envelope(indicator(1, "2026-01-01T00:00:00.000Z")))
 	st := h.post(t, "b-analyst", "open", envelope(indicator(1, "2026-02-01T00:00:00.000Z"), indicator(2, "2026-01-01T00:00:00.000Z")))
@@ -119,7 +125,9 @@ func TestOwnership(t *testing.T) {
 	})
 }
 
-func TestObjectEndpoints(t *testing.T) {
+func TestObjectEndpoints(t *testing.T) { forBackends(t, testObjectEndpoints) }
+
+func testObjectEndpoints(t *testing.T, newHub func(testing.TB, server.Config) *hub) {
 	h := newHub(t, server.Config{})
 	v1, v2, v3 := "2026-01-01T00:00:00.000Z", "2026-02-01T00:00:00.000Z", "2026-03-01T00:00:00.000Z"
 	h.post(t, "a-analyst", "open", envelope(indicator(1, v1), indicator(2, v1)))

@@ -13,7 +13,9 @@ import (
 // TestPaging pages through 10,000 objects, once with next and once with
 // added_after taken from X-TAXII-Date-Added-Last, and checks that every
 // object is seen exactly once and in date_added order.
-func TestPaging(t *testing.T) {
+func TestPaging(t *testing.T) { forBackends(t, testPaging) }
+
+func testPaging(t *testing.T, newHub func(testing.TB, server.Config) *hub) {
 	if testing.Short() {
 		t.Skip("adds 10,000 objects; skipped in -short mode")
 	}
@@ -154,7 +156,9 @@ func TestPaging(t *testing.T) {
 	})
 }
 
-func TestConfiguredPageSize(t *testing.T) {
+func TestConfiguredPageSize(t *testing.T) { forBackends(t, testConfiguredPageSize) }
+
+func testConfiguredPageSize(t *testing.T, newHub func(testing.TB, server.Config) *hub) {
 	h := newHub(t, server.Config{DefaultPageSize: 3, MaxPageSize: 5})
 	h.post(t, "a-analyst", "open", indicators(0, 12))
 	for _, tt := range []struct {
@@ -169,7 +173,9 @@ func TestConfiguredPageSize(t *testing.T) {
 	}
 }
 
-func TestFilters(t *testing.T) {
+func TestFilters(t *testing.T) { forBackends(t, testFilters) }
+
+func testFilters(t *testing.T, newHub func(testing.TB, server.Config) *hub) {
 	h := newHub(t, server.Config{})
 	malware := `{"type":"malware","spec_version":"2.1","id":"malware--31b940d4-6f7f-459a-80ea-9c1f17b5891b","created":"2026-01-01T00:00:00.000Z","modified":"2026-01-01T00:00:00.000Z","name":"Turbofan","is_family":true}`
 	h.post(t, "a-analyst", "open", envelope(indicator(1, "2026-01-01T00:00:00.000Z"), malware, indicator(2, "2026-01-01T00:00:00.000Z")))

@@ -3,16 +3,23 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/isachub/isachub"
+	"github.com/isachub/isachub/postgres"
 	"github.com/isachub/isachub/server"
 	"github.com/isachub/isachub/sqlite"
 	"github.com/isachub/isachub/taxii"
@@ -41,24 +48,30 @@ type hub struct {
 
 const root = "/acme-isac/"
 
-// newHub starts a hub over a new database in a temporary directory; cfg is
-// the server's configuration.
+// newHub starts a hub over a new SQLite database in a temporary directory;
+// cfg is the server's configuration.
 func newHub(tb testing.TB, cfg server.Config) *hub {
 	tb.Helper()
 	return newHubAt(tb, cfg, filepath.Join(tb.TempDir(), "hub.db"))
 }
 
-// newHubAt starts a hub over the SQLite database at path, creating the
-// communities, organisations, users and collections unless they exist, and
-// giving every user a new API token.
+// newHubAt starts a hub over the SQLite database at path.
 func newHubAt(tb testing.TB, cfg server.Config, path string) *hub {
 	tb.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, path)
+	db, err := sqlite.Open(context.Background(), path)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
+	return newHubOn(tb, cfg, db)
+}
+
+// newHubOn starts a hub over store, creating the communities,
+// organisations, users and collections unless they exist, and giving every
+// user a new API token.
+func newHubOn(tb testing.TB, cfg server.Config, db isachub.Store) *hub {
+	tb.Helper()
+	ctx := context.Background()
 	h := &hub{t: tb, store: db, orgs: map[string]*isachub.Org{}, colls: map[string]*isachub.Collection{}, tokens: map[string]string{}}
 	if comm, err := db.Community(ctx, "acme-isac"); err == nil {
 		h.load(tb, comm)
@@ -82,6 +95,82 @@ func newHubAt(tb testing.TB, cfg server.Config, path string) *hub {
 	h.srv = httptest.NewServer(server.New(cfg, db, nil).Handler())
 	tb.Cleanup(h.srv.Close)
 	return h
+}
+
+// backend is a storage backend the end-to-end tests run against.
+type backend struct {
+	name   string
+	newHub func(tb testing.TB, cfg server.Config) *hub
+}
+
+// backends returns SQLite, and PostgreSQL when ISACHUB_TEST_POSTGRES names
+// a test database (each hub gets a fresh schema there).
+func backends() []backend {
+	return []backend{
+		{"sqlite", newHub},
+		{"postgres", func(tb testing.TB, cfg server.Config) *hub {
+			tb.Helper()
+			db, err := postgres.Open(context.Background(), freshSchema(tb))
+			if err != nil {
+				tb.Fatal(err)
+			}
+			tb.Cleanup(func() { db.Close() })
+			return newHubOn(tb, cfg, db)
+		}},
+	}
+}
+
+// forBackends runs test once per backend, as a subtest named after it.
+func forBackends(t *testing.T, test func(t *testing.T, newHub func(testing.TB, server.Config) *hub)) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) { test(t, b.newHub) })
+	}
+}
+
+// freshSchema creates a schema with a random name in the database that
+// ISACHUB_TEST_POSTGRES names, drops it when the test ends, and returns a
+// DSN that uses it. Without the variable the test is skipped (failed when
+// CI is set).
+func freshSchema(tb testing.TB) string {
+	tb.Helper()
+	const dsnVar = "ISACHUB_TEST_POSTGRES"
+	dsn := os.Getenv(dsnVar)
+	if dsn == "" {
+		const how = dsnVar + "=postgres://postgres@127.0.0.1:5432/test?sslmode=disable go test ./server/"
+		if os.Getenv("CI") != "" {
+			tb.Fatalf("CI is set but %s is not (%s)", dsnVar, how)
+		}
+		tb.Skipf("the PostgreSQL end-to-end tests need a database: run %s", how)
+	}
+	var b [8]byte
+	rand.Read(b[:])
+	schema := "isachub_server_test_" + hex.EncodeToString(b[:])
+	ctx := context.Background()
+	exec := func(sql string) error {
+		conn, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			return err
+		}
+		defer conn.Close(ctx)
+		_, err = conn.Exec(ctx, sql)
+		return err
+	}
+	if err := exec("CREATE SCHEMA " + schema); err != nil {
+		tb.Fatalf("create schema: %v", err)
+	}
+	tb.Cleanup(func() {
+		if err := exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
+			tb.Errorf("drop schema %s: %v", schema, err)
+		}
+	})
+	u, err := url.Parse(dsn)
+	if err != nil {
+		tb.Fatalf("%s is not a URL: %v", dsnVar, err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // load finds the records create made in an existing database.

@@ -131,7 +131,9 @@ func asPages(c *pyClient, u string, perRequest int, filters url.Values, each fun
 // ApiRoot (information and collections), Collection.get_objects paged with
 // as_pages, with added_after, get_manifest, object_versions, get_object,
 // add_objects waiting for the status, ApiRoot.get_status and delete_object.
-func TestTaxii2ClientFlow(t *testing.T) {
+func TestTaxii2ClientFlow(t *testing.T) { forBackends(t, testTaxii2ClientFlow) }
+
+func testTaxii2ClientFlow(t *testing.T, newHub func(testing.TB, server.Config) *hub) {
 	h := newHub(t, server.Config{})
 	h.post(t, "b-analyst", "open", indicators(0, 250))
 	c := &pyClient{t: t, http: h.srv.Client(), user: "a-analyst", pass: "pw-a-analyst"}

@@ -67,6 +67,9 @@ func (s *Server) handleGetObjects(w http.ResponseWriter, r *http.Request) error 
 // (section 5.5), as an envelope; 404 when there are none.
 func (s *Server) handleGetObject(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("object")
+	if err := s.checkObjectID(r, id); err != nil {
+		return err
+	}
 	p, err := s.page(r, taxii.FiltersObject, func(f *isachub.ObjectFilter) { f.IDs = []string{id} })
 	if err != nil {
 		return err
@@ -81,6 +84,9 @@ func (s *Server) handleGetObject(w http.ResponseWriter, r *http.Request) error {
 // it has none the caller may see.
 func (s *Server) handleVersions(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("object")
+	if err := s.checkObjectID(r, id); err != nil {
+		return err
+	}
 	p, err := s.page(r, taxii.FiltersVersions, func(f *isachub.ObjectFilter) {
 		f.IDs = []string{id}
 		f.Versions = []string{"all"}
@@ -134,6 +140,9 @@ func (s *Server) handleDeleteObject(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	id := r.PathValue("object")
+	if !taxii.ValidSTIXID(id) {
+		return errNoObject(id)
+	}
 	err = s.store.DeleteObject(r.Context(), coll.ID, id, c.org.ID, s.objectFilter(q))
 	switch isachub.ErrorCode(err) {
 	case "":
@@ -148,6 +157,19 @@ func (s *Server) handleDeleteObject(w http.ResponseWriter, r *http.Request) erro
 		return errNoObject(id)
 	}
 	return err
+}
+
+// checkObjectID answers 404 for an object id that is no STIX id, after
+// checking, like any other request, that the collection is readable (so
+// that the answer tells nothing more).
+func (s *Server) checkObjectID(r *http.Request, id string) error {
+	if taxii.ValidSTIXID(id) {
+		return nil
+	}
+	if _, err := s.readableCollection(r.Context(), callerOf(r), r.PathValue("root"), r.PathValue("id")); err != nil {
+		return err
+	}
+	return errNoObject(id)
 }
 
 func errNoObject(id string) error {

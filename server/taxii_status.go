@@ -18,7 +18,7 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) error {
 	}
 	id := r.PathValue("id")
 	notFound := isachub.Errorf(isachub.ENOTFOUND, "There is no status %q in this API root.", clip(id))
-	if len(id) > 64 {
+	if len(id) > 64 || !plausibleName(id) {
 		return notFound
 	}
 	st, err := s.store.Status(r.Context(), comm.ID, id)

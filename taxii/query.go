@@ -68,6 +68,7 @@ const (
 
 var (
 	typeRE        = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,249}$`)
+	uuidRE        = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 	specVersionRE = regexp.MustCompile(`^[0-9]{1,3}\.[0-9]{1,3}$`)
 )
 
@@ -173,9 +174,16 @@ func list(v url.Values, name string, check func(string) error) ([]string, error)
 	return out, nil
 }
 
+// ValidSTIXID reports whether s has the form of a STIX identifier,
+// type--UUID (STIX 2.1 section 2.9). An id that does not cannot name any
+// stored object.
+func ValidSTIXID(s string) bool {
+	typ, id, ok := strings.Cut(s, "--")
+	return ok && typeRE.MatchString(typ) && uuidRE.MatchString(id)
+}
+
 func checkID(s string) error {
-	typ, _, ok := strings.Cut(s, "--")
-	if !ok || !typeRE.MatchString(typ) {
+	if !ValidSTIXID(s) {
 		return fmt.Errorf("%q is not a STIX id of the form type--UUID", clip(s))
 	}
 	return nil

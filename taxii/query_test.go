@@ -71,6 +71,8 @@ func TestParseQuery(t *testing.T) {
 		{"ErrSpecVersion", "match[spec_version]=two", "match[spec_version]"},
 		{"ErrType", "match[type]=Indicator!", "match[type]"},
 		{"ErrID", "match[id]=../../etc/passwd", "match[id]"},
+		{"ErrIDNotUUID", "match[id]=indicator--1234", "match[id]"},
+		{"ErrIDNul", "match[id]=indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f%00", "match[id]"},
 		{"ErrTooMany", "match[type]=" + strings.Repeat("a,", 200) + "a", "match[type]"},
 		{"ErrNextLong", "next=" + strings.Repeat("x", 2000), "next"},
 	}
