@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/isachub/isachub"
 	"github.com/isachub/isachub/demo"
 	"github.com/isachub/isachub/server"
 )
@@ -25,8 +26,10 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	withDemo := fs.Bool("demo", false, "first create, if absent, the demo community, users, collections and objects")
 	tlsCert := fs.String("tls-cert", "", "serve HTTPS (TLS 1.2 or later) with this PEM certificate chain; needs --tls-key")
 	tlsKey := fs.String("tls-key", "", "the PEM private key of --tls-cert")
+	pageSize := fs.Int("page-size", server.DefaultPageSize, "objects per page when a request has no limit")
+	maxPageSize := fs.Int("max-page-size", server.DefaultMaxPageSize, "cap on a request's limit (at most 1000)")
 	fs.Usage = func() {
-		fmt.Fprintln(env.Stderr, "Usage: isachub serve [--db DSN] [--listen ADDR] [--demo] [--tls-cert FILE --tls-key FILE]")
+		fmt.Fprintln(env.Stderr, "Usage: isachub serve [--db DSN] [--listen ADDR] [--demo] [--tls-cert FILE --tls-key FILE] [--page-size N] [--max-page-size N]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -34,6 +37,10 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(env.Stderr, "isachub serve: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	if *maxPageSize < 1 || *maxPageSize > isachub.MaxPageSize || *pageSize < 1 || *pageSize > *maxPageSize {
+		fmt.Fprintf(env.Stderr, "isachub serve: need 1 <= --page-size <= --max-page-size <= %d\n", isachub.MaxPageSize)
 		return exitUsage
 	}
 	if (*tlsCert == "") != (*tlsKey == "") {
@@ -77,7 +84,7 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 		printDemo(env, res, base)
 	}
 	srv := &http.Server{
-		Handler:           server.New(server.Config{}, store, logger).Handler(),
+		Handler:           server.New(server.Config{DefaultPageSize: *pageSize, MaxPageSize: *maxPageSize}, store, logger).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,

@@ -15,6 +15,7 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -108,7 +109,7 @@ func countDemo(t *testing.T, base, coll, user, pass string) int {
 	next := ""
 	for {
 		var env taxii.Envelope
-		getJSON(t, base+"/demo-isac/collections/"+coll+"/manifest/?limit=1000&match[version]=all&next="+next, user, pass, &env)
+		getJSON(t, base+"/demo-isac/collections/"+coll+"/manifest/?limit=1000&match[version]=all&next="+url.QueryEscape(next), user, pass, &env)
 		n += len(env.Objects)
 		if !env.More {
 			return n
@@ -128,7 +129,16 @@ func TestServeDemo(t *testing.T) {
 		want[p.Collection]++
 	}
 
-	base, stop := startServe(t, db)
+	base, stop := startServe(t, db, "--page-size", "7", "--max-page-size", "300")
+	var page taxii.Envelope
+	getJSON(t, base+"/demo-isac/collections/shared/objects/", "bob", "bob-demo-password", &page)
+	if len(page.Objects) != 7 {
+		t.Errorf("--page-size 7 gave %d objects", len(page.Objects))
+	}
+	getJSON(t, base+"/demo-isac/collections/shared/objects/?limit=1000", "bob", "bob-demo-password", &page)
+	if len(page.Objects) != 300 {
+		t.Errorf("--max-page-size 300 gave %d objects", len(page.Objects))
+	}
 	var d taxii.Discovery
 	getJSON(t, base+"/taxii2/", "bob", "bob-demo-password", &d)
 	if d.Default != base+"/demo-isac/" {
@@ -243,6 +253,9 @@ func TestServeUsage(t *testing.T) {
 		{"serve", "--tls-cert", "missing.pem", "--tls-key", "missing.key"},
 		{"serve", "extra"},
 		{"serve", "--listen", "not-an-address"},
+		{"serve", "--max-page-size", "5000"},
+		{"serve", "--page-size", "0"},
+		{"serve", "--page-size", "200", "--max-page-size", "100"},
 	} {
 		code, _, errOut := runAdminCLI(t, db, args...)
 		if code != exitUsage || errOut == "" {
