@@ -20,7 +20,7 @@ const collectionColumns = `id, community_id, title, description, coalesce(alias,
 // CreateCollection stores c, setting c.CreatedAt and, when empty, c.ID. Its
 // readers and writers must be organisations of the same community.
 func (db *DB) CreateCollection(ctx context.Context, c *isachub.Collection) error {
-	if err := checkCollection(c); err != nil {
+	if err := c.Validate(); err != nil {
 		return err
 	}
 	if c.ID == "" {

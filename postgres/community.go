@@ -13,7 +13,7 @@ const communityColumns = `id, slug, title, description, sector, identity_id, max
 
 // CreateCommunity stores c, setting c.ID and c.CreatedAt.
 func (db *DB) CreateCommunity(ctx context.Context, c *isachub.Community) error {
-	if err := checkCommunity(c); err != nil {
+	if err := c.Validate(); err != nil {
 		return err
 	}
 	at := now()

@@ -12,7 +12,7 @@ const orgColumns = `id, community_id, slug, name, identity_id, created_at`
 
 // CreateOrg stores o, setting o.ID and o.CreatedAt.
 func (db *DB) CreateOrg(ctx context.Context, o *isachub.Org) error {
-	if err := checkOrg(o); err != nil {
+	if err := o.Validate(); err != nil {
 		return err
 	}
 	at := now()

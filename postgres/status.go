@@ -18,7 +18,7 @@ type statusDetail struct {
 
 // CreateStatus stores s, setting s.ID when empty.
 func (db *DB) CreateStatus(ctx context.Context, s *isachub.Status) error {
-	if err := checkStatus(s); err != nil {
+	if err := s.Validate(); err != nil {
 		return err
 	}
 	if s.ID == "" {
@@ -42,7 +42,7 @@ func (db *DB) CreateStatus(ctx context.Context, s *isachub.Status) error {
 
 // UpdateStatus replaces the stored status with the same id.
 func (db *DB) UpdateStatus(ctx context.Context, s *isachub.Status) error {
-	if err := checkStatus(s); err != nil {
+	if err := s.Validate(); err != nil {
 		return err
 	}
 	succ, fail, pend := details(s.Successes), details(s.Failures), details(s.Pendings)

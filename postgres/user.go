@@ -12,7 +12,7 @@ const userColumns = `id, org_id, username, role, hub_admin, password_hash, creat
 
 // CreateUser stores u, setting u.ID and u.CreatedAt.
 func (db *DB) CreateUser(ctx context.Context, u *isachub.User) error {
-	if err := checkUser(u); err != nil {
+	if err := u.Validate(); err != nil {
 		return err
 	}
 	at := now()

@@ -15,18 +15,11 @@ import (
 // CreateCollection stores c, setting c.CreatedAt and, when empty, c.ID. Its
 // readers and writers must be organisations of the same community.
 func (db *DB) CreateCollection(ctx context.Context, c *isachub.Collection) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
 	if c.ID == "" {
 		c.ID = uuid.NewString()
-	} else if _, err := uuid.Parse(c.ID); err != nil || len(c.ID) != 36 {
-		return isachub.Errorf(isachub.EINVALID, "The collection id %q is not a UUID.", c.ID)
-	}
-	if c.Title == "" {
-		return isachub.Errorf(isachub.EINVALID, "The collection needs a title.")
-	}
-	switch c.DefaultTLP {
-	case "", "clear", "green", "amber", "amber+strict", "red":
-	default:
-		return isachub.Errorf(isachub.EINVALID, "The default TLP %q is not one of clear, green, amber, amber+strict, red.", c.DefaultTLP)
 	}
 	var alias any
 	if c.Alias != "" {

@@ -4,29 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"regexp"
 
 	"github.com/isachub/isachub"
 )
 
-// slugRE is the shape of community and organisation slugs: a URL path
-// segment (TAXII 2.1 section 4.2 API root names).
-var slugRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
-
-func checkSlug(what, slug string) error {
-	if !slugRE.MatchString(slug) {
-		return isachub.Errorf(isachub.EINVALID, "The %s slug %q is invalid: use 1 to 63 lower-case letters, digits and inner hyphens.", what, slug)
-	}
-	return nil
-}
-
 // CreateCommunity stores c, setting c.ID and c.CreatedAt.
 func (db *DB) CreateCommunity(ctx context.Context, c *isachub.Community) error {
-	if err := checkSlug("community", c.Slug); err != nil {
+	if err := c.Validate(); err != nil {
 		return err
-	}
-	if c.Title == "" {
-		return isachub.Errorf(isachub.EINVALID, "The community %q needs a title.", c.Slug)
 	}
 	now := db.nowMicros()
 	return db.write(ctx, func(tx *sql.Tx) error {

@@ -10,11 +10,8 @@ import (
 
 // CreateOrg stores o, setting o.ID and o.CreatedAt.
 func (db *DB) CreateOrg(ctx context.Context, o *isachub.Org) error {
-	if err := checkSlug("organisation", o.Slug); err != nil {
+	if err := o.Validate(); err != nil {
 		return err
-	}
-	if o.Name == "" {
-		return isachub.Errorf(isachub.EINVALID, "The organisation %q needs a name.", o.Slug)
 	}
 	now := db.nowMicros()
 	return db.write(ctx, func(tx *sql.Tx) error {

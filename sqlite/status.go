@@ -57,8 +57,8 @@ func (db *DB) UpdateStatus(ctx context.Context, s *isachub.Status) error {
 }
 
 func statusArgs(s *isachub.Status) ([]any, error) {
-	if s.Status != isachub.StatusComplete && s.Status != isachub.StatusPending {
-		return nil, isachub.Errorf(isachub.EINVALID, "The status %q is not complete or pending.", s.Status)
+	if err := s.Validate(); err != nil {
+		return nil, err
 	}
 	var lists [3]string
 	for i, l := range [][]isachub.StatusDetail{s.Successes, s.Failures, s.Pendings} {

@@ -10,11 +10,8 @@ import (
 
 // CreateUser stores u, setting u.ID and u.CreatedAt.
 func (db *DB) CreateUser(ctx context.Context, u *isachub.User) error {
-	if u.Username == "" {
-		return isachub.Errorf(isachub.EINVALID, "The username is empty.")
-	}
-	if !u.Role.Valid() {
-		return isachub.Errorf(isachub.EINVALID, "The role %q of user %q is not one of admin, analyst, reader.", u.Role, u.Username)
+	if err := u.Validate(); err != nil {
+		return err
 	}
 	now := db.nowMicros()
 	return db.write(ctx, func(tx *sql.Tx) error {

@@ -1,0 +1,82 @@
+package isachub
+
+import (
+	"regexp"
+
+	"github.com/google/uuid"
+)
+
+// The input rules of the domain types. Every Store calls them before
+// writing, so that all backends reject the same input with the same
+// message (the storetest suite holds them to it).
+
+// slugRE is the shape of community and organisation slugs: one URL path
+// segment (TAXII 2.1 section 4.2: the API root's name).
+var slugRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+
+func validateSlug(what, slug string) error {
+	if !slugRE.MatchString(slug) {
+		return Errorf(EINVALID, "The %s slug %q is invalid: use 1 to 63 lower-case letters, digits and inner hyphens.", what, slug)
+	}
+	return nil
+}
+
+// Validate reports an EINVALID error when c cannot be stored.
+func (c *Community) Validate() error {
+	if err := validateSlug("community", c.Slug); err != nil {
+		return err
+	}
+	if c.Title == "" {
+		return Errorf(EINVALID, "The community %q needs a title.", c.Slug)
+	}
+	return nil
+}
+
+// Validate reports an EINVALID error when o cannot be stored.
+func (o *Org) Validate() error {
+	if err := validateSlug("organisation", o.Slug); err != nil {
+		return err
+	}
+	if o.Name == "" {
+		return Errorf(EINVALID, "The organisation %q needs a name.", o.Slug)
+	}
+	return nil
+}
+
+// Validate reports an EINVALID error when u cannot be stored.
+func (u *User) Validate() error {
+	if u.Username == "" {
+		return Errorf(EINVALID, "The username is empty.")
+	}
+	if !u.Role.Valid() {
+		return Errorf(EINVALID, "The role %q of user %q is not one of admin, analyst, reader.", u.Role, u.Username)
+	}
+	return nil
+}
+
+// Validate reports an EINVALID error when c cannot be stored. An empty ID
+// is valid: the store assigns one.
+func (c *Collection) Validate() error {
+	if c.ID != "" {
+		if _, err := uuid.Parse(c.ID); err != nil || len(c.ID) != 36 {
+			return Errorf(EINVALID, "The collection id %q is not a UUID.", c.ID)
+		}
+	}
+	if c.Title == "" {
+		return Errorf(EINVALID, "The collection needs a title.")
+	}
+	switch c.DefaultTLP {
+	case "", "clear", "green", "amber", "amber+strict", "red":
+	default:
+		return Errorf(EINVALID, "The default TLP %q is not one of clear, green, amber, amber+strict, red.", c.DefaultTLP)
+	}
+	return nil
+}
+
+// Validate reports an EINVALID error when s cannot be stored.
+func (s *Status) Validate() error {
+	if s.Status != StatusComplete && s.Status != StatusPending {
+		return Errorf(EINVALID, "The status %q is not complete or pending.", s.Status)
+	}
+	return nil
+}
