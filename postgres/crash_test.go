@@ -45,8 +45,8 @@ func TestCrashIngest(t *testing.T) {
 	lines := bufio.NewScanner(out)
 	lines.Buffer(nil, 1<<20)
 	for batches := 0; batches < 5 && lines.Scan(); {
-		if id, ok := strings.CutPrefix(lines.Text(), "ACK "); ok {
-			acked = append(acked, strings.Fields(id)...)
+		if ids := ackedIDs(lines.Text()); ids != nil {
+			acked = append(acked, ids...)
 			batches++
 		}
 	}
@@ -54,9 +54,7 @@ func TestCrashIngest(t *testing.T) {
 	mustOK(t, cmd.Process.Signal(syscall.SIGKILL))
 	cmd.Wait()
 	for lines.Scan() { // acknowledgements printed before the kill landed
-		if id, ok := strings.CutPrefix(lines.Text(), "ACK "); ok {
-			acked = append(acked, strings.Fields(id)...)
-		}
+		acked = append(acked, ackedIDs(lines.Text())...)
 	}
 	if len(acked) == 0 {
 		t.Fatal("the writer acknowledged nothing before it was killed")
@@ -95,6 +93,21 @@ func TestCrashIngest(t *testing.T) {
 	t.Logf("%d objects acknowledged, %d stored", len(acked), len(stored)-1)
 }
 
+// ackedIDs returns the ids of one complete acknowledgement line, and nil
+// for anything else: the kill can cut the last line short, and a cut line
+// must not count (its final id would be a fragment).
+func ackedIDs(line string) []string {
+	body, ok := strings.CutPrefix(line, "ACK ")
+	if !ok {
+		return nil
+	}
+	body, ok = strings.CutSuffix(body, " END")
+	if !ok {
+		return nil
+	}
+	return strings.Fields(body)
+}
+
 // crashBatch is the batch size of crashWriter.
 const crashBatch = 500
 
@@ -115,6 +128,6 @@ func crashWriter(t *testing.T, dsn string) {
 		if _, err := db.AddObjects(context.Background(), coll, org, objs); err != nil {
 			t.Fatal(err)
 		}
-		fmt.Println("ACK " + strings.Join(ids, " "))
+		fmt.Println("ACK " + strings.Join(ids, " ") + " END")
 	}
 }
