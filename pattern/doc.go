@@ -110,30 +110,31 @@
 // that only the object type can index) against 20,000 generated ECS
 // events (flows, DNS, web, file), about 1.5% of which hit. Command:
 // go test -run '^$' -bench '^Benchmark(IndexMatch|IndexMatchOneEvent|IndexMatchECS|ParseECS|IndexBuild)$' -cpu 1 -count 5 ./pattern
-// on 2026-11-23, on the shared 2-core AMD EPYC with a load average of 6
-// to 10 from other jobs: wall-clock rates vary up to threefold between
-// runs, so rates per CPU-second of the process are given too. Medians of
-// five runs, for two runs of the command 13 minutes apart (the first
-// without IndexMatchOneEvent):
+// on 2026-11-23 at 07:42 UTC, on the shared 2-core AMD EPYC at a load
+// average of 2 to 5 from other jobs; medians of five runs (each benchmark
+// also reports events per CPU-second of the process, which stays close to
+// the wall-clock rate on a quiet machine and is the fairer figure on a
+// busy one):
 //
 //   - Index.Match, cycling through the 20,000 mapped events (each event's
-//     objects come from main memory): 11.6 and 12.4 µs wall, 86,500 and
-//     80,700 events/s wall, 203,000 and 134,000 events per CPU-second; one
-//     8-byte allocation per event.
+//     objects mostly out of the CPU caches): 3.6 µs, 275,000 events/s
+//     (273,000 per CPU-second); one 8-byte allocation per event.
 //   - Index.Match of one event of each kind repeated (event and index
-//     entries in the CPU caches): flow 0.70 µs, DNS 0.50 µs, web 1.4 µs,
-//     file 5.4 µs wall (0.65, 0.50, 1.05 and 3.4 µs of CPU); the file
-//     event pays about 0.3 µs for each of the ten type-only patterns.
-//   - ParseECS: 23 µs wall, 68,000 to 83,000 events per CPU-second, 102
-//     allocations; ParseECS plus Index.Match: 31 µs wall, 51,000 to 52,000
-//     events per CPU-second. Decoding the JSON, not the index, bounds the
-//     match command.
-//   - Building the index, parsing included: 3.8 to 4.6 µs and 576 bytes of
-//     heap per indicator.
+//     entries in the CPU caches): flow 0.30 µs, DNS 0.47 µs, web 0.73 µs,
+//     file 2.4 µs; the file event carries a process and so pays about
+//     0.2 µs for each of the ten type-only patterns.
+//   - ParseECS: 7.3 µs, 136,000 events/s, 87 allocations (common events
+//     are scanned without encoding/json); ParseECS plus Index.Match:
+//     12.4 µs, 80,800 events/s. Decoding and mapping the event, not the
+//     index, bounds the match command.
+//   - Building the index, parsing included: 3.7 µs and 575 bytes of heap
+//     per indicator.
 //
-// So the target of 200,000 events/s on one core holds for the index in
-// CPU time in the quieter run and with the event in cache, not in wall
-// time on this loaded machine; measure again on an idle one.
+// Earlier runs of the same benchmarks at a load average of 7 to 10 (and
+// before the ECS fast path) gave medians of 11.6 and 12.4 µs for
+// Index.Match (80,000 to 86,000 events/s wall, 134,000 to 203,000 per
+// CPU-second) and 23 µs for ParseECS: on this machine the wall-clock
+// figures vary threefold with the other jobs' load.
 //
 // # LIKE and MATCHES
 //
