@@ -124,33 +124,56 @@ func (p *parser) parseObsAnd() (ObservationExpr, error) {
 // flattening parenthesised operands with the same operator and no
 // qualifiers.
 func (p *parser) parseObsChain(op Logic, kw string, sub func() (ObservationExpr, error)) (ObservationExpr, error) {
-	first, err := sub()
+	ops, err := parseChain(p, kw, sub, func(e ObservationExpr) ([]ObservationExpr, bool) {
+		c, ok := e.(*ObservationCompound)
+		if ok && c.Op == op && len(c.Qualifiers) == 0 {
+			return c.Operands, true
+		}
+		return nil, false
+	})
+	if err != nil || len(ops) == 1 {
+		return first(ops), err
+	}
+	return &ObservationCompound{Op: op, Operands: ops}, nil
+}
+
+// parseChain parses "sub (kw sub)*" and returns the operands; when there is
+// more than one, an operand that flatten says is already a chain of the
+// same operator contributes its own operands instead.
+func parseChain[E any](p *parser, kw string, sub func() (E, error), flatten func(E) ([]E, bool)) ([]E, error) {
+	e, err := sub()
 	if err != nil {
 		return nil, err
 	}
 	if !p.isKeyword(kw) {
-		return first, nil
+		return []E{e}, nil
 	}
-	var ops []ObservationExpr
-	add := func(e ObservationExpr) {
-		if c, ok := e.(*ObservationCompound); ok && c.Op == op && len(c.Qualifiers) == 0 {
-			ops = append(ops, c.Operands...)
-			return
+	var ops []E
+	for {
+		if inner, ok := flatten(e); ok {
+			ops = append(ops, inner...)
+		} else {
+			ops = append(ops, e)
 		}
-		ops = append(ops, e)
-	}
-	add(first)
-	for p.isKeyword(kw) {
+		if !p.isKeyword(kw) {
+			return ops, nil
+		}
 		if err := p.advance(); err != nil {
 			return nil, err
 		}
-		e, err := sub()
-		if err != nil {
+		if e, err = sub(); err != nil {
 			return nil, err
 		}
-		add(e)
 	}
-	return &ObservationCompound{Op: op, Operands: ops}, nil
+}
+
+// first returns the first element of s, or the zero value when s is empty.
+func first[E any](s []E) E {
+	var zero E
+	if len(s) == 0 {
+		return zero
+	}
+	return s[0]
 }
 
 // parseObsUnary parses "[ comparisons ]" or "( observations )" and the

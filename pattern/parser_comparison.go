@@ -20,31 +20,14 @@ func (p *parser) parseCompAnd() (ComparisonExpr, error) {
 }
 
 func (p *parser) parseCompChain(op Logic, kw string, sub func() (ComparisonExpr, error)) (ComparisonExpr, error) {
-	first, err := sub()
-	if err != nil {
-		return nil, err
-	}
-	if !p.isKeyword(kw) {
-		return first, nil
-	}
-	var ops []ComparisonExpr
-	add := func(e ComparisonExpr) {
+	ops, err := parseChain(p, kw, sub, func(e ComparisonExpr) ([]ComparisonExpr, bool) {
 		if c, ok := e.(*ComparisonCompound); ok && c.Op == op {
-			ops = append(ops, c.Operands...)
-			return
+			return c.Operands, true
 		}
-		ops = append(ops, e)
-	}
-	add(first)
-	for p.isKeyword(kw) {
-		if err := p.advance(); err != nil {
-			return nil, err
-		}
-		e, err := sub()
-		if err != nil {
-			return nil, err
-		}
-		add(e)
+		return nil, false
+	})
+	if err != nil || len(ops) == 1 {
+		return first(ops), err
 	}
 	return &ComparisonCompound{Op: op, Operands: ops}, nil
 }
