@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,10 +10,7 @@ import (
 // returns the exit code, stdout and stderr.
 func runAdminCLI(tb testing.TB, db string, args ...string) (int, string, string) {
 	tb.Helper()
-	var out, errb bytes.Buffer
-	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
-	code := Run(tb.Context(), env, append(args, "--db", "sqlite:"+db))
-	return code, out.String(), errb.String()
+	return runCLI(tb, "", nil, append(args, "--db", "sqlite:"+db)...)
 }
 
 // mustAdmin runs a command that must succeed and returns its trimmed stdout.

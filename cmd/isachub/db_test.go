@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -16,15 +15,7 @@ import (
 // returns the exit code, stdout and stderr.
 func runDBCLI(t *testing.T, envDB string, args ...string) (int, string, string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(k string) string {
-		if k == "ISACHUB_DB" {
-			return envDB
-		}
-		return ""
-	}}
-	code := Run(t.Context(), env, args)
-	return code, out.String(), errb.String()
+	return runCLI(t, "", map[string]string{"ISACHUB_DB": envDB}, args...)
 }
 
 func TestSqlitePath(t *testing.T) {

@@ -1,21 +1,15 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 )
 
-// runCLI runs the isachub command line with args and returns the exit code
-// and the output streams.
+// runPatternCLI runs the command line with args and no standard input.
 func runPatternCLI(tb testing.TB, args ...string) (int, string, string) {
 	tb.Helper()
-	var out, errOut bytes.Buffer
-	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }}
-	code := Run(context.Background(), env, args)
-	return code, out.String(), errOut.String()
+	return runCLI(tb, "", nil, args...)
 }
 
 func TestPatternCheck(t *testing.T) {

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"flag"
 	"io"
@@ -16,10 +14,7 @@ import (
 // runMatchCLI runs the command line with the given standard input.
 func runMatchCLI(tb testing.TB, stdin string, args ...string) (code int, stdout, stderr string) {
 	tb.Helper()
-	var out, errOut bytes.Buffer
-	env := &Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }}
-	code = Run(context.Background(), env, args)
-	return code, out.String(), errOut.String()
+	return runCLI(tb, stdin, nil, args...)
 }
 
 // writeTemp writes content to a file in a fresh temporary directory.
