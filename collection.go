@@ -18,6 +18,11 @@ type Collection struct {
 	Readers     []int64 // organisation ids that may read, when !ReadAll
 	WriteAll    bool    // every member organisation may write
 	Writers     []int64 // organisation ids that may write, when !WriteAll
+	// GroupID, when not 0, makes c a sharing group's collection: its
+	// readers and writers are exactly the group's current members (the
+	// store fills Readers and Writers from the group; ReadAll, WriteAll and
+	// explicit lists are EINVALID on create).
+	GroupID int64
 	// DefaultTLP is the TLP taken by objects without a TLP marking:
 	// "clear", "green", "amber", "amber+strict" or "red". "" means "amber".
 	DefaultTLP string

@@ -20,6 +20,9 @@ type ObjectVersion struct {
 	Revoked      bool
 	CreatedByRef string
 	Markings     []string // object_marking_refs
+	// TLP is the version's own TLP level (stix.EffectiveTLP), TLPNone when
+	// unmarked; isachub.CollectionTLP applies the collection's default.
+	TLP stix.TLP
 	// DateAdded is when the collection received this version (TAXII 2.1
 	// section 3.2), in microseconds, unique within the collection.
 	DateAdded time.Time
@@ -59,8 +62,15 @@ type ObjectFilter struct {
 	// SpecVersions is match[spec_version]. Empty means the latest spec
 	// version of each object.
 	SpecVersions []string
-	Limit        int    // at most this many; the store caps it at its maximum
-	Next         string // opaque cursor from a previous ObjectPage.Next
+	// Hidden is the set of stored TLP levels (stix.TLPNone: unmarked) whose
+	// versions the caller may not see (Reader.Hidden). The store filters
+	// them in its query, before paging, and computes first, last and the
+	// latest spec_version as if they did not exist: a reader sees the
+	// latest version it is entitled to and nothing of newer ones. The zero
+	// value hides nothing (internal callers).
+	Hidden TLPSet
+	Limit  int    // at most this many; the store caps it at its maximum
+	Next   string // opaque cursor from a previous ObjectPage.Next
 }
 
 // The page sizes of ObjectFilter.Limit that every store applies (TAXII 2.1
@@ -106,5 +116,7 @@ type ObjectStore interface {
 	// SearchObjects runs a full-text query over name, description, pattern
 	// and SCO values of the latest versions in the given collections only,
 	// best match first.
+	// It applies no TLP rule: callers pass the results through
+	// Reader.Visible.
 	SearchObjects(ctx context.Context, collectionIDs []string, query string, limit int) ([]*ObjectVersion, error)
 }

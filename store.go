@@ -10,6 +10,7 @@ type Store interface {
 	UserStore
 	TokenStore
 	CollectionStore
+	GroupStore
 	ObjectStore
 	StatusStore
 	AuditStore

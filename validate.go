@@ -70,6 +70,23 @@ func (c *Collection) Validate() error {
 	default:
 		return Errorf(EINVALID, "The default TLP %q is not one of clear, green, amber, amber+strict, red.", c.DefaultTLP)
 	}
+	if c.DefaultTLP == "red" && !c.Named() {
+		return Errorf(EINVALID, "The default TLP red needs a collection restricted to named organisations (a sharing group or a reader list), not one open to every member.")
+	}
+	if c.GroupID != 0 && (c.ReadAll || c.WriteAll || len(c.Readers) > 0 || len(c.Writers) > 0) {
+		return Errorf(EINVALID, "A sharing group's collection is read and written by the group's members: give no reader or writer list.")
+	}
+	return nil
+}
+
+// Validate reports an EINVALID error when g cannot be stored.
+func (g *SharingGroup) Validate() error {
+	if err := validateSlug("sharing group", g.Slug); err != nil {
+		return err
+	}
+	if g.Name == "" {
+		return Errorf(EINVALID, "The sharing group %q needs a name.", g.Slug)
+	}
 	return nil
 }
 

@@ -14,8 +14,16 @@ import (
 	"github.com/isachub/isachub"
 )
 
+// A group's collection takes its readers and writers from the group's
+// members.
 const collectionColumns = `id, community_id, title, description, coalesce(alias, ''),
-	read_all, readers, write_all, writers, default_tlp, created_at`
+	read_all,
+	CASE WHEN group_id IS NULL THEN readers
+		ELSE ARRAY(SELECT org_id FROM group_members m WHERE m.group_id = collections.group_id ORDER BY org_id) END,
+	write_all,
+	CASE WHEN group_id IS NULL THEN writers
+		ELSE ARRAY(SELECT org_id FROM group_members m WHERE m.group_id = collections.group_id ORDER BY org_id) END,
+	default_tlp, created_at, coalesce(group_id, 0)`
 
 // CreateCollection stores c, setting c.CreatedAt and, when empty, c.ID. Its
 // readers and writers must be organisations of the same community.
@@ -43,10 +51,22 @@ func (db *DB) CreateCollection(ctx context.Context, c *isachub.Collection) error
 		if n != len(members) {
 			return isachub.Errorf(isachub.ENOTFOUND, "An organisation among the readers and writers is not a member of this community.")
 		}
+		var group *int64
+		if c.GroupID != 0 {
+			group = &c.GroupID
+			err := tx.QueryRow(ctx, `SELECT count(*) FROM sharing_groups WHERE id = $1 AND community_id = $2`,
+				c.GroupID, c.CommunityID).Scan(&n)
+			if err != nil {
+				return dbError(err, "check sharing group", "Sharing group")
+			}
+			if n == 0 {
+				return isachub.Errorf(isachub.ENOTFOUND, "Sharing group %d not found in this community.", c.GroupID)
+			}
+		}
 		_, err = tx.Exec(ctx, `INSERT INTO collections
-			(id, community_id, title, description, alias, read_all, readers, write_all, writers, default_tlp, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-			c.ID, c.CommunityID, c.Title, c.Description, alias, c.ReadAll, readers, c.WriteAll, writers, c.DefaultTLP, at)
+			(id, community_id, title, description, alias, read_all, readers, write_all, writers, default_tlp, created_at, group_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			c.ID, c.CommunityID, c.Title, c.Description, alias, c.ReadAll, readers, c.WriteAll, writers, c.DefaultTLP, at, group)
 		var pe *pgconn.PgError
 		switch {
 		case isForeignKey(err):
@@ -59,6 +79,14 @@ func (db *DB) CreateCollection(ctx context.Context, c *isachub.Collection) error
 			return dbError(err, "create collection", "Collection "+quote(c.ID))
 		}
 		c.CreatedAt = at
+		if c.GroupID != 0 {
+			rows, _ := tx.Query(ctx, `SELECT org_id FROM group_members WHERE group_id = $1 ORDER BY org_id`, c.GroupID)
+			members, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+			if err != nil {
+				return dbError(err, "read group members", "Sharing group")
+			}
+			c.Readers, c.Writers = members, members
+		}
 		return nil
 	})
 }
@@ -96,7 +124,7 @@ func (db *DB) DeleteCollection(ctx context.Context, communityID int64, id string
 func scanCollection(row pgx.CollectableRow) (*isachub.Collection, error) {
 	var c isachub.Collection
 	err := row.Scan(&c.ID, &c.CommunityID, &c.Title, &c.Description, &c.Alias,
-		&c.ReadAll, &c.Readers, &c.WriteAll, &c.Writers, &c.DefaultTLP, &c.CreatedAt)
+		&c.ReadAll, &c.Readers, &c.WriteAll, &c.Writers, &c.DefaultTLP, &c.CreatedAt, &c.GroupID)
 	c.CreatedAt = c.CreatedAt.UTC()
 	if len(c.Readers) == 0 {
 		c.Readers = nil

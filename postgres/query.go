@@ -14,7 +14,7 @@ import (
 
 // selectVersion lists the columns scanVersion reads.
 const selectVersion = `SELECT collection_id, date_added, id, type, spec_version, created, modified,
-	revoked, created_by_ref, markings, submitter_org_id, raw FROM object_versions`
+	revoked, created_by_ref, markings, submitter_org_id, raw, tlp FROM object_versions o`
 
 // Objects returns one page of the collection's object versions in date_added
 // order (TAXII 2.1 section 5.4), in one query: the filters and the keyset
@@ -67,9 +67,12 @@ func objectsQuery(collectionID string, f isachub.ObjectFilter) (*pageQuery, erro
 		}
 		after = max(after, da)
 	}
-	w := &where{}
+	w := &where{hidden: f.Hidden}
 	w.add("collection_id = %s", collectionID)
 	w.add("date_added > %s", after)
+	if f.Hidden != 0 {
+		w.conds = append(w.conds, "tlp <> ALL("+tlpArray(f.Hidden)+")")
+	}
 	if err := w.filters(f.IDs, f.Types, f.Versions, f.SpecVersions, true); err != nil {
 		return nil, err
 	}
@@ -83,8 +86,9 @@ func objectsQuery(collectionID string, f isachub.ObjectFilter) (*pageQuery, erro
 
 // where builds a parameterised WHERE clause.
 type where struct {
-	conds []string
-	args  []any
+	conds  []string
+	args   []any
+	hidden isachub.TLPSet // the TLP levels the caller may not see (isachub.ObjectFilter.Hidden)
 }
 
 // add appends a condition whose %s verbs are replaced by placeholders for
@@ -127,9 +131,9 @@ func (w *where) filters(ids, types, versions, specVersions []string, defaults bo
 		case "all":
 			all = true
 		case "first":
-			ors = append(ors, "is_first")
+			ors = append(ors, w.visibleFlag("is_first", "(o2.version_ts, o2.date_added) < (o.version_ts, o.date_added)"))
 		case "last":
-			ors = append(ors, "is_latest")
+			ors = append(ors, w.visibleFlag("is_latest", "(o2.version_ts, o2.date_added) > (o.version_ts, o.date_added)"))
 		default:
 			t, err := time.Parse(time.RFC3339Nano, v)
 			if err != nil {
@@ -146,7 +150,7 @@ func (w *where) filters(ids, types, versions, specVersions []string, defaults bo
 		w.conds = append(w.conds, "("+strings.Join(ors, " OR ")+")")
 	}
 	if len(specVersions) == 0 && defaults {
-		w.conds = append(w.conds, "spec_latest")
+		w.conds = append(w.conds, w.visibleFlag("spec_latest", "o2.spec_version > o.spec_version"))
 	} else {
 		w.in("spec_version", specVersions)
 	}
@@ -166,11 +170,42 @@ func scanVersion(row pgx.CollectableRow) (*isachub.ObjectVersion, error) {
 	var da int64
 	var raw []byte
 	err := row.Scan(&v.CollectionID, &da, &v.ID, &v.Type, &v.SpecVersion, &v.Created, &v.Modified,
-		&v.Revoked, &v.CreatedByRef, &v.Markings, &v.SubmitterOrgID, &raw)
+		&v.Revoked, &v.CreatedByRef, &v.Markings, &v.SubmitterOrgID, &raw, &v.TLP)
 	v.DateAdded = time.UnixMicro(da).UTC()
 	v.Raw = raw
 	if len(v.Markings) == 0 {
 		v.Markings = nil
 	}
 	return &v, err
+}
+
+// visibleFlag returns flag, a per-version flag computed over all versions
+// of an id (is_latest, is_first, spec_latest), made to hold over the
+// versions the caller may see: with hidden TLP levels, a version without
+// the flag still qualifies when no visible version of the id beats it
+// (beats compares o2 with o). The subquery reads the (collection_id, id,
+// vkey) index, the few versions of one id, and runs only for rows without
+// the flag.
+func (w *where) visibleFlag(flag, beats string) string {
+	if w.hidden == 0 {
+		return flag
+	}
+	return "(o." + flag + " OR NOT EXISTS (SELECT 1 FROM object_versions o2 WHERE o2.collection_id = o.collection_id" +
+		" AND o2.id = o.id AND o2.tlp <> ALL(" + tlpArray(w.hidden) + ") AND " + beats + "))"
+}
+
+// tlpArray returns the SQL array of the levels in s, for example
+// "'{0,5}'::smallint[]". The levels are small integers from a fixed set: no
+// argument is needed.
+func tlpArray(s isachub.TLPSet) string {
+	var b strings.Builder
+	b.WriteString("'{")
+	for i, l := range s.Levels() {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "%d", int(l))
+	}
+	b.WriteString("}'::smallint[]")
+	return b.String()
 }

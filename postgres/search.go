@@ -52,7 +52,7 @@ func (db *DB) SearchObjects(ctx context.Context, collectionIDs []string, query s
 	// Words are letters and digits only, so quoting them is safe.
 	q := "'" + strings.Join(words, "' & '") + "'"
 	rows, _ := db.pool.Query(ctx, `SELECT collection_id, date_added, id, type, spec_version, created, modified,
-			revoked, created_by_ref, markings, submitter_org_id, raw
+			revoked, created_by_ref, markings, submitter_org_id, raw, tlp
 		FROM object_versions, CAST($2 AS tsquery) AS q
 		WHERE collection_id = ANY($1) AND is_latest AND search @@ q
 		ORDER BY ts_rank(search, q) DESC, collection_id, date_added LIMIT $3`, collectionIDs, q, limit)

@@ -5,13 +5,22 @@ import (
 	"unicode/utf8"
 
 	"github.com/isachub/isachub"
+	"github.com/isachub/isachub/stix"
 )
 
-// This file is the one place that decides what a caller may see and do.
-// Every handler asks it; confidentiality rules (TLP, sharing groups, issue 6)
-// belong here too, in visibleObjects.
+// This file is the one place in the server that decides what a caller may
+// see and do. Every handler asks it, and it asks the hub's confidentiality
+// policy (isachub.Reader, policy.go in the root package) for the TLP rules:
+// which object versions the caller may see (readerHidden, applied by the
+// store in its query, before paging) and which a collection may hold
+// (acceptTLP, on POST).
 
 func (c *caller) hubAdmin() bool { return c.user.HubAdmin }
+
+// reader is the caller as the confidentiality policy sees it.
+func (c *caller) reader() isachub.Reader {
+	return isachub.Reader{OrgID: c.org.ID, CommunityID: c.org.CommunityID, HubOperator: c.user.HubAdmin}
+}
 
 // inCommunity reports whether the caller's organisation is a member of the
 // community.
@@ -25,9 +34,17 @@ func (c *caller) canSeeCommunity(comm *isachub.Community) bool {
 	return c.hubAdmin() || c.inCommunity(comm.ID)
 }
 
-// canRead reports whether the caller may read a collection's objects.
+// canRead reports whether the caller may open a collection to read its
+// objects (each version then subject to its TLP: objectHidden). A sharing
+// group's collection is read by the group's members (and the operator).
 func (c *caller) canRead(coll *isachub.Collection) bool {
-	return c.hubAdmin() || (c.inCommunity(coll.CommunityID) && coll.CanRead(c.org.ID))
+	return c.reader().MayOpen(coll)
+}
+
+// objectHidden returns the TLP levels of the collection's object versions
+// that the caller may not see, for isachub.ObjectFilter.Hidden.
+func (c *caller) objectHidden(coll *isachub.Collection) isachub.TLPSet {
+	return c.reader().Hidden(coll)
 }
 
 // canWrite reports whether the caller may add objects to a collection: the
@@ -134,17 +151,36 @@ func (s *Server) writableCollection(ctx context.Context, c *caller, root, id str
 	return comm, coll, nil
 }
 
-// visibleObjects keeps the object versions of a readable collection that the
-// caller may see. Today that is all of them; TLP enforcement (issue 6) goes
-// here, so that objects, manifest, object and versions all obey it.
-func (s *Server) visibleObjects(c *caller, coll *isachub.Collection, objs []*isachub.ObjectVersion) []*isachub.ObjectVersion {
-	return objs
+// seesObject reports whether the caller may see any version of the object
+// in a collection: what a 403 or a conflict message may admit exists.
+func (s *Server) seesObject(ctx context.Context, c *caller, coll *isachub.Collection, id string) (bool, error) {
+	if !c.canRead(coll) {
+		return false, nil
+	}
+	p, err := s.store.Objects(ctx, coll.ID, isachub.ObjectFilter{IDs: []string{id}, Versions: []string{"all"},
+		SpecVersions: allSpecVersions, Hidden: c.objectHidden(coll), Limit: 1})
+	if err != nil {
+		return false, err
+	}
+	return len(p.Objects) > 0, nil
+}
+
+// allSpecVersions selects every spec_version of an object.
+var allSpecVersions = []string{"2.0", "2.1"}
+
+// acceptTLP returns the error for an object that the collection may not
+// hold because of its TLP (isachub.AcceptTLP): TLP:RED, by marking or by
+// the collection's default, in a collection open to every member.
+func acceptTLP(coll *isachub.Collection, o *stix.Object) error {
+	return isachub.AcceptTLP(coll, isachub.CollectionTLP(coll, stix.EffectiveTLP(o)))
 }
 
 // canSeeStatus reports whether the caller may read a status resource: only
-// the submitting organisation (and the hub operator).
+// the submitting organisation. Not the hub operator of another
+// organisation: a status lists the ids of what was submitted, which is
+// object content (TLP applies), not administrative metadata.
 func (c *caller) canSeeStatus(st *isachub.Status) bool {
-	return c.hubAdmin() || st.OrgID == c.org.ID
+	return st.OrgID == c.org.ID
 }
 
 // plausibleName reports whether s can be a collection id, alias or status

@@ -4,10 +4,12 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/isachub/isachub"
+	"github.com/isachub/isachub/stix"
 	"github.com/isachub/isachub/taxii"
 )
 
@@ -50,6 +52,13 @@ func (s *Server) handleAddObjects(w http.ResponseWriter, r *http.Request) error 
 	for _, rj := range rejected {
 		st.Failures = append(st.Failures, isachub.StatusDetail{ID: rj.ID, Version: rj.Version, Message: rj.Message})
 	}
+	valid = slices.DeleteFunc(valid, func(o *stix.Object) bool {
+		if err := acceptTLP(coll, o); err != nil {
+			st.Failures = append(st.Failures, isachub.StatusDetail{ID: o.ID(), Version: o.Version(), Message: isachub.ErrorMessage(err)})
+			return true
+		}
+		return false
+	})
 	if len(valid) > 0 {
 		results, err := s.store.AddObjects(r.Context(), coll.ID, c.org.ID, valid)
 		if err != nil {
@@ -62,6 +71,17 @@ func (s *Server) handleAddObjects(w http.ResponseWriter, r *http.Request) error 
 					s.log.Error("adding an object failed", "collection", coll.ID, "id", res.ID, "err", res.Err)
 				}
 				d.Message = isachub.ErrorMessage(res.Err)
+				if isachub.ErrorCode(res.Err) == isachub.ECONFLICT {
+					// The conflict admits that the id exists: say so only
+					// to a caller who may see a version of it.
+					sees, err := s.seesObject(r.Context(), c, coll, res.ID)
+					if err != nil {
+						return err
+					}
+					if !sees {
+						d.Message = "This object cannot be added to this collection by your organisation."
+					}
+				}
 				st.Failures = append(st.Failures, d)
 				continue
 			}

@@ -45,12 +45,10 @@ func (s *Server) page(r *http.Request, allowed taxii.Filter, fix func(*isachub.O
 	if fix != nil {
 		fix(&f)
 	}
-	p, err := s.store.Objects(r.Context(), coll.ID, f)
-	if err != nil {
-		return nil, err
-	}
-	p.Objects = s.visibleObjects(c, coll, p.Objects)
-	return p, nil
+	// The store leaves out what the caller may not see before paging, so
+	// that more, next and the date_added headers tell nothing of it.
+	f.Hidden = c.objectHidden(coll)
+	return s.store.Objects(r.Context(), coll.ID, f)
 }
 
 // handleGetObjects serves the objects of a collection (section 5.3) as an
@@ -151,7 +149,13 @@ func (s *Server) handleDeleteObject(w http.ResponseWriter, r *http.Request) erro
 	case isachub.ENOTFOUND:
 		return errNoObject(id)
 	case isachub.EFORBIDDEN:
-		if c.canRead(coll) {
+		// 403 admits that the object exists: only to a caller who may
+		// see a version of it.
+		sees, err := s.seesObject(r.Context(), c, coll, id)
+		if err != nil {
+			return err
+		}
+		if sees {
 			return isachub.Errorf(isachub.EFORBIDDEN, "Only the organisation that first published %s may delete it.", clip(id))
 		}
 		return errNoObject(id)

@@ -25,12 +25,26 @@ func (db *DB) CreateCollection(ctx context.Context, c *isachub.Collection) error
 	if c.Alias != "" {
 		alias = c.Alias
 	}
+	var group any
+	if c.GroupID != 0 {
+		group = c.GroupID
+	}
 	now := db.nowMicros()
 	return db.write(ctx, func(tx *sql.Tx) error {
+		if c.GroupID != 0 {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sharing_groups WHERE id = ? AND community_id = ?`,
+				c.GroupID, c.CommunityID).Scan(&n); err != nil {
+				return internal("read sharing group", err)
+			}
+			if n == 0 {
+				return notFound("Sharing group %d not found in this community.", c.GroupID)
+			}
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO collections
-			(id, community_id, title, description, alias, read_all, write_all, default_tlp, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.ID, c.CommunityID, c.Title, c.Description, alias, boolInt(c.ReadAll), boolInt(c.WriteAll), c.DefaultTLP, now)
+			(id, community_id, title, description, alias, read_all, write_all, default_tlp, created_at, group_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.ID, c.CommunityID, c.Title, c.Description, alias, boolInt(c.ReadAll), boolInt(c.WriteAll), c.DefaultTLP, now, group)
 		switch {
 		case isUnique(err) && strings.Contains(err.Error(), "alias"):
 			return isachub.Errorf(isachub.ECONFLICT, "A collection with the alias %q already exists in this community.", c.Alias)
@@ -61,6 +75,13 @@ func (db *DB) CreateCollection(ctx context.Context, c *isachub.Collection) error
 			}
 		}
 		c.CreatedAt = fromMicros(now)
+		if c.GroupID != 0 {
+			members, err := groupMembers(ctx, tx, c.GroupID)
+			if err != nil {
+				return err
+			}
+			c.Readers, c.Writers = members, members
+		}
 		return nil
 	})
 }
@@ -73,17 +94,23 @@ func hasOrg(ctx context.Context, tx *sql.Tx, pk int64, table string, org int64) 
 	return n > 0
 }
 
+// collectionCols are the columns scanCollection reads. A group's
+// collection takes its readers and writers from the group's members.
 const collectionCols = `c.id, c.community_id, c.title, c.description, coalesce(c.alias, ''),
-	c.read_all, c.write_all, c.default_tlp, c.created_at,
-	coalesce((SELECT group_concat(org_id) FROM collection_readers WHERE coll = c.pk), ''),
-	coalesce((SELECT group_concat(org_id) FROM collection_writers WHERE coll = c.pk), '')`
+	c.read_all, c.write_all, c.default_tlp, c.created_at, coalesce(c.group_id, 0),
+	CASE WHEN c.group_id IS NULL
+		THEN coalesce((SELECT group_concat(org_id) FROM collection_readers WHERE coll = c.pk), '')
+		ELSE coalesce((SELECT group_concat(org_id) FROM group_members WHERE group_id = c.group_id), '') END,
+	CASE WHEN c.group_id IS NULL
+		THEN coalesce((SELECT group_concat(org_id) FROM collection_writers WHERE coll = c.pk), '')
+		ELSE coalesce((SELECT group_concat(org_id) FROM group_members WHERE group_id = c.group_id), '') END`
 
 func scanCollection(row interface{ Scan(...any) error }) (*isachub.Collection, error) {
 	var c isachub.Collection
 	var created int64
 	var readers, writers string
 	err := row.Scan(&c.ID, &c.CommunityID, &c.Title, &c.Description, &c.Alias,
-		&c.ReadAll, &c.WriteAll, &c.DefaultTLP, &created, &readers, &writers)
+		&c.ReadAll, &c.WriteAll, &c.DefaultTLP, &created, &c.GroupID, &readers, &writers)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/isachub/isachub"
@@ -48,7 +49,7 @@ func (db *DB) Objects(ctx context.Context, collectionID string, f isachub.Object
 
 // versionCols are the columns scanVersion reads.
 const versionCols = `o.date_added, o.id, o.type, o.spec_version, o.created, o.modified, o.revoked,
-	o.created_by_ref, o.markings, o.submitter, o.raw`
+	o.created_by_ref, o.markings, o.submitter, o.raw, o.tlp`
 
 func scanVersion(row interface{ Scan(...any) error }, collectionID string) (*isachub.ObjectVersion, error) {
 	v := &isachub.ObjectVersion{CollectionID: collectionID}
@@ -56,7 +57,7 @@ func scanVersion(row interface{ Scan(...any) error }, collectionID string) (*isa
 	var markings string
 	var raw []byte
 	if err := row.Scan(&added, &v.ID, &v.Type, &v.SpecVersion, &v.Created, &v.Modified, &v.Revoked,
-		&v.CreatedByRef, &markings, &v.SubmitterOrgID, &raw); err != nil {
+		&v.CreatedByRef, &markings, &v.SubmitterOrgID, &raw, &v.TLP); err != nil {
 		return nil, err
 	}
 	v.DateAdded = fromMicros(added)
@@ -107,14 +108,17 @@ func objectQuery(collectionID string, f isachub.ObjectFilter) (string, []any, in
 		cond.WriteString(` AND o.id`)
 		condArgs = inList(&cond, condArgs, f.IDs)
 	}
-	vcond, vargs, err := versionCond(f.Versions)
+	vcond, vargs, err := versionCond(f.Versions, f.Hidden)
 	if err != nil {
 		return "", nil, 0, err
 	}
 	cond.WriteString(vcond)
 	condArgs = append(condArgs, vargs...)
+	if f.Hidden != 0 {
+		cond.WriteString(` AND o.tlp NOT IN ` + tlpList(f.Hidden))
+	}
 	if len(f.SpecVersions) == 0 {
-		cond.WriteString(` AND o.spec_latest = 1`)
+		cond.WriteString(` AND ` + hiddenAware(`o.spec_latest = 1`, `o2.spec_version > o.spec_version`, f.Hidden))
 	} else {
 		cond.WriteString(` AND o.spec_version`)
 		condArgs = inList(&cond, condArgs, f.SpecVersions)
@@ -175,9 +179,14 @@ func inList(b *strings.Builder, args []any, vals []string) []any {
 
 // versionCond returns the SQL condition of match[version] (TAXII 2.1
 // section 3.4.2): "last" (the default), "first", "all" or timestamps, ORed.
-func versionCond(versions []string) (string, []any, error) {
+//
+// With hidden levels, "last" and "first" are the last and first versions
+// the caller may see (hiddenAware).
+func versionCond(versions []string, hidden isachub.TLPSet) (string, []any, error) {
+	last := hiddenAware(`o.is_latest = 1`, `(o2.vts > o.vts OR o2.vts = o.vts AND o2.date_added > o.date_added)`, hidden)
+	first := hiddenAware(`o.is_first = 1`, `(o2.vts < o.vts OR o2.vts = o.vts AND o2.date_added < o.date_added)`, hidden)
 	if len(versions) == 0 {
-		return ` AND o.is_latest = 1`, nil, nil
+		return ` AND ` + last, nil, nil
 	}
 	var ors []string
 	var args []any
@@ -187,9 +196,9 @@ func versionCond(versions []string) (string, []any, error) {
 		case "all":
 			return "", nil, nil
 		case "last":
-			ors = append(ors, `o.is_latest = 1`)
+			ors = append(ors, last)
 		case "first":
-			ors = append(ors, `o.is_first = 1`)
+			ors = append(ors, first)
 		default:
 			vts, ok := parseTimestamp(v)
 			if !ok {
@@ -210,4 +219,33 @@ func versionCond(versions []string) (string, []any, error) {
 		return ` AND ` + ors[0], args, nil
 	}
 	return ` AND (` + strings.Join(ors, ` OR `) + `)`, args, nil
+}
+
+// hiddenAware returns flag, a per-version flag computed over all versions
+// of an id (is_latest, is_first, spec_latest), made to hold over the
+// versions the caller may see: with hidden levels, a version that lacks
+// the flag still qualifies when no visible version of the id beats it
+// (beats compares o2 with o). The subquery reads objects_id (coll, id),
+// the few versions of one id, and runs only for rows without the flag.
+func hiddenAware(flag, beats string, hidden isachub.TLPSet) string {
+	if hidden == 0 {
+		return flag
+	}
+	return `(` + flag + ` OR NOT EXISTS (SELECT 1 FROM objects o2 INDEXED BY objects_id
+		WHERE o2.coll = o.coll AND o2.id = o.id AND o2.tlp NOT IN ` + tlpList(hidden) + ` AND ` + beats + `))`
+}
+
+// tlpList returns the SQL list of the levels in s, for example "(0, 5)".
+// The levels are small integers from a fixed set: no argument is needed.
+func tlpList(s isachub.TLPSet) string {
+	var b strings.Builder
+	b.WriteByte('(')
+	for i, l := range s.Levels() {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.Itoa(int(l)))
+	}
+	b.WriteByte(')')
+	return b.String()
 }

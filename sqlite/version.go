@@ -36,6 +36,7 @@ type incoming struct {
 	vts       string // "" for unversioned objects: set from date_added
 	vkey      string
 	markings  string
+	tlp       stix.TLP // stix.EffectiveTLP(obj)
 	versioned bool
 	fts       string // ftsText(obj), computed before the write transaction
 }
@@ -77,6 +78,7 @@ func prepare(o *stix.Object) (*incoming, error) {
 		return nil, isachub.Errorf(isachub.EINVALID, "The object_marking_refs of %s cannot be encoded.", o.ID())
 	}
 	in.markings = string(b)
+	in.tlp = stix.EffectiveTLP(o)
 	in.fts = ftsText(o)
 	return in, nil
 }

@@ -14,9 +14,9 @@ const insertChunk = 64
 
 // objectCols are the columns of an objects row, in insert order.
 const objectCols = `pk, coll, date_added, id, type, spec_version, created, modified,
-	vts, vkey, revoked, created_by_ref, markings, submitter, is_latest, is_first, spec_latest, raw`
+	vts, vkey, revoked, created_by_ref, markings, submitter, is_latest, is_first, spec_latest, raw, tlp`
 
-const objectColCount = 18
+const objectColCount = 19
 
 // insertObjectsSQL returns the INSERT of n objects rows.
 func insertObjectsSQL(n int) string {
@@ -170,7 +170,7 @@ func (w *versionWriter) insert(stmt *sql.Stmt, vs []*version, submitter int64) e
 		o := v.in.obj
 		args = append(args, v.pk, w.coll, v.dateAdded, o.ID(), o.Type(), v.spec, o.Created(), o.Modified(),
 			v.vts, v.vkey, boolInt(o.Revoked()), o.CreatedByRef(), v.in.markings, submitter,
-			boolInt(v.wantLatest), boolInt(v.wantFirst), boolInt(v.wantSpecL), []byte(o.Raw()))
+			boolInt(v.wantLatest), boolInt(v.wantFirst), boolInt(v.wantSpecL), []byte(o.Raw()), int(v.in.tlp))
 	}
 	if _, err := w.tx.StmtContext(w.ctx, stmt).ExecContext(w.ctx, args...); err != nil {
 		return internal("insert objects", err)
