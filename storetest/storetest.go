@@ -50,6 +50,9 @@ var tests = []test{
 	{"Jobs", testJobs},
 	{"JobsConcurrentClaims", testJobsConcurrentClaims},
 	{"ConcurrentPaging", testConcurrentPaging},
+	{"TLPVisibility", testTLPVisibility},
+	{"Groups", testGroups},
+	{"GroupCollections", testGroupCollections},
 }
 
 // Run runs every conformance test as a subtest of t, each against a new
