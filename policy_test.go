@@ -1,0 +1,137 @@
+package isachub_test
+
+import (
+	"testing"
+
+	"github.com/isachub/isachub"
+	"github.com/isachub/isachub/stix"
+)
+
+// TestMaySee holds the TLP table of the package documentation: one row per
+// reader and collection, the levels the reader sees.
+func TestMaySee(t *testing.T) {
+	const comm, other = 1, 2
+	const a, b, x = 10, 11, 20 // a and b are members of comm, x of other
+	open := &isachub.Collection{CommunityID: comm, ReadAll: true, WriteAll: true}
+	named := &isachub.Collection{CommunityID: comm, Readers: []int64{a}, Writers: []int64{a}}
+	group := &isachub.Collection{CommunityID: comm, GroupID: 7, Readers: []int64{a}, Writers: []int64{a}}
+	memberA := isachub.Reader{OrgID: a, CommunityID: comm}
+	memberB := isachub.Reader{OrgID: b, CommunityID: comm}
+	outsider := isachub.Reader{OrgID: x, CommunityID: other}
+	opInComm := isachub.Reader{OrgID: b, CommunityID: comm, HubOperator: true}
+	opOutside := isachub.Reader{OrgID: x, CommunityID: other, HubOperator: true}
+	const C, G, A, S, R = stix.TLPClear, stix.TLPGreen, stix.TLPAmber, stix.TLPAmberStrict, stix.TLPRed
+	for _, tc := range []struct {
+		name string
+		r    isachub.Reader
+		c    *isachub.Collection
+		want []stix.TLP
+	}{
+		{"MemberOpen", memberA, open, []stix.TLP{C, G, A, S}}, // RED is never in an open collection
+		{"MemberNamed", memberA, named, []stix.TLP{C, G, A, S, R}},
+		{"MemberGroup", memberA, group, []stix.TLP{C, G, A, S, R}},
+		{"NonReaderNamed", memberB, named, nil},
+		{"NonMemberGroup", memberB, group, nil},
+		{"OtherCommunityOpen", outsider, open, nil},
+		{"OperatorInCommunityOpen", opInComm, open, []stix.TLP{C, G, A, S}},
+		{"OperatorInCommunityNotReader", opInComm, group, []stix.TLP{C, G}},
+		{"OperatorOutside", opOutside, open, []stix.TLP{C}},
+		{"OperatorOutsideGroup", opOutside, group, []stix.TLP{C}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []stix.TLP
+			for l := C; l <= R; l++ {
+				if tc.r.MaySee(tc.c, l) {
+					got = append(got, l)
+				}
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("sees %v, want %v", got, tc.want)
+			}
+			for i := range got {
+				if got[i] != tc.want[i] {
+					t.Fatalf("sees %v, want %v", got, tc.want)
+				}
+			}
+			if tc.r.MaySee(tc.c, stix.TLPNone) {
+				t.Error("sees TLPNone: the collection default must be applied first")
+			}
+			// Hidden is the complement of MaySee over the stored levels.
+			hidden := tc.r.Hidden(tc.c)
+			for l := C; l <= R; l++ {
+				if hidden.Has(l) == tc.r.MaySee(tc.c, l) {
+					t.Errorf("Hidden has %v = %v, MaySee = %v", l, hidden.Has(l), tc.r.MaySee(tc.c, l))
+				}
+			}
+			if hidden.Has(stix.TLPNone) == tc.r.MaySee(tc.c, stix.TLPAmber) {
+				t.Errorf("unmarked versions (default AMBER) hidden = %v", hidden.Has(stix.TLPNone))
+			}
+		})
+	}
+}
+
+func TestCollectionTLP(t *testing.T) {
+	for _, tc := range []struct {
+		def   string
+		level stix.TLP
+		want  stix.TLP
+	}{
+		{"", stix.TLPNone, stix.TLPAmber},
+		{"clear", stix.TLPNone, stix.TLPClear},
+		{"red", stix.TLPNone, stix.TLPRed},
+		{"red", stix.TLPGreen, stix.TLPGreen}, // a marking wins over the default
+		{"amber+strict", stix.TLPNone, stix.TLPAmberStrict},
+	} {
+		if got := isachub.CollectionTLP(&isachub.Collection{DefaultTLP: tc.def}, tc.level); got != tc.want {
+			t.Errorf("CollectionTLP(default %q, %v) = %v, want %v", tc.def, tc.level, got, tc.want)
+		}
+	}
+}
+
+func TestAcceptTLP(t *testing.T) {
+	open := &isachub.Collection{ReadAll: true}
+	named := &isachub.Collection{Readers: []int64{1}}
+	group := &isachub.Collection{GroupID: 3}
+	if err := isachub.AcceptTLP(open, stix.TLPRed); isachub.ErrorCode(err) != isachub.EINVALID {
+		t.Errorf("RED in an open collection: %v", err)
+	} else if msg := isachub.ErrorMessage(err); msg != "TLP:RED objects may only be shared in a collection restricted to named organisations (a sharing group); this collection is open to every member." {
+		t.Errorf("message %q", msg)
+	}
+	for _, c := range []*isachub.Collection{named, group} {
+		if err := isachub.AcceptTLP(c, stix.TLPRed); err != nil {
+			t.Errorf("RED in %+v: %v", c, err)
+		}
+	}
+	for l := stix.TLPClear; l < stix.TLPRed; l++ {
+		if err := isachub.AcceptTLP(open, l); err != nil {
+			t.Errorf("%v in an open collection: %v", l, err)
+		}
+	}
+}
+
+func TestLeaveAndCount(t *testing.T) {
+	for l := stix.TLPNone; l <= stix.TLPRed; l++ {
+		if got, want := isachub.MayLeaveCommunity(l), l == stix.TLPClear; got != want {
+			t.Errorf("MayLeaveCommunity(%v) = %v", l, got)
+		}
+		if got, want := isachub.CountsInStatistics(l), l != stix.TLPRed && l != stix.TLPNone; got != want {
+			t.Errorf("CountsInStatistics(%v) = %v", l, got)
+		}
+	}
+}
+
+func TestVisible(t *testing.T) {
+	named := &isachub.Collection{ID: "n", CommunityID: 1, Readers: []int64{10}}
+	vs := []*isachub.ObjectVersion{
+		{CollectionID: "n", ID: "red", TLP: stix.TLPRed},
+		{CollectionID: "n", ID: "clear", TLP: stix.TLPClear},
+		{CollectionID: "unknown", ID: "elsewhere", TLP: stix.TLPClear},
+	}
+	colls := map[string]*isachub.Collection{"n": named}
+	if got := (isachub.Reader{OrgID: 10, CommunityID: 1}).Visible(colls, vs); len(got) != 2 || got[0].ID != "red" {
+		t.Errorf("member: %d visible", len(got))
+	}
+	if got := (isachub.Reader{OrgID: 99, CommunityID: 2, HubOperator: true}).Visible(colls, vs); len(got) != 1 || got[0].ID != "clear" {
+		t.Errorf("operator: %d visible", len(got))
+	}
+}
