@@ -304,7 +304,7 @@ func writeVersions(ctx context.Context, tx pipeline, coll string, submitter, las
 			}
 			return []any{coll, nv.dateAdded, nv.id, nv.typ, nv.spec, o.Created(), o.Modified(),
 				nv.vts, nv.vkey, o.Revoked(), o.CreatedByRef(), markings, submitter,
-				nv.isFirst, nv.isLatest, nv.specLatest, []byte(o.Raw()), searchVector(o), int16(stix.EffectiveTLP(o))}, nil
+				nv.isFirst, nv.isLatest, nv.specLatest, []byte(o.Raw()), int16(stix.EffectiveTLP(o))}, nil
 		}))
 	if err != nil {
 		return dbError(err, "copy object versions", "Object")
@@ -327,4 +327,4 @@ func writeVersions(ctx context.Context, tx pipeline, coll string, submitter, las
 
 var versionColumns = []string{"collection_id", "date_added", "id", "type", "spec_version", "created", "modified",
 	"version_ts", "vkey", "revoked", "created_by_ref", "markings", "submitter_org_id",
-	"is_first", "is_latest", "spec_latest", "raw", "search", "tlp"}
+	"is_first", "is_latest", "spec_latest", "raw", "tlp"}

@@ -75,6 +75,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -84,7 +85,10 @@ import (
 // DB is an isachub.Store on a PostgreSQL database. It is safe for concurrent
 // use by several goroutines and several processes.
 type DB struct {
-	pool *pgxpool.Pool
+	pool     *pgxpool.Pool
+	stop     chan struct{} // closed by Close: stops the search indexer
+	indexed  chan struct{} // closed when the search indexer has stopped
+	stopOnce sync.Once
 }
 
 var _ isachub.Store = (*DB)(nil)
@@ -110,16 +114,19 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: connect to %s:%d: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Port, err)
 	}
-	db := &DB{pool: pool}
+	db := &DB{pool: pool, stop: make(chan struct{}), indexed: make(chan struct{})}
 	if err := db.Migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err
 	}
+	go db.indexLoop(db.stop, db.indexed)
 	return db, nil
 }
 
-// Close releases the store's connections.
+// Close stops the search indexer and releases the store's connections.
 func (db *DB) Close() error {
+	db.stopOnce.Do(func() { close(db.stop) })
+	<-db.indexed
 	db.pool.Close()
 	return nil
 }

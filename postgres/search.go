@@ -49,13 +49,19 @@ func (db *DB) SearchObjects(ctx context.Context, collectionIDs []string, query s
 		limit = isachub.DefaultPageSize
 	}
 	limit = min(limit, isachub.MaxPageSize)
+	// Index what writers committed before this search, so that it finds it.
+	if err := db.indexPending(ctx, collectionIDs, false); err != nil {
+		return nil, err
+	}
 	// Words are letters and digits only, so quoting them is safe.
 	q := "'" + strings.Join(words, "' & '") + "'"
-	rows, _ := db.pool.Query(ctx, `SELECT collection_id, date_added, id, type, spec_version, created, modified,
-			revoked, created_by_ref, markings, submitter_org_id, raw, tlp
-		FROM object_versions, CAST($2 AS tsquery) AS q
-		WHERE collection_id = ANY($1) AND is_latest AND search @@ q
-		ORDER BY ts_rank(search, q) DESC, collection_id, date_added LIMIT $3`, collectionIDs, q, limit)
+	rows, _ := db.pool.Query(ctx, `SELECT v.collection_id, v.date_added, v.id, v.type, v.spec_version, v.created, v.modified,
+			v.revoked, v.created_by_ref, v.markings, v.submitter_org_id, v.raw, v.tlp
+		FROM object_search s
+		JOIN object_versions v ON v.collection_id = s.collection_id AND v.date_added = s.date_added,
+		CAST($2 AS tsquery) AS q
+		WHERE s.collection_id = ANY($1) AND v.is_latest AND s.search @@ q
+		ORDER BY ts_rank(s.search, q) DESC, s.collection_id, s.date_added LIMIT $3`, collectionIDs, q, limit)
 	vs, err := pgx.CollectRows(rows, scanVersion)
 	if err != nil {
 		return nil, dbError(err, "search objects", "The search")
