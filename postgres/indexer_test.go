@@ -1,0 +1,107 @@
+package postgres_test
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/isachub/isachub"
+)
+
+// TestSearchIndexConcurrent searches one collection from two stores (two
+// replicas) at once right after an ingest: every search indexes what is
+// left first, the indexers take turns, each version is indexed once, and
+// every search sees every object.
+func TestSearchIndexConcurrent(t *testing.T) {
+	dsn := freshSchema(t)
+	a, b := openDSN(t, dsn), openDSN(t, dsn)
+	ctx := t.Context()
+	org, coll := setup(t, a)
+	const n = 12000 // more than one indexing chunk
+	ingest(t, a, coll.ID, org.ID, 0, n, 1000)
+	var wg sync.WaitGroup
+	errs := make([]error, 4)
+	found := make([]int, 4)
+	for i := range errs {
+		db := a
+		if i%2 == 1 {
+			db = b
+		}
+		wg.Go(func() {
+			// Object 11999 is an indicator of the last batch.
+			vs, err := db.SearchObjects(ctx, []string{coll.ID}, "server number 11999", 10)
+			errs[i], found[i] = err, len(vs)
+		})
+	}
+	wg.Wait()
+	for i := range errs {
+		if errs[i] != nil || found[i] != 1 {
+			t.Errorf("search %d: %d results, error %v; want 1 result", i, found[i], errs[i])
+		}
+	}
+	indexed, err := a.QueryInt64(ctx, `SELECT count(*) FROM object_search`)
+	mustOK(t, err)
+	distinct, err := a.QueryInt64(ctx, `SELECT count(DISTINCT (collection_id, date_added)) FROM object_search`)
+	mustOK(t, err)
+	if indexed != n || distinct != n {
+		t.Errorf("object_search has %d rows, %d distinct versions; want %d", indexed, distinct, n)
+	}
+}
+
+// TestSearchIndexBackground checks that the store indexes new versions by
+// itself once writes pause, without a search asking for it.
+func TestSearchIndexBackground(t *testing.T) {
+	db := openDB(t)
+	ctx := t.Context()
+	org, coll := setup(t, db)
+	ingest(t, db, coll.ID, org.ID, 0, 300, 100)
+	// A generous deadline: the indexer waits for a quiet second, and the
+	// machine may be busy. This checks that indexing happens, not how fast.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		n, err := db.QueryInt64(ctx, `SELECT count(*) FROM object_search`)
+		mustOK(t, err)
+		if n == 300 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the background indexer indexed %d of 300 versions in 30 s", n)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	until, err := db.QueryInt64(ctx, `SELECT indexed_until FROM search_progress WHERE collection_id = $1`, coll.ID)
+	mustOK(t, err)
+	last, err := db.QueryInt64(ctx, `SELECT max(date_added) FROM object_versions`)
+	mustOK(t, err)
+	if until != last {
+		t.Errorf("indexed_until = %d, want the last date_added %d", until, last)
+	}
+}
+
+// TestSearchIndexDelete checks that deleted versions leave the search index:
+// DeleteObject, and DeleteCollection by cascade.
+func TestSearchIndexDelete(t *testing.T) {
+	db := openDB(t)
+	ctx := t.Context()
+	org, coll := setup(t, db)
+	ingest(t, db, coll.ID, org.ID, 0, 30, 30)
+	vs, err := db.SearchObjects(ctx, []string{coll.ID}, "malicious", 100)
+	mustOK(t, err)
+	if len(vs) != 20 { // indicators are the objects not divisible by 3
+		t.Fatalf("search found %d indicators, want 20", len(vs))
+	}
+	mustOK(t, db.DeleteObject(ctx, coll.ID, vs[0].ID, org.ID, isachub.ObjectFilter{}))
+	count := func() int64 {
+		t.Helper()
+		n, err := db.QueryInt64(ctx, `SELECT count(*) FROM object_search`)
+		mustOK(t, err)
+		return n
+	}
+	if n := count(); n != 29 {
+		t.Errorf("after DeleteObject object_search has %d rows, want 29", n)
+	}
+	mustOK(t, db.DeleteCollection(ctx, coll.CommunityID, coll.ID))
+	if n := count(); n != 0 {
+		t.Errorf("after DeleteCollection object_search has %d rows, want 0", n)
+	}
+}
