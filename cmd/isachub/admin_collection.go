@@ -9,9 +9,11 @@ import (
 	"github.com/isachub/isachub"
 )
 
-// runAdminCollectionAdd implements "isachub admin collection add".
+// runAdminCollectionAdd implements "isachub admin collection add". A
+// sharing group's collection (--group) is read and written by the group's
+// members: it takes no --readers or --writers.
 func runAdminCollectionAdd(ctx context.Context, env *Env, args []string) int {
-	a := newAdminCmd(env, "admin collection add", "--community S --title T [--id UUID] [--alias A] --readers O1,O2|all --writers O1|all")
+	a := newAdminCmd(env, "admin collection add", "--community S --title T [--id UUID] [--alias A] [--default-tlp L] (--readers O1,O2|all --writers O1|all | --group G)")
 	comm := a.fs.String("community", "", "slug of the community")
 	title := a.fs.String("title", "", "title of the collection")
 	id := a.fs.String("id", "", "the collection's UUID (default: a new one)")
@@ -19,17 +21,32 @@ func runAdminCollectionAdd(ctx context.Context, env *Env, args []string) int {
 	desc := a.fs.String("description", "", "description of the collection")
 	readers := a.fs.String("readers", "", "organisations that may read: slugs separated by commas, or all")
 	writers := a.fs.String("writers", "", "organisations that may write: slugs separated by commas, or all")
-	return a.run(ctx, args, []string{"community", "title", "readers", "writers"}, func(store isachub.Store) error {
+	group := a.fs.String("group", "", "slug of the sharing group whose members read and write the collection")
+	tlp := a.fs.String("default-tlp", "", "TLP of unmarked objects: clear, green, amber (the default), amber+strict or red")
+	return a.run(ctx, args, []string{"community", "title"}, func(store isachub.Store) error {
 		c, err := store.Community(ctx, *comm)
 		if err != nil {
 			return err
 		}
-		coll := &isachub.Collection{ID: *id, CommunityID: c.ID, Title: *title, Alias: *alias, Description: *desc}
-		if coll.ReadAll, coll.Readers, err = orgList(ctx, store, c.ID, "readers", *readers); err != nil {
-			return err
-		}
-		if coll.WriteAll, coll.Writers, err = orgList(ctx, store, c.ID, "writers", *writers); err != nil {
-			return err
+		coll := &isachub.Collection{ID: *id, CommunityID: c.ID, Title: *title, Alias: *alias, Description: *desc, DefaultTLP: *tlp}
+		switch {
+		case *group != "" && (*readers != "" || *writers != ""):
+			return isachub.Errorf(isachub.EINVALID, "--group takes no --readers or --writers: the group's members read and write its collections")
+		case *group != "":
+			g, err := store.Group(ctx, c.ID, *group)
+			if err != nil {
+				return err
+			}
+			coll.GroupID = g.ID
+		case *readers == "" || *writers == "":
+			return isachub.Errorf(isachub.EINVALID, "--readers and --writers are required without --group")
+		default:
+			if coll.ReadAll, coll.Readers, err = orgList(ctx, store, c.ID, "readers", *readers); err != nil {
+				return err
+			}
+			if coll.WriteAll, coll.Writers, err = orgList(ctx, store, c.ID, "writers", *writers); err != nil {
+				return err
+			}
 		}
 		if err := store.CreateCollection(ctx, coll); err != nil {
 			return err
@@ -71,9 +88,22 @@ func runAdminCollectionList(ctx context.Context, env *Env, args []string) int {
 			return err
 		}
 		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tALIAS\tTITLE\tREADERS\tWRITERS")
+		groups, err := store.Groups(ctx, c.ID, isachub.Reader{HubOperator: true})
+		if err != nil {
+			return err
+		}
+		groupSlugs := map[int64]string{}
+		for _, g := range groups {
+			groupSlugs[g.ID] = g.Slug
+		}
+		fmt.Fprintln(tw, "ID\tALIAS\tTITLE\tREADERS\tWRITERS\tGROUP\tDEFAULT TLP")
 		for _, coll := range colls {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", coll.ID, coll.Alias, coll.Title, names(coll.ReadAll, coll.Readers), names(coll.WriteAll, coll.Writers))
+			def := coll.DefaultTLP
+			if def == "" {
+				def = "amber"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", coll.ID, coll.Alias, coll.Title, names(coll.ReadAll, coll.Readers),
+				names(coll.WriteAll, coll.Writers), groupSlugs[coll.GroupID], def)
 		}
 		return tw.Flush()
 	})

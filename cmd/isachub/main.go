@@ -66,6 +66,11 @@ func commands() []command {
 		{"admin collection add", "add a collection with its readers and writers; prints its id", runAdminCollectionAdd},
 		{"admin collection list", "list a community's collections", runAdminCollectionList},
 		{"admin collection remove", "remove a collection and its objects", runAdminCollectionRemove},
+		{"admin group add", "add a sharing group of member organisations; prints its id", runAdminGroupAdd},
+		{"admin group list", "list a community's sharing groups and their members", runAdminGroupList},
+		{"admin group remove", "remove a sharing group, its collections and their objects", runAdminGroupRemove},
+		{"admin group member add", "add a member organisation to a sharing group", runAdminGroupMemberAdd},
+		{"admin group member remove", "remove a member organisation from a sharing group", runAdminGroupMemberRemove},
 	}
 }
 
