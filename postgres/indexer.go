@@ -52,12 +52,45 @@ func (db *DB) indexLoop(stop <-chan struct{}, done chan<- struct{}) {
 	}
 }
 
-// indexPending indexes every unindexed version of the given collections,
-// or of every collection when colls is nil; when due is set, only if they
-// are due (see indexQuiet and indexMaxDelay).
+// indexPending indexes every version of the given collections (of every
+// collection when colls is nil) that was committed when it started. When
+// due is set, it indexes only while they are due (see indexQuiet and
+// indexMaxDelay), one chunk at a time, and gives way as soon as writers are
+// back.
 func (db *DB) indexPending(ctx context.Context, colls []string, due bool) error {
+	for {
+		lagging, err := db.lagging(ctx, colls, due)
+		if err != nil || len(lagging) == 0 {
+			return err
+		}
+		for _, l := range lagging {
+			for {
+				until, err := db.indexChunk(ctx, l.coll, l.last)
+				if err != nil {
+					return err
+				}
+				if until >= l.last || due {
+					break
+				}
+			}
+		}
+		if !due {
+			return nil
+		}
+	}
+}
+
+// lag is a collection with unindexed versions, up to date_added last.
+type lag struct {
+	coll string
+	last int64
+}
+
+// lagging returns the collections with unindexed versions, among colls (or
+// all when colls is nil), and when due is set only those due.
+func (db *DB) lagging(ctx context.Context, colls []string, due bool) ([]lag, error) {
 	// date_added is the database clock in microseconds (or just above).
-	q := `SELECT c.id FROM collections c LEFT JOIN search_progress p ON p.collection_id = c.id
+	q := `SELECT c.id, c.last_date_added FROM collections c LEFT JOIN search_progress p ON p.collection_id = c.id
 		CROSS JOIN LATERAL (SELECT coalesce(p.indexed_until, 0) AS until,
 			(extract(epoch FROM clock_timestamp()) * 1000000)::bigint AS now) k
 		WHERE c.last_date_added > k.until`
@@ -73,48 +106,42 @@ func (db *DB) indexPending(ctx context.Context, colls []string, due bool) error 
 			WHERE v.collection_id = c.id AND v.date_added > k.until) < k.now - $%d)`, len(args)-1, len(args))
 	}
 	rows, _ := db.pool.Query(ctx, q, args...)
-	lagging, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	ls, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (lag, error) {
+		var l lag
+		err := row.Scan(&l.coll, &l.last)
+		return l, err
+	})
 	if err != nil {
-		return dbError(err, "find collections to index", "The search index")
+		return nil, dbError(err, "find collections to index", "The search index")
 	}
-	for _, c := range lagging {
-		for {
-			n, err := db.indexChunk(ctx, c)
-			if err != nil {
-				return err
-			}
-			if n < indexChunk {
-				break
-			}
-		}
-	}
-	return nil
+	return ls, nil
 }
 
 // indexChunk indexes up to indexChunk versions of the collection that
-// follow its indexed_until, in one transaction that holds the collection's
-// search_progress row, so that concurrent indexers (other replicas, a
-// search) take turns and index each version once. It returns how many
-// versions it indexed.
-func (db *DB) indexChunk(ctx context.Context, coll string) (int, error) {
-	n := 0
+// follow its indexed_until and go up to date_added last, a value of
+// last_date_added that was committed: every version up to it is visible.
+// It runs in one transaction that holds the collection's search_progress
+// row, so that concurrent indexers (other replicas, a search) take turns
+// and index each version once. It returns the new indexed_until: last once
+// every version up to it is indexed (deleted versions leave gaps).
+func (db *DB) indexChunk(ctx context.Context, coll string, last int64) (int64, error) {
+	var until int64
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO search_progress (collection_id, indexed_until)
 			SELECT id, 0 FROM collections WHERE id = $1 ON CONFLICT (collection_id) DO NOTHING`, coll)
 		if err != nil {
 			return err
 		}
-		var until int64
 		err = tx.QueryRow(ctx, `SELECT indexed_until FROM search_progress WHERE collection_id = $1 FOR UPDATE`, coll).Scan(&until)
 		if errors.Is(err, pgx.ErrNoRows) {
+			until = last
 			return nil // the collection is gone: nothing to index
-		} else if err != nil {
-			return err
+		} else if err != nil || until >= last {
+			return err // another indexer was first
 		}
-		// Versions above until that this statement sees are a prefix of the
-		// collection's: writers commit in date_added order.
 		rows, _ := tx.Query(ctx, `SELECT date_added, raw FROM object_versions
-			WHERE collection_id = $1 AND date_added > $2 ORDER BY date_added LIMIT $3`, coll, until, indexChunk)
+			WHERE collection_id = $1 AND date_added > $2 AND date_added <= $3
+			ORDER BY date_added LIMIT $4`, coll, until, last, indexChunk)
 		type entry struct {
 			da  int64
 			raw []byte
@@ -125,7 +152,7 @@ func (db *DB) indexChunk(ctx context.Context, coll string) (int, error) {
 			es = append(es, entry{e.da, e.raw})
 			return nil
 		})
-		if err != nil || len(es) == 0 {
+		if err != nil {
 			return err
 		}
 		_, err = tx.CopyFrom(ctx, pgx.Identifier{"object_search"}, []string{"collection_id", "date_added", "search"},
@@ -139,12 +166,15 @@ func (db *DB) indexChunk(ctx context.Context, coll string) (int, error) {
 		if err != nil {
 			return err
 		}
-		n = len(es)
-		_, err = tx.Exec(ctx, `UPDATE search_progress SET indexed_until = $2 WHERE collection_id = $1`, coll, es[n-1].da)
+		until = last
+		if len(es) == indexChunk {
+			until = es[len(es)-1].da
+		}
+		_, err = tx.Exec(ctx, `UPDATE search_progress SET indexed_until = $2 WHERE collection_id = $1`, coll, until)
 		return err
 	})
 	if err != nil {
 		return 0, dbError(err, "index collection", "Collection "+quote(coll))
 	}
-	return n, nil
+	return until, nil
 }

@@ -105,3 +105,29 @@ func TestSearchIndexDelete(t *testing.T) {
 		t.Errorf("after DeleteCollection object_search has %d rows, want 0", n)
 	}
 }
+
+// TestSearchIndexDeletedTail deletes the newest version of a collection
+// before it is indexed: indexing must still reach the collection's last
+// date_added, so that the collection is not left lagging forever.
+func TestSearchIndexDeletedTail(t *testing.T) {
+	db := openDB(t)
+	ctx := t.Context()
+	org, coll := setup(t, db)
+	ingest(t, db, coll.ID, org.ID, 0, 10, 10)
+	page, err := db.Objects(ctx, coll.ID, isachub.ObjectFilter{})
+	mustOK(t, err)
+	newest := page.Objects[len(page.Objects)-1]
+	mustOK(t, db.DeleteObject(ctx, coll.ID, newest.ID, org.ID, isachub.ObjectFilter{}))
+	vs, err := db.SearchObjects(ctx, []string{coll.ID}, "malicious", 100)
+	mustOK(t, err)
+	if len(vs) != 6 { // indicators 1, 2, 4, 5, 7, 8; 9 was a malware, deleted
+		t.Errorf("search found %d indicators, want 6", len(vs))
+	}
+	until, err := db.QueryInt64(ctx, `SELECT indexed_until FROM search_progress WHERE collection_id = $1`, coll.ID)
+	mustOK(t, err)
+	last, err := db.QueryInt64(ctx, `SELECT last_date_added FROM collections WHERE id = $1`, coll.ID)
+	mustOK(t, err)
+	if until != last {
+		t.Errorf("indexed_until = %d, want last_date_added %d", until, last)
+	}
+}
