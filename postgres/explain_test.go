@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/isachub/isachub"
+	"github.com/isachub/isachub/stix"
 )
 
 // TestObjectsPlan checks with EXPLAIN that every main shape of the page
@@ -21,6 +22,12 @@ func TestObjectsPlan(t *testing.T) {
 	mustOK(t, err)
 	mid := page.Objects[len(page.Objects)-1].DateAdded
 
+	// What the hub operator of another community may not see: every level
+	// but CLEAR (isachub.Reader.Hidden).
+	var hidden isachub.TLPSet
+	for _, l := range []stix.TLP{stix.TLPNone, stix.TLPGreen, stix.TLPAmber, stix.TLPAmberStrict, stix.TLPRed} {
+		hidden = hidden.With(l)
+	}
 	tests := []struct {
 		name string
 		f    isachub.ObjectFilter
@@ -34,6 +41,13 @@ func TestObjectsPlan(t *testing.T) {
 		{"VersionAll", isachub.ObjectFilter{Versions: []string{"all"}, Types: []string{"malware"}}},
 		{"VersionFirstLast", isachub.ObjectFilter{Versions: []string{"first", "last"}}},
 		{"SpecVersion", isachub.ObjectFilter{SpecVersions: []string{"2.1"}, Types: []string{"indicator"}}},
+		// TLP: hidden levels are filtered in the same walk; the latest
+		// visible version is checked per row on the (collection_id, id,
+		// vkey) index.
+		{"HiddenLast", isachub.ObjectFilter{Hidden: hidden}},
+		{"HiddenNext", isachub.ObjectFilter{Hidden: hidden, Types: []string{"indicator"}, Limit: 1000, Next: page.Next}},
+		{"HiddenFirstLast", isachub.ObjectFilter{Hidden: hidden, Versions: []string{"first", "last"}}},
+		{"HiddenType", isachub.ObjectFilter{Hidden: hidden, Types: []string{"indicator"}, AddedAfter: mid}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -42,6 +56,12 @@ func TestObjectsPlan(t *testing.T) {
 			if strings.Contains(plan, "Seq Scan") || strings.Contains(plan, "Sort Key") ||
 				!strings.Contains(plan, "Index Scan") && !strings.Contains(plan, "Index Only Scan") {
 				t.Fatalf("the page query does not walk an index in order:\n%s", plan)
+			}
+			if testing.Verbose() && tt.f.Hidden != 0 {
+				t.Logf("plan:\n%s", plan)
+			}
+			if tt.f.Hidden != 0 && !strings.Contains(plan, "SubPlan") {
+				t.Fatalf("no per-row visibility check:\n%s", plan)
 			}
 		})
 	}

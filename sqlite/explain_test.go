@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/isachub/isachub"
+	"github.com/isachub/isachub/stix"
 	"github.com/isachub/isachub/storetest"
 )
 
@@ -27,6 +28,12 @@ func TestExplainObjects(t *testing.T) {
 		t.Fatal(err)
 	}
 	after := time.Now().Add(-time.Hour)
+	// What the hub operator of another community may not see: every level
+	// but CLEAR (isachub.Reader.Hidden).
+	var hidden isachub.TLPSet
+	for _, l := range []stix.TLP{stix.TLPNone, stix.TLPGreen, stix.TLPAmber, stix.TLPAmberStrict, stix.TLPRed} {
+		hidden = hidden.With(l)
+	}
 	shapes := []struct {
 		name string
 		f    isachub.ObjectFilter
@@ -50,6 +57,14 @@ func TestExplainObjects(t *testing.T) {
 		{"TypesNext", isachub.ObjectFilter{Types: []string{"indicator", "malware"}, Limit: 10, Next: typesPage.Next}, "objects_type", true},
 		{"IDs", isachub.ObjectFilter{IDs: []string{storetest.IndicatorID(1), storetest.IndicatorID(2)}}, "objects_id", true},
 		{"IDsTypes", isachub.ObjectFilter{IDs: []string{storetest.IndicatorID(1)}, Types: []string{"indicator", "malware"}}, "objects_id", true},
+		// TLP: hidden versions are filtered in the same walk; the latest
+		// visible version is checked through objects_id (hiddenAware).
+		{"HiddenLast", isachub.ObjectFilter{Hidden: hidden, AddedAfter: after}, "objects_added", false},
+		{"HiddenNext", isachub.ObjectFilter{Hidden: hidden, Limit: 10, Next: page.Next}, "objects_added", false},
+		{"HiddenFirstOrLast", isachub.ObjectFilter{Hidden: hidden, Versions: []string{"first", "last"}, AddedAfter: after}, "objects_added", false},
+		{"HiddenType", isachub.ObjectFilter{Hidden: hidden, Types: []string{"indicator"}, AddedAfter: after}, "objects_type", false},
+		{"HiddenTypes", isachub.ObjectFilter{Hidden: hidden, Types: []string{"indicator", "malware"}, AddedAfter: after}, "objects_type", true},
+		{"HiddenIDs", isachub.ObjectFilter{Hidden: hidden, IDs: []string{storetest.IndicatorID(1)}, Versions: []string{"all"}}, "objects_id", true},
 	}
 	check := func(t *testing.T) {
 		for _, tc := range shapes {
@@ -59,6 +74,9 @@ func TestExplainObjects(t *testing.T) {
 					t.Fatal(err)
 				}
 				joined := strings.Join(plan, "\n")
+				if testing.Verbose() && tc.f.Hidden != 0 {
+					t.Logf("plan:\n%s", joined)
+				}
 				reads := 0
 				for _, l := range plan {
 					if !strings.HasPrefix(l, "SEARCH o ") && !strings.HasPrefix(l, "SCAN o") {
@@ -74,6 +92,14 @@ func TestExplainObjects(t *testing.T) {
 				}
 				if reads == 0 || strings.Contains(joined, "SCAN o") {
 					t.Fatalf("the page query scans objects:\n%s", joined)
+				}
+				for _, l := range plan {
+					if strings.Contains(l, " o2 ") && !strings.HasPrefix(l, "SEARCH o2 USING INDEX objects_id (coll=? AND id=?)") {
+						t.Fatalf("the visibility subquery does not read one id's versions through objects_id:\n%s", joined)
+					}
+				}
+				if tc.f.Hidden != 0 && !strings.Contains(joined, "SEARCH o2 ") && tc.f.Versions == nil {
+					t.Fatalf("no visibility subquery:\n%s", joined)
 				}
 				if strings.Contains(joined, "TEMP B-TREE") != tc.sorted && !tc.sorted {
 					t.Fatalf("the page query sorts:\n%s", joined)
