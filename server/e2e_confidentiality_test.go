@@ -44,7 +44,7 @@ type confidential struct {
 	group    *isachub.SharingGroup
 	org      *isachub.Org
 	objs     []*secretObject
-	statuses []string // S's status ids
+	statuses []string          // S's status ids
 	added    map[string]string // key -> date_added as served
 }
 
