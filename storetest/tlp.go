@@ -136,3 +136,47 @@ func testTLPVisibility(t *testing.T, s isachub.Store) {
 		}
 	})
 }
+
+// TLPSamples returns objects with every kind of TLP marking: TLP 1.0 and
+// 2.0 object markings, several at once, granular markings, other marking
+// definitions and none; each with a distinct id. Backends use them to check
+// the migration that computes the stored TLP of existing versions.
+func TLPSamples() []*stix.Object {
+	marks := []struct {
+		object, granular []string
+	}{
+		{nil, nil},
+		{[]string{stix.TLP1White}, nil},
+		{[]string{stix.TLP1Green}, nil},
+		{[]string{stix.TLP1Amber}, nil},
+		{[]string{stix.TLP1Red}, nil},
+		{[]string{stix.TLP2Clear}, nil},
+		{[]string{stix.TLP2Green}, nil},
+		{[]string{stix.TLP2Amber}, nil},
+		{[]string{stix.TLP2AmberStrict}, nil},
+		{[]string{stix.TLP2Red}, nil},
+		{[]string{stix.TLP2Green, stix.TLP2AmberStrict, "marking-definition--" + UUID(9, 1)}, nil},
+		{[]string{"marking-definition--" + UUID(9, 2)}, nil},
+		{[]string{stix.TLP2Clear}, []string{stix.TLP2Red}},
+		{nil, []string{stix.TLP1Amber, stix.TLP2Green}},
+	}
+	objs := make([]*stix.Object, len(marks))
+	for i, m := range marks {
+		o := map[string]any{
+			"type": "malware", "spec_version": "2.1", "id": MalwareID(7000 + i),
+			"created": stamp(Epoch), "modified": stamp(Epoch), "name": fmt.Sprintf("Sample %d", i), "is_family": false,
+		}
+		if m.object != nil {
+			o["object_marking_refs"] = m.object
+		}
+		if m.granular != nil {
+			var gm []map[string]any
+			for _, ref := range m.granular {
+				gm = append(gm, map[string]any{"selectors": []string{"name"}, "marking_ref": ref})
+			}
+			o["granular_markings"] = gm
+		}
+		objs[i] = mustObject(o)
+	}
+	return objs
+}
