@@ -56,6 +56,22 @@
 // words computed by this package, a GIN index, and a tsquery built from the
 // query's words, so user input is never parsed as query syntax.
 //
+// # Confidentiality (TLP 2.0, sharing groups)
+//
+// The rules live in the root package (isachub.Reader, policy.go; FIRST TLP
+// 2.0 and STIX 2.1 section 7.2). This package stores what they need and
+// applies the caller's isachub.ObjectFilter.Hidden in the page query: each
+// version's own TLP level (stix.EffectiveTLP, 0 when unmarked, so that the
+// collection's default applies when read) is the tlp column, written at
+// ingest (migration 0002 computes it for versions stored before). Hidden
+// levels are filtered in the same index walk, before LIMIT, so more and
+// next count visible versions only; "last", "first" and the default
+// spec_version become those of the visible versions by a per-row NOT EXISTS
+// on the (collection_id, id, vkey) index that runs only for rows without
+// the flag. A reader who may see few of a large collection's versions walks
+// the index until a page fills. A sharing group's collection takes its
+// readers and writers from group_members.
+//
 // # Durability and backup
 //
 // Commits use synchronous_commit=on: an acknowledged AddObjects survives a

@@ -7,4 +7,20 @@
 // adapter turns into the TAXII error message resource (section 3.6.1) through
 // error.go, the only place that maps isachub error codes to HTTP statuses.
 // Responses are marshalled before any header is written (respond.go).
+//
+// # Confidentiality
+//
+// access.go is the one place that decides what a caller may see and do. It
+// asks the hub's confidentiality policy in the root package (isachub.Reader:
+// the TLP 2.0 rules of FIRST, with the markings of STIX 2.1 section 7.2)
+// and hands the store the TLP levels the caller may not see
+// (isachub.ObjectFilter.Hidden), so that objects, manifest, object-by-id and
+// versions are filtered in the query, before paging: more, next and the
+// X-TAXII-Date-Added-First/Last headers say nothing of hidden versions, and
+// an object whose every version is hidden is 404 like one that does not
+// exist. A TLP:RED object POSTed to a collection open to every member fails
+// for that object (isachub.AcceptTLP). A sharing group's collection is 404
+// to non-members exactly like a nonexistent one. A status resource is read
+// by the submitting organisation only. A DELETE or a POST conflict admits
+// that an id exists only to a caller who may see a version of it.
 package server
