@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/isachub/isachub"
 )
@@ -54,4 +55,21 @@ func (db *DB) CopyBaseline(ctx context.Context, table string, ids []string, raws
 			pgx.CopyFromSlice(len(ids), func(i int) ([]any, error) { return []any{ids[i], raws[i]}, nil }))
 		return err
 	})
+}
+
+// OpenAt connects like Open but applies the migrations up to version upTo
+// only and starts no search indexer, for tests of later migrations on
+// databases that have data.
+func OpenAt(ctx context.Context, dsn string, upTo int) (*DB, error) {
+	pool, err := pgxpool.New(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{pool: pool, stop: make(chan struct{}), indexed: make(chan struct{})}
+	close(db.indexed)
+	if err := db.migrate(ctx, upTo); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return db, nil
 }

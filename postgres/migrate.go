@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -52,6 +53,11 @@ func migrations() ([]migration, error) {
 // several processes migrating the same database at once apply each migration
 // exactly once: the others wait, then find nothing left to do.
 func (db *DB) Migrate(ctx context.Context) error {
+	return db.migrate(ctx, math.MaxInt)
+}
+
+// migrate applies every pending migration up to version upTo.
+func (db *DB) migrate(ctx context.Context, upTo int) error {
 	ms, err := migrations()
 	if err != nil {
 		return err
@@ -88,7 +94,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 		return fmt.Errorf("postgres: migrate: %w", err)
 	}
 	for _, m := range ms {
-		if slices.Contains(applied, m.version) {
+		if slices.Contains(applied, m.version) || m.version > upTo {
 			continue
 		}
 		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
