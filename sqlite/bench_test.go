@@ -247,3 +247,39 @@ func BenchmarkSearch(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPageTLP is BenchmarkPage with the TLP rule applied
+// (isachub.ObjectFilter.Hidden): as a member of the community reading the
+// open collection (RED hidden, so "last" is the latest visible version),
+// and as the hub operator of another community, who sees only CLEAR and
+// therefore none of the collection's unmarked (AMBER) objects: the worst
+// case, a walk of every indicator to find an empty page.
+func BenchmarkPageTLP(b *testing.B) {
+	db, coll, after := bigDB(b)
+	ctx := context.Background()
+	var red, allButClear isachub.TLPSet
+	red = red.With(stix.TLPRed)
+	for _, l := range []stix.TLP{stix.TLPNone, stix.TLPGreen, stix.TLPAmber, stix.TLPAmberStrict, stix.TLPRed} {
+		allButClear = allButClear.With(l)
+	}
+	for _, p := range []int{1, 900} {
+		b.Run(fmt.Sprintf("member/page%d", p), func(b *testing.B) {
+			f := isachub.ObjectFilter{Types: []string{"indicator"}, AddedAfter: after[p], Limit: 1000, Hidden: red}
+			for b.Loop() {
+				page, err := db.Objects(ctx, coll, f)
+				if err != nil || len(page.Objects) != 1000 || !page.More {
+					b.Fatalf("page %d: %v", p, err)
+				}
+			}
+		})
+	}
+	b.Run("operator-sees-nothing", func(b *testing.B) {
+		f := isachub.ObjectFilter{Types: []string{"indicator"}, Limit: 1000, Hidden: allButClear}
+		for b.Loop() {
+			page, err := db.Objects(ctx, coll, f)
+			if err != nil || len(page.Objects) != 0 || page.More {
+				b.Fatalf("operator page: %v", err)
+			}
+		}
+	})
+}
