@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/isachub/isachub/server"
+	"github.com/isachub/isachub/stix"
 	"github.com/isachub/isachub/taxii"
 )
 
@@ -32,6 +34,10 @@ func FuzzAddObjects(f *testing.F) {
 		[]byte(`{"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[]}`),
 		[]byte(`{"objects":[{"type":"x","id":"x--1","created":"2026-01-01T00:00:00Z","modified":"2026-01-01T00:00:00Z","spec_version":"2.1"}]}`),
 		[]byte(`[`),
+		// TLP:RED in the open collection fails for that object (issue 6);
+		// by marking and by granular marking.
+		envelope(strings.Replace(indicator(3, "2026-01-01T00:00:00.000Z"), `"name"`, `"object_marking_refs":["`+stix.TLP2Red+`"],"name"`, 1)),
+		envelope(strings.Replace(indicator(4, "2026-01-01T00:00:00.000Z"), `"name"`, `"granular_markings":[{"selectors":["name"],"marking_ref":"`+stix.TLP1Red+`"}],"name"`, 1)),
 	} {
 		f.Add(s)
 	}
