@@ -45,6 +45,7 @@ func TestObjectsPlan(t *testing.T) {
 		// visible version is checked per row on the (collection_id, id,
 		// vkey) index.
 		{"HiddenLast", isachub.ObjectFilter{Hidden: hidden}},
+		{"HiddenRed", isachub.ObjectFilter{Hidden: isachub.TLPSet(0).With(stix.TLPRed), Types: []string{"indicator"}}},
 		{"HiddenNext", isachub.ObjectFilter{Hidden: hidden, Types: []string{"indicator"}, Limit: 1000, Next: page.Next}},
 		{"HiddenFirstLast", isachub.ObjectFilter{Hidden: hidden, Versions: []string{"first", "last"}}},
 		{"HiddenType", isachub.ObjectFilter{Hidden: hidden, Types: []string{"indicator"}, AddedAfter: mid}},
