@@ -11,7 +11,7 @@ import (
 // This file is the one place in the server that decides what a caller may
 // see and do. Every handler asks it, and it asks the hub's confidentiality
 // policy (isachub.Reader, policy.go in the root package) for the TLP rules:
-// which object versions the caller may see (readerHidden, applied by the
+// which object versions the caller may see (objectHidden, applied by the
 // store in its query, before paging) and which a collection may hold
 // (acceptTLP, on POST).
 
