@@ -3,7 +3,9 @@
 // collections with their tenant scoping, object versions with every TAXII
 // 2.1 filter (section 3.4) and keyset pagination, ownership, deletion,
 // full-text search, statuses (section 4.3), the audit log and the job
-// outbox.
+// outbox, sharing groups, and the TLP visibility filter
+// (isachub.ObjectFilter.Hidden: hidden versions are left out before paging,
+// and first/last/spec-latest are those of the visible versions).
 //
 // A backend's test calls Run with a function that opens a fresh, empty,
 // migrated store and registers its cleanup with t.Cleanup.
