@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -222,7 +223,7 @@ func versionString(o *stix.Object, dateAdded int64) string {
 // pipeline is what AddObjects needs of its connection.
 type pipeline interface {
 	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
-	CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, rows pgx.CopyFromSource) (int64, error)
+	Conn() *pgx.Conn
 }
 
 // loadStates begins the transaction, locks the collection's row and returns
@@ -294,18 +295,30 @@ func writeVersions(ctx context.Context, tx pipeline, coll string, submitter, las
 			upIDs, upSpecs = append(upIDs, id), append(upSpecs, st.maxSpec)
 		}
 	}
-	_, err := tx.CopyFrom(ctx, pgx.Identifier{"object_versions"}, versionColumns,
-		pgx.CopyFromSlice(len(fresh), func(i int) ([]any, error) {
-			nv := fresh[i]
-			o := nv.obj
-			markings := o.ObjectMarkingRefs()
-			if markings == nil {
-				markings = []string{}
-			}
-			return []any{coll, nv.dateAdded, nv.id, nv.typ, nv.spec, o.Created(), o.Modified(),
-				nv.vts, nv.vkey, o.Revoked(), o.CreatedByRef(), markings, submitter,
-				nv.isFirst, nv.isLatest, nv.specLatest, []byte(o.Raw()), int16(stix.EffectiveTLP(o))}, nil
-		}))
+	rows := newCopyRows(len(fresh) * 768)
+	for _, nv := range fresh {
+		o := nv.obj
+		rows.row(len(versionColumns))
+		rows.text(coll)
+		rows.int8(nv.dateAdded)
+		rows.text(nv.id)
+		rows.text(nv.typ)
+		rows.text(nv.spec)
+		rows.text(o.Created())
+		rows.text(o.Modified())
+		rows.timestamptz(nv.vts)
+		rows.text(nv.vkey)
+		rows.bool(o.Revoked())
+		rows.text(o.CreatedByRef())
+		rows.textArray(o.ObjectMarkingRefs())
+		rows.int8(submitter)
+		rows.bool(nv.isFirst)
+		rows.bool(nv.isLatest)
+		rows.bool(nv.specLatest)
+		rows.bytea(o.Raw())
+		rows.int2(int16(stix.EffectiveTLP(o)))
+	}
+	_, err := tx.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(rows.end()), copyVersions)
 	if err != nil {
 		return dbError(err, "copy object versions", "Object")
 	}
@@ -328,3 +341,7 @@ func writeVersions(ctx context.Context, tx pipeline, coll string, submitter, las
 var versionColumns = []string{"collection_id", "date_added", "id", "type", "spec_version", "created", "modified",
 	"version_ts", "vkey", "revoked", "created_by_ref", "markings", "submitter_org_id",
 	"is_first", "is_latest", "spec_latest", "raw", "tlp"}
+
+// copyVersions is the COPY statement of writeVersions: its rows have the
+// versionColumns, in order.
+var copyVersions = "COPY object_versions (" + strings.Join(versionColumns, ", ") + ") FROM STDIN (FORMAT binary)"
