@@ -51,5 +51,7 @@
 // nothing of newer (older) ones. Paged reads apply the rule in the store's
 // query (ObjectFilter.Hidden, from Reader.Hidden), before paging, so that
 // more, next, counts and the date_added headers say nothing of hidden
-// versions; unpaged results (search) go through Reader.Visible.
+// versions; full-text search takes the hidden levels per collection too
+// (ObjectStore.SearchObjects), before its limit. Reader.Visible filters
+// versions already in hand.
 package isachub

@@ -115,8 +115,9 @@ type ObjectStore interface {
 	DeleteObject(ctx context.Context, collectionID, id string, orgID int64, f ObjectFilter) error
 	// SearchObjects runs a full-text query over name, description, pattern
 	// and SCO values of the latest versions in the given collections only,
-	// best match first.
-	// It applies no TLP rule: callers pass the results through
-	// Reader.Visible.
-	SearchObjects(ctx context.Context, collectionIDs []string, query string, limit int) ([]*ObjectVersion, error)
+	// best match first. hidden gives, per collection id, the TLP levels the
+	// caller may not see (Reader.Hidden; nil or a missing id hides
+	// nothing): they are left out in the query, before the limit, so an
+	// object whose latest version is hidden is not found.
+	SearchObjects(ctx context.Context, collectionIDs []string, query string, limit int, hidden map[string]TLPSet) ([]*ObjectVersion, error)
 }

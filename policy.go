@@ -134,8 +134,8 @@ func AcceptTLP(c *Collection, level stix.TLP) error {
 
 // Visible returns the versions of vs that the reader may see, in order;
 // colls maps collection ids to their collections, and a version of a
-// collection not in colls is dropped. It is for results that are not paged
-// (search): paged reads filter in the store with ObjectFilter.Hidden.
+// collection not in colls is dropped. It is for versions already in hand:
+// reads filter in the store (ObjectFilter.Hidden, SearchObjects' hidden).
 func (r Reader) Visible(colls map[string]*Collection, vs []*ObjectVersion) []*ObjectVersion {
 	out := vs[:0:0]
 	for _, v := range vs {

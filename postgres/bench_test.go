@@ -52,7 +52,7 @@ func benchIngest(b *testing.B, search bool) {
 			}
 		}
 		if search {
-			vs, err := db.SearchObjects(b.Context(), []string{coll}, fmt.Sprintf("server number %d", total-1), 10)
+			vs, err := db.SearchObjects(b.Context(), []string{coll}, fmt.Sprintf("server number %d", total-1), 10, nil)
 			if err != nil || len(vs) != 1 {
 				b.Fatalf("search after ingest: %d results, error %v; want 1 result", len(vs), err)
 			}

@@ -29,7 +29,7 @@ func TestSearchIndexConcurrent(t *testing.T) {
 		}
 		wg.Go(func() {
 			// Object 11999 is an indicator of the last batch.
-			vs, err := db.SearchObjects(ctx, []string{coll.ID}, "server number 11999", 10)
+			vs, err := db.SearchObjects(ctx, []string{coll.ID}, "server number 11999", 10, nil)
 			errs[i], found[i] = err, len(vs)
 		})
 	}
@@ -85,7 +85,7 @@ func TestSearchIndexDelete(t *testing.T) {
 	ctx := t.Context()
 	org, coll := setup(t, db)
 	ingest(t, db, coll.ID, org.ID, 0, 30, 30)
-	vs, err := db.SearchObjects(ctx, []string{coll.ID}, "malicious", 100)
+	vs, err := db.SearchObjects(ctx, []string{coll.ID}, "malicious", 100, nil)
 	mustOK(t, err)
 	if len(vs) != 20 { // indicators are the objects not divisible by 3
 		t.Fatalf("search found %d indicators, want 20", len(vs))
@@ -118,7 +118,7 @@ func TestSearchIndexDeletedTail(t *testing.T) {
 	mustOK(t, err)
 	newest := page.Objects[len(page.Objects)-1]
 	mustOK(t, db.DeleteObject(ctx, coll.ID, newest.ID, org.ID, isachub.ObjectFilter{}))
-	vs, err := db.SearchObjects(ctx, []string{coll.ID}, "malicious", 100)
+	vs, err := db.SearchObjects(ctx, []string{coll.ID}, "malicious", 100, nil)
 	mustOK(t, err)
 	if len(vs) != 6 { // indicators 1, 2, 4, 5, 7, 8; 9 was a malware, deleted
 		t.Errorf("search found %d indicators, want 6", len(vs))

@@ -80,7 +80,7 @@ func TestMigrateSearchIndex(t *testing.T) {
 	if indexed != 2 || until != 1001 {
 		t.Fatalf("after migration 0003: %d rows in object_search, indexed_until %d; want 2 and 1001", indexed, until)
 	}
-	vs, err := db.SearchObjects(ctx, []string{coll.ID}, "zeppelin", 10)
+	vs, err := db.SearchObjects(ctx, []string{coll.ID}, "zeppelin", 10, nil)
 	mustOK(t, err)
 	if len(vs) != 1 || vs[0].ID != malware(t, 0).ID() {
 		t.Fatalf("search for zeppelin after migration = %+v, want %s", vs, malware(t, 0).ID())

@@ -3,6 +3,8 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"unicode"
@@ -37,7 +39,7 @@ var searchLists = []string{"aliases", "labels"}
 // break it and both sides split text the same way (the way SQLite's
 // unicode61 tokenizer does: on every character that is not a letter or a
 // digit).
-func (db *DB) SearchObjects(ctx context.Context, collectionIDs []string, query string, limit int) ([]*isachub.ObjectVersion, error) {
+func (db *DB) SearchObjects(ctx context.Context, collectionIDs []string, query string, limit int, hidden map[string]isachub.TLPSet) ([]*isachub.ObjectVersion, error) {
 	words := searchWords(query)
 	if len(words) == 0 {
 		return nil, isachub.Errorf(isachub.EINVALID, "The search query %q has no words to search for.", query)
@@ -55,13 +57,23 @@ func (db *DB) SearchObjects(ctx context.Context, collectionIDs []string, query s
 	}
 	// Words are letters and digits only, so quoting them is safe.
 	q := "'" + strings.Join(words, "' & '") + "'"
+	// Versions of the TLP levels hidden in their collection are left out
+	// before the limit (isachub.ObjectFilter.Hidden).
+	args := []any{collectionIDs, q, limit}
+	hide := ""
+	for _, id := range slices.Sorted(maps.Keys(hidden)) {
+		if h := hidden[id]; h != 0 && slices.Contains(collectionIDs, id) {
+			args = append(args, id)
+			hide += fmt.Sprintf(" AND NOT (v.collection_id = $%d AND v.tlp = ANY(%s))", len(args), tlpArray(h))
+		}
+	}
 	rows, _ := db.pool.Query(ctx, `SELECT v.collection_id, v.date_added, v.id, v.type, v.spec_version, v.created, v.modified,
 			v.revoked, v.created_by_ref, v.markings, v.submitter_org_id, v.raw, v.tlp
 		FROM object_search s
 		JOIN object_versions v ON v.collection_id = s.collection_id AND v.date_added = s.date_added,
 		CAST($2 AS tsquery) AS q
-		WHERE s.collection_id = ANY($1) AND v.is_latest AND s.search @@ q
-		ORDER BY ts_rank(s.search, q) DESC, s.collection_id, s.date_added LIMIT $3`, collectionIDs, q, limit)
+		WHERE s.collection_id = ANY($1) AND v.is_latest AND s.search @@ q`+hide+`
+		ORDER BY ts_rank(s.search, q) DESC, s.collection_id, s.date_added LIMIT $3`, args...)
 	vs, err := pgx.CollectRows(rows, scanVersion)
 	if err != nil {
 		return nil, dbError(err, "search objects", "The search")

@@ -139,28 +139,47 @@ func (h *confidential) attackSearch(t *testing.T, a attacker) {
 		t.Fatal(err)
 	}
 	r := isachub.Reader{OrgID: org.ID, CommunityID: org.CommunityID, HubOperator: u.HubAdmin}
-	colls := map[string]*isachub.Collection{}
+	hidden := map[string]isachub.TLPSet{}
 	var ids []string
 	for _, c := range h.colls {
 		if r.MayOpen(c) {
-			colls[c.ID] = c
+			hidden[c.ID] = r.Hidden(c)
 			ids = append(ids, c.ID)
 		}
 	}
 	slices.Sort(ids)
 	for _, o := range h.objs {
-		found, err := h.store.SearchObjects(ctx, ids, o.name, 100)
+		found, err := h.store.SearchObjects(ctx, ids, o.name, 100, hidden)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, v := range r.Visible(colls, found) {
+		got := false
+		for _, v := range found {
 			for _, s := range h.objs {
-				if s.id() == v.ID && s.modified() == v.Modified && !a.sees(s) {
-					t.Errorf("search %q finds %s (%s)", o.name, s.key, v.ID)
+				if s.id() == v.ID && s.modified() == v.Modified {
+					got = got || s == o
+					if !a.sees(s) {
+						t.Errorf("search %q finds %s (%s)", o.name, s.key, v.ID)
+					}
 				}
 			}
 		}
+		// What the attacker may see is found, when it is its object's
+		// latest version (search reads latest versions only).
+		if a.sees(o) && !o.refused && h.latest(o) && !got {
+			t.Errorf("search %q does not find %s, which %s may see", o.name, o.key, a.user)
+		}
 	}
+}
+
+// latest reports whether o is the latest version of its id.
+func (h *confidential) latest(o *secretObject) bool {
+	for _, s := range h.objs {
+		if s.n == o.n && s.minute > o.minute {
+			return false
+		}
+	}
+	return true
 }
 
 // testEntitled is the positive control: the rules do not hide what readers

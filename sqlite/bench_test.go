@@ -239,7 +239,7 @@ func BenchmarkSearch(b *testing.B) {
 	} {
 		b.Run(q.name, func(b *testing.B) {
 			for b.Loop() {
-				res, err := db.SearchObjects(ctx, []string{coll}, q.query, 100)
+				res, err := db.SearchObjects(ctx, []string{coll}, q.query, 100, nil)
 				if err != nil || len(res) == 0 {
 					b.Fatalf("search %q: %v, %d results", q.query, err, len(res))
 				}

@@ -27,7 +27,7 @@ func TestDriverErrorsDoNotLeak(t *testing.T) {
 			return err
 		}},
 		{"Search", "DROP TABLE objects_fts", func(t *testing.T, db isachub.Store, coll string, org int64) error {
-			_, err := db.SearchObjects(t.Context(), []string{coll}, "malicious", 10)
+			_, err := db.SearchObjects(t.Context(), []string{coll}, "malicious", 10, nil)
 			return err
 		}},
 		{"Audit", "DROP TABLE audit_log", func(t *testing.T, db isachub.Store, coll string, org int64) error {

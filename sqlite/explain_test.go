@@ -121,7 +121,9 @@ func TestExplainObjects(t *testing.T) {
 // match): only the bounded candidates are sorted by rank.
 func TestExplainSearch(t *testing.T) {
 	db := openTemp(t)
-	plan, err := db.ExplainSearch(t.Context(), []string{"a", "b"}, "malicious 198.51.0.1")
+	// With a TLP rule in one collection, as a member reads (RED hidden).
+	hidden := map[string]isachub.TLPSet{"a": isachub.TLPSet(0).With(stix.TLPRed)}
+	plan, err := db.ExplainSearch(t.Context(), []string{"a", "b"}, "malicious 198.51.0.1", hidden)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -63,7 +63,7 @@ func SetWriterSync(mode string) (restore func()) {
 }
 
 // ExplainSearch returns the plan of the query SearchObjects runs.
-func (db *DB) ExplainSearch(ctx context.Context, colls []string, query string) ([]string, error) {
-	q, args := searchQuery(colls, ftsQuery(query), 10)
+func (db *DB) ExplainSearch(ctx context.Context, colls []string, query string, hidden map[string]isachub.TLPSet) ([]string, error) {
+	q, args := searchQuery(colls, ftsQuery(query), 10, hidden)
 	return db.explain(ctx, q, args...)
 }

@@ -26,7 +26,7 @@ func FuzzQuery(f *testing.F) {
 		f.Add(seed[0], seed[1], seed[2], seed[3], seed[4])
 	}
 	f.Fuzz(func(t *testing.T, query, version, typ, id, spec string) {
-		_, err := db.SearchObjects(ctx, []string{coll}, query, 10)
+		_, err := db.SearchObjects(ctx, []string{coll}, query, 10, nil)
 		if err != nil && isachub.ErrorCode(err) != isachub.EINVALID {
 			t.Fatalf("SearchObjects(%q): %v", query, err)
 		}

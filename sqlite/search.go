@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -17,8 +19,9 @@ const searchCandidates = 1000
 // SearchObjects runs a full-text query (SQLite FTS5) over the latest
 // versions in the given collections only, best match (BM25) first among
 // the 1,000 most recently indexed matches. Every word of query must occur;
-// each is quoted, so no input can break FTS syntax.
-func (db *DB) SearchObjects(ctx context.Context, collectionIDs []string, query string, limit int) ([]*isachub.ObjectVersion, error) {
+// each is quoted, so no input can break FTS syntax. Versions of the TLP
+// levels hidden in their collection are left out among the candidates.
+func (db *DB) SearchObjects(ctx context.Context, collectionIDs []string, query string, limit int, hidden map[string]isachub.TLPSet) ([]*isachub.ObjectVersion, error) {
 	match := ftsQuery(query)
 	if match == "" {
 		return nil, isachub.Errorf(isachub.EINVALID, "The search query %q has no words to search for.", query)
@@ -27,7 +30,7 @@ func (db *DB) SearchObjects(ctx context.Context, collectionIDs []string, query s
 	if len(collectionIDs) == 0 {
 		return out, nil
 	}
-	q, args := searchQuery(collectionIDs, match, limit)
+	q, args := searchQuery(collectionIDs, match, limit, hidden)
 	rows, err := db.rd.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, internal("search objects", err)
@@ -51,14 +54,21 @@ func (db *DB) SearchObjects(ctx context.Context, collectionIDs []string, query s
 // and only the best limit of them read whole. CROSS JOIN fixes the join
 // order: with statistics the planner would otherwise walk the collections'
 // objects and probe the candidates.
-func searchQuery(collectionIDs []string, match string, limit int) (string, []any) {
+func searchQuery(collectionIDs []string, match string, limit int, hidden map[string]isachub.TLPSet) (string, []any) {
 	var b strings.Builder
 	b.WriteString(`WITH cand AS (
 			SELECT objects_fts.rowid AS pk, bm25(objects_fts) AS score, o.date_added AS added
 			FROM objects_fts CROSS JOIN objects o ON o.pk = objects_fts.rowid
 			WHERE objects_fts MATCH ? AND o.coll IN (SELECT pk FROM collections WHERE id`)
 	args := inList(&b, []any{match}, collectionIDs)
-	b.WriteString(`)
+	b.WriteString(`)`)
+	for _, id := range slices.Sorted(maps.Keys(hidden)) {
+		if h := hidden[id]; h != 0 && slices.Contains(collectionIDs, id) {
+			b.WriteString(` AND NOT (o.coll = (SELECT pk FROM collections WHERE id = ?) AND o.tlp IN ` + tlpList(h) + `)`)
+			args = append(args, id)
+		}
+	}
+	b.WriteString(`
 			ORDER BY objects_fts.rowid DESC LIMIT ?),
 		best AS (SELECT pk, score, added FROM cand ORDER BY score, added DESC LIMIT ?)
 		SELECT ` + versionCols + `, c.id

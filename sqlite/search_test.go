@@ -33,7 +33,7 @@ func TestSearchTokens(t *testing.T) {
 		{"198.51.0.2 wild", 0},
 	} {
 		t.Run(tc.query, func(t *testing.T) {
-			got, err := db.SearchObjects(ctx, []string{coll}, tc.query, 10)
+			got, err := db.SearchObjects(ctx, []string{coll}, tc.query, 10, nil)
 			if err != nil || len(got) != tc.want {
 				t.Fatalf("search %q: %d results (%v), want %d", tc.query, len(got), err, tc.want)
 			}

@@ -127,6 +127,36 @@ func testTLPVisibility(t *testing.T, s isachub.Store) {
 			t.Fatalf("got %d versions, want 1@1", len(got))
 		}
 	})
+	t.Run("OKSearch", func(t *testing.T) {
+		for _, tc := range []struct {
+			name   string
+			hidden map[string]isachub.TLPSet
+			limit  int
+			want   []string
+		}{
+			{"NothingHidden", nil, 10, []string{IndicatorID(1), IndicatorID(2), IndicatorID(3), IndicatorID(4)}},
+			{"RedHidden", map[string]isachub.TLPSet{coll.ID: red}, 10, []string{IndicatorID(2), IndicatorID(3)}},
+			{"RedHiddenLimit", map[string]isachub.TLPSet{coll.ID: red}, 1, nil}, // one of 2 and 3
+			{"OnlyClear", map[string]isachub.TLPSet{coll.ID: onlyClear}, 10, []string{}},
+			{"OtherCollection", map[string]isachub.TLPSet{f.coll.ID: onlyClear.With(stix.TLPClear)}, 10, []string{IndicatorID(1), IndicatorID(2), IndicatorID(3), IndicatorID(4)}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				vs, err := s.SearchObjects(f.ctx, []string{coll.ID}, "Indicator", tc.limit, tc.hidden)
+				mustOK(t, err)
+				got := ids(vs)
+				slices.Sort(got)
+				if tc.want == nil {
+					if len(got) != 1 || got[0] != IndicatorID(2) && got[0] != IndicatorID(3) {
+						t.Fatalf("limit 1 with RED hidden: %v, want one of the visible ones", got)
+					}
+					return
+				}
+				if !slices.Equal(got, tc.want) && !(len(got) == 0 && len(tc.want) == 0) {
+					t.Fatalf("found %v, want %v", got, tc.want)
+				}
+			})
+		}
+	})
 	t.Run("OKTypeFilters", func(t *testing.T) {
 		for _, types := range [][]string{{"indicator"}, {"indicator", "malware"}} {
 			got := all(t, s, coll.ID, isachub.ObjectFilter{Hidden: onlyClear, Types: types})
