@@ -83,8 +83,9 @@
 // spec_version become those of the visible versions by a per-row NOT EXISTS
 // on the (collection_id, id, vkey) index that runs only for rows without
 // the flag. A reader who may see few of a large collection's versions walks
-// the index until a page fills. A sharing group's collection takes its
-// readers and writers from group_members.
+// the index until a page fills. SearchObjects leaves the hidden levels out
+// before its limit. A sharing group's collection takes its readers and
+// writers from group_members.
 //
 // # Durability and backup
 //

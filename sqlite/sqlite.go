@@ -67,9 +67,10 @@
 // spec_version become those of the visible versions by a correlated NOT
 // EXISTS on objects_id that runs only for rows without the flag
 // (TestExplainObjects checks the plans). A reader who may see few of a
-// large collection's versions walks the index until a page fills. A
-// sharing group's collection takes its readers and writers from
-// group_members.
+// large collection's versions walks the index until a page fills.
+// SearchObjects leaves the hidden levels out among its candidates, before
+// its limit. A sharing group's collection takes its readers and writers
+// from group_members.
 //
 // # Full-text search
 //
