@@ -131,3 +131,33 @@ func TestSearchIndexDeletedTail(t *testing.T) {
 		t.Errorf("indexed_until = %d, want last_date_added %d", until, last)
 	}
 }
+
+// TestDeleteCascade checks that deleting a collection, or the community
+// that holds it, deletes its versions and their search index, although
+// object_versions has no foreign key (migration 0004).
+func TestDeleteCascade(t *testing.T) {
+	db := openDB(t)
+	ctx := t.Context()
+	org, coll := setup(t, db)
+	other := newCollection(t, db)
+	ingest(t, db, coll.ID, org.ID, 0, 20, 20)
+	ingest(t, db, other, org.ID, 0, 10, 10)
+	_, err := db.SearchObjects(ctx, []string{coll.ID, other}, "malicious", 10, nil)
+	mustOK(t, err)
+	count := func(table string) int64 {
+		t.Helper()
+		n, err := db.QueryInt64(ctx, `SELECT count(*) FROM `+table)
+		mustOK(t, err)
+		return n
+	}
+	mustOK(t, db.DeleteCollection(ctx, coll.CommunityID, coll.ID))
+	if v, s := count("object_versions"), count("object_search"); v != 10 || s != 10 {
+		t.Fatalf("after DeleteCollection: %d versions, %d indexed; want the other collection's 10 and 10", v, s)
+	}
+	comms, err := db.Communities(ctx)
+	mustOK(t, err)
+	mustOK(t, db.DeleteCommunity(ctx, comms[0].Slug))
+	if v, s := count("object_versions"), count("object_search"); v != 0 || s != 0 {
+		t.Fatalf("after DeleteCommunity: %d versions, %d indexed; want 0", v, s)
+	}
+}
