@@ -32,7 +32,11 @@
 // horizon (readers only see date_added below the oldest running writer's)
 // would allow parallel writers but makes every read depend on writer
 // bookkeeping. The same lock serialises the ownership check, duplicate
-// detection and the first/latest flags of AddObjects and DeleteObject.
+// detection and the first/latest flags of AddObjects and DeleteObject. It
+// also keeps the collection in existence until the versions commit, so
+// object_versions needs no foreign key (whose per-row check cost a sixth
+// of bulk ingest): a statement trigger deletes a deleted collection's
+// versions (migration 0004).
 //
 // # Object versions (TAXII 2.1 section 3.2, STIX 2.1 section 3.6)
 //
