@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/isachub/isachub/stix"
 )
@@ -157,9 +158,12 @@ func (db *DB) indexChunk(ctx context.Context, coll string, last int64) (int64, e
 		}
 		_, err = tx.CopyFrom(ctx, pgx.Identifier{"object_search"}, []string{"collection_id", "date_added", "search"},
 			pgx.CopyFromSlice(len(es), func(i int) ([]any, error) {
+				// Stored objects were parsed on the way in; should a later,
+				// stricter parser refuse one, it must not stop the indexing
+				// of the rest: it gets no words.
 				o, err := stix.ParseObject(es[i].raw)
-				if err != nil { // stored objects were parsed on the way in
-					return nil, err
+				if err != nil {
+					return []any{coll, es[i].da, pgtype.TSVector{Valid: true}}, nil
 				}
 				return []any{coll, es[i].da, searchVector(o)}, nil
 			}))

@@ -161,3 +161,25 @@ func TestDeleteCascade(t *testing.T) {
 		t.Fatalf("after DeleteCommunity: %d versions, %d indexed; want 0", v, s)
 	}
 }
+
+// TestSearchIndexUnparsable stores a version whose bytes no longer parse
+// (as if a later, stricter parser refused them): indexing goes on past it,
+// and search finds the other objects.
+func TestSearchIndexUnparsable(t *testing.T) {
+	db := openDB(t)
+	ctx := t.Context()
+	org, coll := setup(t, db)
+	ingest(t, db, coll.ID, org.ID, 0, 9, 9)
+	// The background indexer waits for a quiet second: this runs first.
+	mustOK(t, db.Exec(ctx, `UPDATE object_versions SET raw = '{"type":' WHERE date_added = (SELECT min(date_added) FROM object_versions)`))
+	vs, err := db.SearchObjects(ctx, []string{coll.ID}, "malicious", 100, nil)
+	mustOK(t, err)
+	if len(vs) != 6 { // indicators 1, 2, 4, 5, 7, 8; the broken one, 0, was a malware
+		t.Errorf("search found %d indicators, want 6", len(vs))
+	}
+	indexed, err := db.QueryInt64(ctx, `SELECT count(*) FROM object_search`)
+	mustOK(t, err)
+	if indexed != 9 {
+		t.Errorf("object_search has %d rows, want 9", indexed)
+	}
+}
