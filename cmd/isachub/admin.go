@@ -118,3 +118,23 @@ func orgList(ctx context.Context, store isachub.Store, communityID int64, flagNa
 	}
 	return false, ids, nil
 }
+
+// orgSlugNames returns a function that writes organisation ids of the
+// community as their slugs, separated by commas, for listings.
+func orgSlugNames(ctx context.Context, store isachub.Store, communityID int64) (func(ids []int64) string, error) {
+	orgs, err := store.Orgs(ctx, communityID)
+	if err != nil {
+		return nil, err
+	}
+	slugs := make(map[int64]string, len(orgs))
+	for _, o := range orgs {
+		slugs[o.ID] = o.Slug
+	}
+	return func(ids []int64) string {
+		names := make([]string, len(ids))
+		for i, id := range ids {
+			names[i] = slugs[id]
+		}
+		return strings.Join(names, ",")
+	}, nil
+}

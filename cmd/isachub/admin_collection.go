@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/isachub/isachub"
@@ -65,23 +64,15 @@ func runAdminCollectionList(ctx context.Context, env *Env, args []string) int {
 		if err != nil {
 			return err
 		}
-		orgs, err := store.Orgs(ctx, c.ID)
+		slugs, err := orgSlugNames(ctx, store, c.ID)
 		if err != nil {
 			return err
-		}
-		slugs := map[int64]string{}
-		for _, o := range orgs {
-			slugs[o.ID] = o.Slug
 		}
 		names := func(all bool, ids []int64) string {
 			if all {
 				return "all"
 			}
-			var s []string
-			for _, id := range ids {
-				s = append(s, slugs[id])
-			}
-			return strings.Join(s, ",")
+			return slugs(ids)
 		}
 		colls, err := store.Collections(ctx, c.ID)
 		if err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/isachub/isachub"
@@ -47,13 +46,9 @@ func runAdminGroupList(ctx context.Context, env *Env, args []string) int {
 		if err != nil {
 			return err
 		}
-		orgs, err := store.Orgs(ctx, c.ID)
+		slugs, err := orgSlugNames(ctx, store, c.ID)
 		if err != nil {
 			return err
-		}
-		slugs := map[int64]string{}
-		for _, o := range orgs {
-			slugs[o.ID] = o.Slug
 		}
 		groups, err := store.Groups(ctx, c.ID, isachub.Reader{HubOperator: true})
 		if err != nil {
@@ -62,11 +57,7 @@ func runAdminGroupList(ctx context.Context, env *Env, args []string) int {
 		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "SLUG\tNAME\tMEMBERS")
 		for _, g := range groups {
-			var m []string
-			for _, id := range g.Members {
-				m = append(m, slugs[id])
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", g.Slug, g.Name, strings.Join(m, ","))
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", g.Slug, g.Name, slugs(g.Members))
 		}
 		return tw.Flush()
 	})
