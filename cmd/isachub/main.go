@@ -109,8 +109,12 @@ func usage(w io.Writer, cmds []command) {
 	slices.SortFunc(cmds, func(a, b command) int { return strings.Compare(a.name, b.name) })
 	fmt.Fprintln(w, "Usage: isachub COMMAND [FLAGS] [ARGS]")
 	fmt.Fprintln(w, "\nCommands:")
+	width := 0
 	for _, c := range cmds {
-		fmt.Fprintf(w, "  %-22s %s\n", c.name, c.summary)
+		width = max(width, len(c.name))
+	}
+	for _, c := range cmds {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'isachub COMMAND -h' for the flags of one command.")
 }
