@@ -26,7 +26,12 @@ type Collection struct {
 	// DefaultTLP is the TLP taken by objects without a TLP marking:
 	// "clear", "green", "amber", "amber+strict" or "red". "" means "amber".
 	DefaultTLP string
-	CreatedAt  time.Time
+	// Anonymous makes every submission to the collection anonymous.
+	Anonymous bool
+	// Moderated holds every submission until an ISAC analyst approves it
+	// (Pending); until then readers see nothing of it.
+	Moderated bool
+	CreatedAt time.Time
 }
 
 // CanRead reports whether a member of the organisation may read c.

@@ -18,7 +18,23 @@ type Community struct {
 	IdentityID string
 	// MaxContentLength is the API root's max_content_length in bytes.
 	MaxContentLength int64
-	CreatedAt        time.Time
+	// SubmitterRecord is where the community keeps who submitted an
+	// anonymous object: RecordSealed ("" means sealed) or RecordNone.
+	SubmitterRecord string
+	// AnonSecret is the community's secret key for re-minting the ids of
+	// anonymous objects (32 random bytes; the store generates it when
+	// empty). It is never shown to anyone.
+	AnonSecret []byte
+	CreatedAt  time.Time
+}
+
+// Record returns the community's submitter-record policy, RecordSealed or
+// RecordNone.
+func (c *Community) Record() string {
+	if c.SubmitterRecord == "" {
+		return RecordSealed
+	}
+	return c.SubmitterRecord
 }
 
 // CommunityStore keeps communities.
@@ -30,6 +46,10 @@ type CommunityStore interface {
 	Community(ctx context.Context, slug string) (*Community, error)
 	// Communities returns every community, ordered by slug.
 	Communities(ctx context.Context) ([]*Community, error)
+	// UpdateCommunity stores the title, description, sector, identity id,
+	// max_content_length and submitter-record policy of the community with
+	// c.ID (the slug and secret are kept), or returns ENOTFOUND.
+	UpdateCommunity(ctx context.Context, c *Community) error
 	// DeleteCommunity removes the community and everything in it.
 	DeleteCommunity(ctx context.Context, slug string) error
 }

@@ -13,10 +13,14 @@ const (
 
 // Status is the TAXII 2.1 status resource of one POST to an objects endpoint.
 type Status struct {
-	ID               string // a UUID
-	CommunityID      int64
-	CollectionID     string
-	OrgID            int64 // the submitting organisation; only it may read the status
+	ID           string // a UUID
+	CommunityID  int64
+	CollectionID string
+	// OrgID is the submitting organisation; only it may read the status.
+	// It is 0 for an anonymous submission, whose status names no
+	// organisation: any member of the community that holds its id (which
+	// only the submitter received) may read it.
+	OrgID            int64
 	Status           string
 	RequestTimestamp time.Time
 	TotalCount       int

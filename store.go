@@ -13,6 +13,8 @@ type Store interface {
 	GroupStore
 	ObjectStore
 	StatusStore
+	AnonymousStore
+	PendingStore
 	AuditStore
 	JobStore
 

@@ -1,7 +1,9 @@
 package isachub
 
 import (
+	"net/netip"
 	"regexp"
+	"strings"
 
 	"github.com/google/uuid"
 )
@@ -29,6 +31,9 @@ func (c *Community) Validate() error {
 	if c.Title == "" {
 		return Errorf(EINVALID, "The community %q needs a title.", c.Slug)
 	}
+	if c.SubmitterRecord != "" && c.SubmitterRecord != RecordSealed && c.SubmitterRecord != RecordNone {
+		return Errorf(EINVALID, "The submitter record policy %q of community %q is not one of sealed, none.", c.SubmitterRecord, c.Slug)
+	}
 	return nil
 }
 
@@ -39,6 +44,50 @@ func (o *Org) Validate() error {
 	}
 	if o.Name == "" {
 		return Errorf(EINVALID, "The organisation %q needs a name.", o.Slug)
+	}
+	if err := o.Redaction.Validate(); err != nil {
+		return Errorf(EINVALID, "The redaction rules of organisation %q: %s", o.Slug, ErrorMessage(err))
+	}
+	return nil
+}
+
+// domainRE is the shape of a declared domain name: dot-separated labels of
+// letters, digits and inner hyphens, at least two of them.
+var domainRE = regexp.MustCompile(`^(?i)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+
+// Validate reports an EINVALID error for a declaration that cannot be
+// applied: a malformed domain, address or IP range, or a regular
+// expression that does not compile.
+func (r Redaction) Validate() error {
+	for _, d := range r.Domains {
+		if !domainRE.MatchString(d) || len(d) > 253 {
+			return Errorf(EINVALID, "%q is not a domain name.", d)
+		}
+	}
+	for _, e := range r.Emails {
+		at := strings.LastIndexByte(e, '@')
+		if at < 1 || at == len(e)-1 || strings.ContainsAny(e, " \t\r\n") {
+			return Errorf(EINVALID, "%q is not an email address.", e)
+		}
+	}
+	for _, ip := range r.IPRanges {
+		if _, err := netip.ParsePrefix(ip); err != nil {
+			if _, err := netip.ParseAddr(ip); err != nil {
+				return Errorf(EINVALID, "%q is neither an IP address nor a CIDR range.", ip)
+			}
+		}
+	}
+	for _, p := range r.Patterns {
+		if p == "" {
+			return Errorf(EINVALID, "A redaction pattern is empty.")
+		}
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return Errorf(EINVALID, "The redaction pattern %q does not compile: %v.", p, err)
+		}
+		if re.MatchString("") {
+			return Errorf(EINVALID, "The redaction pattern %q matches the empty string, so it would redact between every two characters.", p)
+		}
 	}
 	return nil
 }
