@@ -179,7 +179,14 @@ func acceptTLP(coll *isachub.Collection, o *stix.Object) error {
 // the submitting organisation. Not the hub operator of another
 // organisation: a status lists the ids of what was submitted, which is
 // object content (TLP applies), not administrative metadata.
+//
+// The status of an anonymous submission names no organisation (OrgID 0): a
+// member of the community who holds its id, which only the submitter
+// received, may read it.
 func (c *caller) canSeeStatus(st *isachub.Status) bool {
+	if st.OrgID == 0 {
+		return c.inCommunity(st.CommunityID)
+	}
 	return st.OrgID == c.org.ID
 }
 

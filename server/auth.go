@@ -17,6 +17,12 @@ import (
 type caller struct {
 	user *isachub.User
 	org  *isachub.Org
+	// token is the API token the caller authenticated with, nil for a
+	// password.
+	token *isachub.Token
+	// anonymous is set by a handler that publishes anonymously, so that
+	// the access log does not name the caller.
+	anonymous bool
 }
 
 // errUnauthenticated is the one answer to a missing or wrong credential, so
@@ -76,7 +82,12 @@ func (s *Server) authToken(ctx context.Context, username, secret string) (*calle
 	if username != "" && username != u.Username {
 		return nil, errBadCredentials()
 	}
-	return s.callerFor(ctx, u)
+	c, err := s.callerFor(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	c.token = tok
+	return c, nil
 }
 
 // dummyHash is verified against when the username is unknown, so that the

@@ -24,8 +24,14 @@ func (s *Server) adapt(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		w := &statusWriter{ResponseWriter: rw}
-		var user string
+		var c *caller
 		defer func() {
+			// An anonymous submission is logged without its user: the log
+			// would otherwise be a record of who published it.
+			user := ""
+			if c != nil && !c.anonymous {
+				user = c.user.Username
+			}
 			s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", w.status,
 				"bytes", w.bytes, "user", user, "duration", time.Since(start))
 		}()
@@ -37,7 +43,8 @@ func (s *Server) adapt(h handlerFunc) http.Handler {
 				s.writeError(w, r, fmt.Errorf("panic: %v\n%s", v, debug.Stack()))
 			}
 		}()
-		c, err := s.authenticate(r)
+		var err error
+		c, err = s.authenticate(r)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -48,7 +55,6 @@ func (s *Server) adapt(h handlerFunc) http.Handler {
 				taxii.MediaTypeTAXII21, clip(r.Header.Get("Accept"))))
 			return
 		}
-		user = c.user.Username
 		r = r.WithContext(context.WithValue(r.Context(), callerKey{}, c))
 		if err := h(w, r); err != nil {
 			s.writeError(w, r, err)

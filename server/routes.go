@@ -7,7 +7,8 @@ import (
 	"github.com/isachub/isachub"
 )
 
-// routes lists every endpoint of TAXII 2.1 (sections 4 and 5), each answered
+// routes lists every endpoint of TAXII 2.1 (sections 4 and 5), and
+// isachub's own for anonymous publishing and moderation, each answered
 // by one handler through the adapter in handler.go. Any other path answers
 // a TAXII error: 405 with Allow when the path exists for other methods, 404
 // otherwise.
@@ -29,6 +30,12 @@ func (s *Server) routes() http.Handler {
 		{"GET /{root}/collections/{id}/objects/{object}/{$}", s.handleGetObject},
 		{"DELETE /{root}/collections/{id}/objects/{object}/{$}", s.handleDeleteObject},
 		{"GET /{root}/collections/{id}/objects/{object}/versions/{$}", s.handleVersions},
+		// isachub's own endpoints: anonymous publishing and moderation.
+		{"POST /{root}/collections/{id}/preview/{$}", s.handlePreview},
+		{"POST /{root}/withdraw/{$}", s.handleWithdraw},
+		{"GET /{root}/collections/{id}/pending/{$}", s.handlePending},
+		{"POST /{root}/collections/{id}/pending/{pending}/approve/{$}", s.handleApprove},
+		{"POST /{root}/collections/{id}/pending/{pending}/reject/{$}", s.handleReject},
 	} {
 		mux.Handle(r.pattern, s.adapt(r.h))
 		s.known.Handle(r.pattern, http.NotFoundHandler())

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/isachub/isachub"
 	"github.com/isachub/isachub/stix"
 	"github.com/isachub/isachub/taxii"
@@ -25,67 +27,38 @@ func (s *Server) handleAddObjects(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	if ct := r.Header.Get("Content-Type"); !taxii.IsTAXII21ContentType(ct) {
-		return isachub.Errorf(eUnsupportedMedia, "A POST to an objects endpoint must have Content-Type %s, not %q.", taxii.MediaTypeTAXII21, clip(ct))
-	}
-	limit := s.maxContentLength(comm.MaxContentLength)
-	body, err := readBody(w, r, limit)
+	valid, failures, err := s.readSubmission(w, r, comm, coll)
 	if err != nil {
 		return err
 	}
-	valid, rejected, err := taxii.ReadEnvelope(body, s.cfg.MaxEnvelopeObjects)
-	var tooMany *taxii.TooManyObjectsError
-	if errors.As(err, &tooMany) {
-		return isachub.Errorf(isachub.ETOOLARGE, "%s.", upperFirst(err.Error()))
-	} else if err != nil {
-		return isachub.Errorf(eUnprocessable, "%s.", upperFirst(err.Error()))
-	}
-
 	st := &isachub.Status{
 		CommunityID:      comm.ID,
 		CollectionID:     coll.ID,
 		OrgID:            c.org.ID,
 		Status:           isachub.StatusComplete,
 		RequestTimestamp: requested,
-		TotalCount:       len(valid) + len(rejected),
+		TotalCount:       len(valid) + len(failures),
+		Failures:         failures,
 	}
-	for _, rj := range rejected {
-		st.Failures = append(st.Failures, isachub.StatusDetail{ID: rj.ID, Version: rj.Version, Message: rj.Message})
+	if isachub.Anonymous(c.token, coll, requestedAnonymous(r.Header.Get(HeaderAnonymous))) {
+		c.anonymous = true
+		return s.addAnonymous(w, r, c, comm, coll, valid, st)
 	}
-	valid = slices.DeleteFunc(valid, func(o *stix.Object) bool {
-		if err := acceptTLP(coll, o); err != nil {
-			st.Failures = append(st.Failures, isachub.StatusDetail{ID: o.ID(), Version: o.Version(), Message: isachub.ErrorMessage(err)})
-			return true
+	switch {
+	case len(valid) == 0:
+	case coll.Moderated:
+		if err := s.queue(r.Context(), st, valid, nil); err != nil {
+			return err
 		}
-		return false
-	})
-	if len(valid) > 0 {
+		writeTAXII(w, http.StatusAccepted, statusResource(st))
+		return nil
+	default:
 		results, err := s.store.AddObjects(r.Context(), coll.ID, c.org.ID, valid)
 		if err != nil {
 			return err
 		}
-		for _, res := range results {
-			d := isachub.StatusDetail{ID: res.ID, Version: res.Version}
-			if res.Err != nil {
-				if isachub.ErrorCode(res.Err) == isachub.EINTERNAL {
-					s.log.Error("adding an object failed", "collection", coll.ID, "id", res.ID, "err", res.Err)
-				}
-				d.Message = isachub.ErrorMessage(res.Err)
-				if isachub.ErrorCode(res.Err) == isachub.ECONFLICT {
-					// The conflict admits that the id exists: say so only
-					// to a caller who may see a version of it.
-					sees, err := s.seesObject(r.Context(), c, coll, res.ID)
-					if err != nil {
-						return err
-					}
-					if !sees {
-						d.Message = "This object cannot be added to this collection by your organisation."
-					}
-				}
-				st.Failures = append(st.Failures, d)
-				continue
-			}
-			st.Successes = append(st.Successes, d)
+		if err := s.recordResults(r.Context(), c, coll, st, results, nil); err != nil {
+			return err
 		}
 	}
 	if err := s.store.CreateStatus(r.Context(), st); err != nil {
@@ -93,6 +66,138 @@ func (s *Server) handleAddObjects(w http.ResponseWriter, r *http.Request) error 
 	}
 	writeTAXII(w, http.StatusAccepted, statusResource(st))
 	return nil
+}
+
+// addAnonymous publishes the valid objects of a submission anonymously
+// (isachub.Anonymous), or queues them when the collection is moderated. The
+// status resource names no organisation and lists the published ids; the
+// answer alone carries the withdrawal handle.
+func (s *Server) addAnonymous(w http.ResponseWriter, r *http.Request, c *caller, comm *isachub.Community, coll *isachub.Collection, valid []*stix.Object, st *isachub.Status) error {
+	if len(st.Failures) > 0 {
+		return wholeOrNothing(st.Failures)
+	}
+	if len(valid) == 0 {
+		return isachub.Errorf(eUnprocessable, "The envelope holds no objects to publish.")
+	}
+	a, err := anonymise(comm, coll, c.org, valid)
+	if err != nil {
+		return err
+	}
+	st.OrgID = 0
+	st.TotalCount = len(a.result.Objects)
+	if coll.Moderated {
+		if err := s.queue(r.Context(), st, a.publish, a); err != nil {
+			return err
+		}
+	} else {
+		results, err := s.store.AddAnonymous(r.Context(), coll.ID, a.publish, a.rec)
+		if err != nil {
+			return err
+		}
+		if err := s.recordResults(r.Context(), c, coll, st, results, a.isPublished); err != nil {
+			return err
+		}
+		if err := s.store.CreateStatus(r.Context(), st); err != nil {
+			return err
+		}
+	}
+	w.Header().Set(HeaderWithdrawalHandle, a.handle)
+	writeTAXII(w, http.StatusAccepted, anonymousStatus{Status: statusResource(st), WithdrawalHandle: a.handle})
+	return nil
+}
+
+// anonymousStatus is the answer to an anonymous POST: the status resource
+// with the withdrawal handle, which is shown this once and never stored.
+type anonymousStatus struct {
+	taxii.Status
+	WithdrawalHandle string `json:"x_isachub_withdrawal_handle"`
+}
+
+// queue puts a submission to a moderated collection in the moderation queue
+// (isachub.Pending) and stores its status as pending. a is the anonymised
+// submission, nil when the submission is not anonymous.
+func (s *Server) queue(ctx context.Context, st *isachub.Status, objs []*stix.Object, a *anonymised) error {
+	st.ID = uuid.NewString()
+	st.Status = isachub.StatusPending
+	p := &isachub.Pending{ID: st.ID, CommunityID: st.CommunityID, CollectionID: st.CollectionID, SubmitterOrgID: st.OrgID}
+	for _, o := range objs {
+		p.Objects = append(p.Objects, o.Raw())
+		if a == nil || a.isPublished(o.ID()) {
+			st.Pendings = append(st.Pendings, isachub.StatusDetail{ID: o.ID(), Version: o.Version(),
+				Message: "The submission waits for approval by the ISAC's analysts."})
+		}
+	}
+	if a != nil {
+		p.Anonymous = a.rec
+	}
+	if err := s.store.CreateStatus(ctx, st); err != nil {
+		return err
+	}
+	return s.store.CreatePending(ctx, p)
+}
+
+// recordResults adds the outcome of each stored object to the status;
+// include, when not nil, picks the results that belong in it.
+func (s *Server) recordResults(ctx context.Context, c *caller, coll *isachub.Collection, st *isachub.Status, results []isachub.AddResult, include func(id string) bool) error {
+	for _, res := range results {
+		if include != nil && !include(res.ID) {
+			continue
+		}
+		d := isachub.StatusDetail{ID: res.ID, Version: res.Version}
+		if res.Err == nil {
+			st.Successes = append(st.Successes, d)
+			continue
+		}
+		if isachub.ErrorCode(res.Err) == isachub.EINTERNAL {
+			s.log.Error("adding an object failed", "collection", coll.ID, "id", res.ID, "err", res.Err)
+		}
+		d.Message = isachub.ErrorMessage(res.Err)
+		if isachub.ErrorCode(res.Err) == isachub.ECONFLICT {
+			// The conflict admits that the id exists: say so only to a
+			// caller who may see a version of it.
+			sees, err := s.seesObject(ctx, c, coll, res.ID)
+			if err != nil {
+				return err
+			}
+			if !sees {
+				d.Message = "This object cannot be added to this collection by your organisation."
+			}
+		}
+		st.Failures = append(st.Failures, d)
+	}
+	return nil
+}
+
+// readSubmission reads the envelope a POST to a collection carries: the
+// objects that are valid STIX 2.1 and that the collection may hold, and a
+// failure for each other one.
+func (s *Server) readSubmission(w http.ResponseWriter, r *http.Request, comm *isachub.Community, coll *isachub.Collection) ([]*stix.Object, []isachub.StatusDetail, error) {
+	if ct := r.Header.Get("Content-Type"); !taxii.IsTAXII21ContentType(ct) {
+		return nil, nil, isachub.Errorf(eUnsupportedMedia, "A POST to an objects endpoint must have Content-Type %s, not %q.", taxii.MediaTypeTAXII21, clip(ct))
+	}
+	body, err := readBody(w, r, s.maxContentLength(comm.MaxContentLength))
+	if err != nil {
+		return nil, nil, err
+	}
+	valid, rejected, err := taxii.ReadEnvelope(body, s.cfg.MaxEnvelopeObjects)
+	var tooMany *taxii.TooManyObjectsError
+	if errors.As(err, &tooMany) {
+		return nil, nil, isachub.Errorf(isachub.ETOOLARGE, "%s.", upperFirst(err.Error()))
+	} else if err != nil {
+		return nil, nil, isachub.Errorf(eUnprocessable, "%s.", upperFirst(err.Error()))
+	}
+	var failures []isachub.StatusDetail
+	for _, rj := range rejected {
+		failures = append(failures, isachub.StatusDetail{ID: rj.ID, Version: rj.Version, Message: rj.Message})
+	}
+	valid = slices.DeleteFunc(valid, func(o *stix.Object) bool {
+		if err := acceptTLP(coll, o); err != nil {
+			failures = append(failures, isachub.StatusDetail{ID: o.ID(), Version: o.Version(), Message: isachub.ErrorMessage(err)})
+			return true
+		}
+		return false
+	})
+	return valid, failures, nil
 }
 
 // readBody reads at most limit bytes of the request body; a longer body is

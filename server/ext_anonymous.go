@@ -1,0 +1,246 @@
+package server
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/isachub/isachub"
+	"github.com/isachub/isachub/anon"
+	"github.com/isachub/isachub/stix"
+	"github.com/isachub/isachub/taxii"
+)
+
+// The isachub endpoints of anonymous publishing, beside TAXII 2.1: the
+// preview of an anonymous submission and the withdrawal of one.
+
+// previewResponse is what an anonymous submission would publish.
+type previewResponse struct {
+	// Objects are exactly the objects that would be published: the
+	// community's identity, the sector identity, then the submission.
+	Objects []json.RawMessage `json:"objects"`
+	// IDs maps each submitted id to the id it would be published under.
+	IDs map[string]string `json:"ids"`
+	// Dropped are the submitter's identity objects, which are not
+	// published.
+	Dropped  []string       `json:"dropped,omitempty"`
+	Warnings []anon.Warning `json:"warnings,omitempty"`
+	// StableIDs is true when the community keeps a sealed record: the
+	// same object submitted again is published under the same id, so a
+	// new version updates it. When false, ids are re-minted at random on
+	// every submission and the preview's ids are an example.
+	StableIDs bool `json:"stable_ids"`
+}
+
+// handlePreview answers what an anonymous POST of the same envelope to the
+// collection would publish, without storing anything.
+func (s *Server) handlePreview(w http.ResponseWriter, r *http.Request) error {
+	c := callerOf(r)
+	c.anonymous = true
+	comm, coll, err := s.writableCollection(r.Context(), c, r.PathValue("root"), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	valid, failures, err := s.readSubmission(w, r, comm, coll)
+	if err != nil {
+		return err
+	}
+	if len(failures) > 0 {
+		return wholeOrNothing(failures)
+	}
+	if len(valid) == 0 {
+		return isachub.Errorf(eUnprocessable, "The envelope holds no objects to publish.")
+	}
+	a, err := anonymise(comm, coll, c.org, valid)
+	if err != nil {
+		return err
+	}
+	resp := previewResponse{IDs: a.result.IDs, Dropped: a.result.Dropped, Warnings: a.result.Warnings, StableIDs: a.stableIDs}
+	for _, o := range a.publish {
+		resp.Objects = append(resp.Objects, o.Raw())
+	}
+	writeTAXII(w, http.StatusOK, resp)
+	return nil
+}
+
+// withdrawRequest is the body of a withdrawal.
+type withdrawRequest struct {
+	Handle string `json:"handle"`
+}
+
+// withdrawResponse says what a withdrawal did.
+type withdrawResponse struct {
+	// Revoked are the objects that now have a revoked version.
+	Revoked []taxii.StatusDetail `json:"revoked,omitempty"`
+	// Unchanged are the objects left as they were, with the reason.
+	Unchanged []taxii.StatusDetail `json:"unchanged,omitempty"`
+	// Status is the status resource of a submission that was still
+	// waiting for moderation, and now never will be published.
+	Status *taxii.Status `json:"status,omitempty"`
+}
+
+// handleWithdraw withdraws an anonymous submission by its handle: each
+// object it published gets a new version with revoked set (STIX 2.1
+// section 3.6), under the community's identity, so that readers who already
+// have it learn it is withdrawn. A submission still waiting for moderation
+// leaves the queue. The handle alone is the proof: the hub may not know
+// who submitted, and the request is not logged with the caller's name.
+func (s *Server) handleWithdraw(w http.ResponseWriter, r *http.Request) error {
+	c := callerOf(r)
+	c.anonymous = true
+	comm, err := s.community(r.Context(), c, r.PathValue("root"))
+	if err != nil {
+		return err
+	}
+	if !c.inCommunity(comm.ID) {
+		return isachub.Errorf(isachub.EFORBIDDEN, "Only a member of the community can withdraw its submissions.")
+	}
+	body, err := readBody(w, r, 4096)
+	if err != nil {
+		return err
+	}
+	var req withdrawRequest
+	if err := json.Unmarshal(body, &req); err != nil || !strings.HasPrefix(req.Handle, handlePrefix) {
+		return isachub.Errorf(isachub.EINVALID, `The body must be {"handle": "%s..."}, with the withdrawal handle the anonymous submission answered.`, handlePrefix)
+	}
+	hash := hashHandle(req.Handle)
+	rec, err := s.store.AnonymousByHandle(r.Context(), comm.ID, hash)
+	if isachub.ErrorCode(err) == isachub.ENOTFOUND {
+		p, err := s.pendingByHandle(r.Context(), comm, hash)
+		if err != nil {
+			return err
+		}
+		st, err := isachub.WithdrawPending(r.Context(), s.store, p)
+		if err != nil {
+			return err
+		}
+		res := statusResource(st)
+		writeTAXII(w, http.StatusOK, withdrawResponse{Status: &res})
+		return nil
+	} else if err != nil {
+		return err
+	}
+	resp, err := s.revoke(r.Context(), rec)
+	if err != nil {
+		return err
+	}
+	writeTAXII(w, http.StatusOK, resp)
+	return nil
+}
+
+// errUnknownHandle is the one answer to a handle that withdraws nothing.
+func errUnknownHandle() error {
+	return isachub.Errorf(isachub.ENOTFOUND, "No submission of this community has this withdrawal handle.")
+}
+
+// pendingByHandle finds the anonymous submission with the handle hash in
+// the moderation queues of the community.
+func (s *Server) pendingByHandle(ctx context.Context, comm *isachub.Community, hash []byte) (*isachub.Pending, error) {
+	colls, err := s.store.Collections(ctx, comm.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, coll := range colls {
+		if !coll.Moderated {
+			continue
+		}
+		queue, err := s.store.PendingSubmissions(ctx, coll.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range queue {
+			if p.Anonymous != nil && subtle.ConstantTimeCompare(p.Anonymous.HandleHash, hash) == 1 {
+				return p, nil
+			}
+		}
+	}
+	return nil, errUnknownHandle()
+}
+
+// revoke adds a revoked version of every object the submission published
+// that can be revoked and is not yet, and marks the submission withdrawn.
+// SCOs and marking definitions have no revoked property (STIX 2.1 sections
+// 6 and 7.2) and stay as they are.
+func (s *Server) revoke(ctx context.Context, rec *isachub.AnonymousSubmission) (*withdrawResponse, error) {
+	resp := &withdrawResponse{}
+	now := time.Now().UTC()
+	var revoked []*stix.Object
+	for _, id := range rec.ObjectIDs {
+		p, err := s.store.Objects(ctx, rec.CollectionID, isachub.ObjectFilter{IDs: []string{id}, Limit: 1})
+		if err != nil {
+			return nil, err
+		}
+		if len(p.Objects) == 0 {
+			resp.Unchanged = append(resp.Unchanged, taxii.StatusDetail{ID: id, Message: "The object is no longer in the collection."})
+			continue
+		}
+		v := p.Objects[0]
+		switch {
+		case v.Revoked:
+			resp.Unchanged = append(resp.Unchanged, taxii.StatusDetail{ID: id, Version: v.Version(), Message: "The object is already revoked."})
+			continue
+		case v.Modified == "":
+			resp.Unchanged = append(resp.Unchanged, taxii.StatusDetail{ID: id, Version: v.Version(),
+				Message: "A " + v.Type + " cannot be revoked in STIX 2.1; it stays in the collection."})
+			continue
+		}
+		o, err := revokedVersion(v, now)
+		if err != nil {
+			return nil, err
+		}
+		revoked = append(revoked, o)
+	}
+	if len(revoked) > 0 {
+		results, err := s.store.AddObjects(ctx, rec.CollectionID, 0, revoked)
+		if err != nil {
+			return nil, err
+		}
+		for _, res := range results {
+			d := taxii.StatusDetail{ID: res.ID, Version: res.Version}
+			if res.Err != nil {
+				d.Message = isachub.ErrorMessage(res.Err)
+				resp.Unchanged = append(resp.Unchanged, d)
+				continue
+			}
+			resp.Revoked = append(resp.Revoked, d)
+		}
+	}
+	if rec.WithdrawnAt.IsZero() {
+		if err := s.store.MarkWithdrawn(ctx, rec.CommunityID, rec.ID, now); err != nil {
+			return nil, err
+		}
+	}
+	return resp, nil
+}
+
+// revokedVersion returns the next version of v with revoked set: modified
+// is now, or one millisecond after v's modified when the clock says
+// otherwise, so that the new version is always the latest.
+func revokedVersion(v *isachub.ObjectVersion, now time.Time) (*stix.Object, error) {
+	var props map[string]json.RawMessage
+	if err := json.Unmarshal(v.Raw, &props); err != nil {
+		return nil, err
+	}
+	modified := now.Truncate(time.Millisecond)
+	if prev, err := time.Parse(time.RFC3339Nano, v.Modified); err == nil && !modified.After(prev) {
+		modified = prev.Truncate(time.Millisecond).Add(time.Millisecond)
+	}
+	props["revoked"] = json.RawMessage("true")
+	props["modified"], _ = json.Marshal(modified.Format("2006-01-02T15:04:05.000Z"))
+	raw, err := json.Marshal(props)
+	if err != nil {
+		return nil, err
+	}
+	o, err := stix.ParseObject(raw)
+	if err != nil {
+		return nil, err
+	}
+	if res := stix.Validate(o); len(res.Errors) > 0 {
+		return nil, errors.New("the revoked version of " + v.ID + " is not valid: " + res.Errors[0].Path + ": " + res.Errors[0].Message)
+	}
+	return o, nil
+}
