@@ -13,7 +13,21 @@ const (
 	CommunitySlug = "demo-isac"
 	Shared        = "shared"     // read and written by every member
 	Circle        = "ops-circle" // restricted to the airline and the airport
+	Tips          = "tips"       // anonymous and moderated: every member's tips, approved by the ISAC's analysts
 )
+
+// Staff is the ISAC's own organisation, whose analysts moderate the tips
+// collection. It publishes no demo objects.
+var Staff = Org{Slug: "isac-staff", Name: "Demo Aviation ISAC", Description: "The ISAC's own analysts."}
+
+// redaction is what each demo organisation declared about itself for its
+// anonymous submissions.
+var redaction = map[string]isachub.Redaction{
+	"skyways": {Domains: []string{"skyways.example"}, Emails: []string{"soc@skyways.example"},
+		IPRanges: []string{"192.0.2.0/26"}, Patterns: []string{`SKY-INC-[0-9]+`}},
+	"aerotech":           {Domains: []string{"aerotech.example"}},
+	"northfield-airport": {Domains: []string{"northfield-airport.example"}, IPRanges: []string{"198.18.0.0/15"}},
+}
 
 // Org is a demo member organisation.
 type Org struct {
@@ -38,7 +52,7 @@ type User struct {
 }
 
 // Users returns the demo users: every role in the airline, an analyst in
-// each other organisation, and the hub operator.
+// each other organisation, the ISAC's analyst and the hub operator.
 func Users() []User {
 	return []User{
 		{"alice", "skyways", "alice-demo-password", isachub.RoleAdmin, false},
@@ -46,6 +60,7 @@ func Users() []User {
 		{"carol", "skyways", "carol-demo-password", isachub.RoleReader, false},
 		{"dave", "aerotech", "dave-demo-password", isachub.RoleAnalyst, false},
 		{"erin", "northfield-airport", "erin-demo-password", isachub.RoleAnalyst, false},
+		{"sam", Staff.Slug, "sam-demo-password", isachub.RoleAnalyst, false},
 		{"operator", "skyways", "operator-demo-password", isachub.RoleAdmin, true},
 	}
 }
@@ -84,10 +99,11 @@ func Seed(ctx context.Context, store isachub.Store, hash func(string) (string, e
 	res.Community = comm
 
 	orgs := map[string]*isachub.Org{}
-	for _, o := range Orgs() {
+	for _, o := range append(Orgs(), Staff) {
 		org, err := store.Org(ctx, comm.ID, o.Slug)
 		if isachub.ErrorCode(err) == isachub.ENOTFOUND {
-			org = &isachub.Org{CommunityID: comm.ID, Slug: o.Slug, Name: o.Name, IdentityID: OrgIdentityID(o.Slug)}
+			org = &isachub.Org{CommunityID: comm.ID, Slug: o.Slug, Name: o.Name, IdentityID: OrgIdentityID(o.Slug),
+				Staff: o.Slug == Staff.Slug, Redaction: redaction[o.Slug]}
 			if err := store.CreateOrg(ctx, org); err != nil {
 				return nil, fmt.Errorf("creating organisation %s: %w", o.Slug, err)
 			}
@@ -121,6 +137,9 @@ func Seed(ctx context.Context, store isachub.Store, hash func(string) (string, e
 			Description: "Restricted to Skyways Airlines and Northfield International Airport.",
 			Readers:     []int64{orgs["skyways"].ID, orgs["northfield-airport"].ID},
 			Writers:     []int64{orgs["skyways"].ID, orgs["northfield-airport"].ID}, DefaultTLP: "amber"},
+		{ID: uuid("collection/tips"), Alias: Tips, Title: "Anonymous tips",
+			Description: "Every submission is re-issued under the ISAC's identity, and published once an ISAC analyst approves it.",
+			ReadAll:     true, WriteAll: true, Anonymous: true, Moderated: true, DefaultTLP: "green"},
 	}
 	for _, c := range colls {
 		got, err := store.Collection(ctx, comm.ID, c.Alias)
