@@ -27,6 +27,11 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) error {
 	} else if err != nil {
 		return err
 	}
+	if st.OrgID == 0 {
+		// Polling the status of an anonymous submission is not logged
+		// with the caller's name: it would say who submitted.
+		c.anonymous = true
+	}
 	if !c.canSeeStatus(st) {
 		return notFound
 	}
