@@ -42,9 +42,11 @@ func (db *DB) CreateCollection(ctx context.Context, c *isachub.Collection) error
 			}
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO collections
-			(id, community_id, title, description, alias, read_all, write_all, default_tlp, created_at, group_id)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.ID, c.CommunityID, c.Title, c.Description, alias, boolInt(c.ReadAll), boolInt(c.WriteAll), c.DefaultTLP, now, group)
+			(id, community_id, title, description, alias, read_all, write_all, default_tlp, created_at, group_id,
+				anonymous, moderated)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.ID, c.CommunityID, c.Title, c.Description, alias, boolInt(c.ReadAll), boolInt(c.WriteAll), c.DefaultTLP, now, group,
+			boolInt(c.Anonymous), boolInt(c.Moderated))
 		switch {
 		case isUnique(err) && strings.Contains(err.Error(), "alias"):
 			return isachub.Errorf(isachub.ECONFLICT, "A collection with the alias %q already exists in this community.", c.Alias)
@@ -97,7 +99,7 @@ func hasOrg(ctx context.Context, tx *sql.Tx, pk int64, table string, org int64) 
 // collectionCols are the columns scanCollection reads. A group's
 // collection takes its readers and writers from the group's members.
 const collectionCols = `c.id, c.community_id, c.title, c.description, coalesce(c.alias, ''),
-	c.read_all, c.write_all, c.default_tlp, c.created_at, coalesce(c.group_id, 0),
+	c.read_all, c.write_all, c.default_tlp, c.created_at, coalesce(c.group_id, 0), c.anonymous, c.moderated,
 	CASE WHEN c.group_id IS NULL
 		THEN coalesce((SELECT group_concat(org_id) FROM collection_readers WHERE coll = c.pk), '')
 		ELSE coalesce((SELECT group_concat(org_id) FROM group_members WHERE group_id = c.group_id), '') END,
@@ -110,7 +112,7 @@ func scanCollection(row interface{ Scan(...any) error }) (*isachub.Collection, e
 	var created int64
 	var readers, writers string
 	err := row.Scan(&c.ID, &c.CommunityID, &c.Title, &c.Description, &c.Alias,
-		&c.ReadAll, &c.WriteAll, &c.DefaultTLP, &created, &c.GroupID, &readers, &writers)
+		&c.ReadAll, &c.WriteAll, &c.DefaultTLP, &created, &c.GroupID, &c.Anonymous, &c.Moderated, &readers, &writers)
 	if err != nil {
 		return nil, err
 	}

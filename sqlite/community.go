@@ -2,23 +2,28 @@ package sqlite
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"errors"
 
 	"github.com/isachub/isachub"
 )
 
-// CreateCommunity stores c, setting c.ID and c.CreatedAt.
+// CreateCommunity stores c, setting c.ID and c.CreatedAt, and c.AnonSecret
+// to 32 random bytes when it is empty.
 func (db *DB) CreateCommunity(ctx context.Context, c *isachub.Community) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
+	if len(c.AnonSecret) == 0 {
+		c.AnonSecret = newSecret()
+	}
 	now := db.nowMicros()
 	return db.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO communities
-			(slug, title, description, sector, identity_id, max_content_length, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			c.Slug, c.Title, c.Description, c.Sector, c.IdentityID, c.MaxContentLength, now)
+			(slug, title, description, sector, identity_id, max_content_length, submitter_record, anon_secret, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.Slug, c.Title, c.Description, c.Sector, c.IdentityID, c.MaxContentLength, c.SubmitterRecord, c.AnonSecret, now)
 		if isUnique(err) {
 			return isachub.Errorf(isachub.ECONFLICT, "A community with the slug %q already exists.", c.Slug)
 		} else if err != nil {
@@ -30,12 +35,43 @@ func (db *DB) CreateCommunity(ctx context.Context, c *isachub.Community) error {
 	})
 }
 
-const communityCols = `id, slug, title, description, sector, identity_id, max_content_length, created_at`
+// newSecret returns a community's key for re-minting anonymous ids: 32
+// bytes from crypto/rand (which never fails on supported systems).
+func newSecret() []byte {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return b
+}
+
+// UpdateCommunity stores the title, description, sector, identity id,
+// max_content_length and submitter-record policy of the community with
+// c.ID; its slug and secret are kept.
+func (db *DB) UpdateCommunity(ctx context.Context, c *isachub.Community) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	return db.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE communities SET title = ?, description = ?, sector = ?,
+			identity_id = ?, max_content_length = ?, submitter_record = ? WHERE id = ?`,
+			c.Title, c.Description, c.Sector, c.IdentityID, c.MaxContentLength, c.SubmitterRecord, c.ID)
+		if err != nil {
+			return internal("update community", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("Community %d not found.", c.ID)
+		}
+		return nil
+	})
+}
+
+const communityCols = `id, slug, title, description, sector, identity_id, max_content_length,
+	submitter_record, anon_secret, created_at`
 
 func scanCommunity(row interface{ Scan(...any) error }) (*isachub.Community, error) {
 	var c isachub.Community
 	var created int64
-	err := row.Scan(&c.ID, &c.Slug, &c.Title, &c.Description, &c.Sector, &c.IdentityID, &c.MaxContentLength, &created)
+	err := row.Scan(&c.ID, &c.Slug, &c.Title, &c.Description, &c.Sector, &c.IdentityID, &c.MaxContentLength,
+		&c.SubmitterRecord, &c.AnonSecret, &created)
 	c.CreatedAt = fromMicros(created)
 	return &c, err
 }

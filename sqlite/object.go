@@ -20,6 +20,17 @@ type idVersions struct {
 // AddObjects adds objs to the collection in one transaction (TAXII 2.1
 // section 5.4), assigning each new version a date_added.
 func (db *DB) AddObjects(ctx context.Context, collectionID string, submitterOrgID int64, objs []*stix.Object) ([]isachub.AddResult, error) {
+	return db.addObjects(ctx, collectionID, submitterOrgID, objs, nil)
+}
+
+// addHook runs in AddObjects' transaction after the objects are written
+// (or found stored already), with the collection's community and the
+// outcome of each object; an error rolls everything back.
+type addHook func(tx *sql.Tx, communityID int64, results []isachub.AddResult) error
+
+// addObjects is AddObjects with a hook (nil for none) run in the same
+// transaction.
+func (db *DB) addObjects(ctx context.Context, collectionID string, submitterOrgID int64, objs []*stix.Object, hook addHook) ([]isachub.AddResult, error) {
 	results := make([]isachub.AddResult, len(objs))
 	ins := make([]*incoming, len(objs))
 	ids := make([]string, 0, len(objs))
@@ -34,8 +45,9 @@ func (db *DB) AddObjects(ctx context.Context, collectionID string, submitterOrgI
 		ids = append(ids, o.ID())
 	}
 	err := db.write(ctx, func(tx *sql.Tx) error {
-		var coll, last int64
-		err := tx.QueryRowContext(ctx, `SELECT pk, last_date_added FROM collections WHERE id = ?`, collectionID).Scan(&coll, &last)
+		var coll, community, last int64
+		err := tx.QueryRowContext(ctx, `SELECT pk, community_id, last_date_added FROM collections WHERE id = ?`,
+			collectionID).Scan(&coll, &community, &last)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("Collection %q not found.", collectionID)
 		} else if err != nil {
@@ -81,14 +93,16 @@ func (db *DB) AddObjects(ctx context.Context, collectionID string, submitterOrgI
 			w.add(iv, v)
 			stored++
 		}
-		if stored == 0 {
-			return nil
+		if stored > 0 {
+			if err := w.flush(submitterOrgID); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE collections SET last_date_added = ? WHERE pk = ?`, last, coll); err != nil {
+				return internal("update collection", err)
+			}
 		}
-		if err := w.flush(submitterOrgID); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE collections SET last_date_added = ? WHERE pk = ?`, last, coll); err != nil {
-			return internal("update collection", err)
+		if hook != nil {
+			return hook(tx, community, results)
 		}
 		return nil
 	})

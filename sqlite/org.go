@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 
 	"github.com/isachub/isachub"
@@ -13,10 +14,14 @@ func (db *DB) CreateOrg(ctx context.Context, o *isachub.Org) error {
 	if err := o.Validate(); err != nil {
 		return err
 	}
+	redaction, err := json.Marshal(o.Redaction)
+	if err != nil {
+		return internal("encode redaction", err)
+	}
 	now := db.nowMicros()
 	return db.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO orgs (community_id, slug, name, identity_id, created_at)
-			VALUES (?, ?, ?, ?, ?)`, o.CommunityID, o.Slug, o.Name, o.IdentityID, now)
+		res, err := tx.ExecContext(ctx, `INSERT INTO orgs (community_id, slug, name, identity_id, staff, redaction, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, o.CommunityID, o.Slug, o.Name, o.IdentityID, boolInt(o.Staff), string(redaction), now)
 		switch {
 		case isUnique(err):
 			return isachub.Errorf(isachub.ECONFLICT, "An organisation with the slug %q already exists in this community.", o.Slug)
@@ -31,14 +36,43 @@ func (db *DB) CreateOrg(ctx context.Context, o *isachub.Org) error {
 	})
 }
 
-const orgCols = `id, community_id, slug, name, identity_id, created_at`
+// UpdateOrg stores the name, identity id, staff flag and redaction rules of
+// the organisation with o.ID; its slug and community are kept.
+func (db *DB) UpdateOrg(ctx context.Context, o *isachub.Org) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	redaction, err := json.Marshal(o.Redaction)
+	if err != nil {
+		return internal("encode redaction", err)
+	}
+	return db.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE orgs SET name = ?, identity_id = ?, staff = ?, redaction = ? WHERE id = ?`,
+			o.Name, o.IdentityID, boolInt(o.Staff), string(redaction), o.ID)
+		if err != nil {
+			return internal("update organisation", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("Organisation %d not found.", o.ID)
+		}
+		return nil
+	})
+}
+
+const orgCols = `id, community_id, slug, name, identity_id, staff, redaction, created_at`
 
 func scanOrg(row interface{ Scan(...any) error }) (*isachub.Org, error) {
 	var o isachub.Org
 	var created int64
-	err := row.Scan(&o.ID, &o.CommunityID, &o.Slug, &o.Name, &o.IdentityID, &created)
+	var redaction string
+	if err := row.Scan(&o.ID, &o.CommunityID, &o.Slug, &o.Name, &o.IdentityID, &o.Staff, &redaction, &created); err != nil {
+		return nil, err
+	}
 	o.CreatedAt = fromMicros(created)
-	return &o, err
+	if err := json.Unmarshal([]byte(redaction), &o.Redaction); err != nil {
+		return nil, internal("decode redaction", err)
+	}
+	return &o, nil
 }
 
 // Org returns the organisation with the slug in the community, or ENOTFOUND.

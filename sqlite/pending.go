@@ -1,0 +1,202 @@
+package sqlite
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/isachub/isachub"
+)
+
+// pendingAnon is the stored form of a pending submission's anonymous
+// record (the pending.anonymous column): its own JSON names, so that
+// renaming a Go field never loses a queued record.
+type pendingAnon struct {
+	ID           string    `json:"id"`
+	CommunityID  int64     `json:"community_id"`
+	CollectionID string    `json:"collection_id"`
+	HandleHash   []byte    `json:"handle_hash,omitempty"`
+	OrgID        int64     `json:"org_id,omitempty"`
+	ObjectIDs    []string  `json:"object_ids,omitempty"`
+	CreatedAt    time.Time `json:"created_at"`
+	WithdrawnAt  time.Time `json:"withdrawn_at"`
+}
+
+// CreatePending stores p in the moderation queue, setting p.CreatedAt. Its
+// collection must be one of its community's (ENOTFOUND otherwise); an id
+// already queued is ECONFLICT.
+func (db *DB) CreatePending(ctx context.Context, p *isachub.Pending) error {
+	if p.ID == "" {
+		return isachub.Errorf(isachub.EINVALID, "The pending submission has no id.")
+	}
+	objects, err := encodeObjects(p.Objects)
+	if err != nil {
+		return err
+	}
+	var anon any
+	if a := p.Anonymous; a != nil {
+		b, err := json.Marshal(pendingAnon(*a))
+		if err != nil {
+			return internal("encode anonymous record", err)
+		}
+		anon = string(b)
+	}
+	now := db.nowMicros()
+	return db.write(ctx, func(tx *sql.Tx) error {
+		var coll int64
+		err := tx.QueryRowContext(ctx, `SELECT pk FROM collections WHERE community_id = ? AND id = ?`,
+			p.CommunityID, p.CollectionID).Scan(&coll)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("Collection %q not found.", p.CollectionID)
+		} else if err != nil {
+			return internal("read collection", err)
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO pending (id, community_id, coll, submitter, anonymous, objects, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, p.ID, p.CommunityID, coll, p.SubmitterOrgID, anon, objects, now)
+		if isUnique(err) {
+			return isachub.Errorf(isachub.ECONFLICT, "A pending submission with the id %q already exists.", p.ID)
+		} else if err != nil {
+			return internal("insert pending submission", err)
+		}
+		p.CreatedAt = fromMicros(now)
+		return nil
+	})
+}
+
+// pendingCols are the columns scanPending reads, from pending p.
+const pendingCols = `p.id, p.community_id, (SELECT id FROM collections WHERE pk = p.coll), p.submitter,
+	p.anonymous, p.objects, p.created_at`
+
+func scanPending(row interface{ Scan(...any) error }) (*isachub.Pending, error) {
+	var p isachub.Pending
+	var anon sql.NullString
+	var objects []byte
+	var created int64
+	if err := row.Scan(&p.ID, &p.CommunityID, &p.CollectionID, &p.SubmitterOrgID, &anon, &objects, &created); err != nil {
+		return nil, err
+	}
+	p.CreatedAt = fromMicros(created)
+	if anon.Valid {
+		var a pendingAnon
+		if err := json.Unmarshal([]byte(anon.String), &a); err != nil {
+			return nil, internal("decode anonymous record", err)
+		}
+		rec := isachub.AnonymousSubmission(a)
+		rec.CreatedAt, rec.WithdrawnAt = utcOrZero(rec.CreatedAt), utcOrZero(rec.WithdrawnAt)
+		p.Anonymous = &rec
+	}
+	var err error
+	if p.Objects, err = decodeObjects(objects); err != nil {
+		return nil, internal("decode pending objects", err)
+	}
+	return &p, nil
+}
+
+// utcOrZero returns t in UTC, or the zero time for a zero t.
+func utcOrZero(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// Pending returns the community's pending submission with the id, or
+// ENOTFOUND.
+func (db *DB) Pending(ctx context.Context, communityID int64, id string) (*isachub.Pending, error) {
+	p, err := scanPending(db.rd.QueryRowContext(ctx, `SELECT `+pendingCols+` FROM pending p
+		WHERE p.community_id = ? AND p.id = ?`, communityID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("Pending submission %q not found.", id)
+	}
+	return p, internal("read pending submission", err)
+}
+
+// PendingSubmissions returns the collection's pending submissions, oldest
+// first (ties by id); none for an unknown collection.
+func (db *DB) PendingSubmissions(ctx context.Context, collectionID string) ([]*isachub.Pending, error) {
+	rows, err := db.rd.QueryContext(ctx, `SELECT `+pendingCols+` FROM pending p
+		WHERE p.coll = (SELECT pk FROM collections WHERE id = ?) ORDER BY p.created_at, p.id`, collectionID)
+	if err != nil {
+		return nil, internal("list pending submissions", err)
+	}
+	defer rows.Close()
+	ps := []*isachub.Pending{}
+	for rows.Next() {
+		p, err := scanPending(rows)
+		if err != nil {
+			return nil, internal("list pending submissions", err)
+		}
+		ps = append(ps, p)
+	}
+	return ps, internal("list pending submissions", rows.Err())
+}
+
+// DeletePending removes the community's pending submission, or returns
+// ENOTFOUND.
+func (db *DB) DeletePending(ctx context.Context, communityID int64, id string) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM pending WHERE community_id = ? AND id = ?`, communityID, id)
+		if err != nil {
+			return internal("delete pending submission", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("Pending submission %q not found.", id)
+		}
+		return nil
+	})
+}
+
+// encodeObjects joins the objects into one JSON array whose elements are
+// their exact bytes (json.Marshal would compact and re-escape them).
+// Whitespace around an element is valid JSON and kept, as part of it.
+func encodeObjects(objs []json.RawMessage) ([]byte, error) {
+	n := 2
+	for i, o := range objs {
+		if !json.Valid(o) {
+			return nil, isachub.Errorf(isachub.EINVALID, "Object %d of the pending submission is not valid JSON.", i)
+		}
+		n += len(o) + 1
+	}
+	b := make([]byte, 0, n)
+	b = append(b, '[')
+	for i, o := range objs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, o...)
+	}
+	return append(b, ']'), nil
+}
+
+// decodeObjects splits what encodeObjects joined back into the exact
+// bytes of each element: everything between the delimiters of the array.
+func decodeObjects(b []byte) ([]json.RawMessage, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
+		return nil, errors.New("the stored objects are not a JSON array")
+	}
+	objs := []json.RawMessage{}
+	start := dec.InputOffset() // just after '[' or the previous ','
+	for dec.More() {
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, err
+		}
+		end := int(dec.InputOffset()) // just after the value
+		for end < len(b) && isSpace(b[end]) {
+			end++
+		}
+		if end == len(b) || b[end] != ',' && b[end] != ']' {
+			return nil, errors.New("the stored objects are not a JSON array")
+		}
+		objs = append(objs, json.RawMessage(bytes.Clone(b[start:end])))
+		start = int64(end) + 1
+	}
+	return objs, nil
+}
+
+// isSpace reports whether c is JSON whitespace.
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
