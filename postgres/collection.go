@@ -23,7 +23,7 @@ const collectionColumns = `id, community_id, title, description, coalesce(alias,
 	write_all,
 	CASE WHEN group_id IS NULL THEN writers
 		ELSE ARRAY(SELECT org_id FROM group_members m WHERE m.group_id = collections.group_id ORDER BY org_id) END,
-	default_tlp, created_at, coalesce(group_id, 0)`
+	default_tlp, created_at, coalesce(group_id, 0), anonymous, moderated`
 
 // CreateCollection stores c, setting c.CreatedAt and, when empty, c.ID. Its
 // readers and writers must be organisations of the same community.
@@ -64,9 +64,11 @@ func (db *DB) CreateCollection(ctx context.Context, c *isachub.Collection) error
 			}
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO collections
-			(id, community_id, title, description, alias, read_all, readers, write_all, writers, default_tlp, created_at, group_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-			c.ID, c.CommunityID, c.Title, c.Description, alias, c.ReadAll, readers, c.WriteAll, writers, c.DefaultTLP, at, group)
+			(id, community_id, title, description, alias, read_all, readers, write_all, writers, default_tlp, created_at, group_id,
+				anonymous, moderated)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+			c.ID, c.CommunityID, c.Title, c.Description, alias, c.ReadAll, readers, c.WriteAll, writers, c.DefaultTLP, at, group,
+			c.Anonymous, c.Moderated)
 		var pe *pgconn.PgError
 		switch {
 		case isForeignKey(err):
@@ -124,7 +126,7 @@ func (db *DB) DeleteCollection(ctx context.Context, communityID int64, id string
 func scanCollection(row pgx.CollectableRow) (*isachub.Collection, error) {
 	var c isachub.Collection
 	err := row.Scan(&c.ID, &c.CommunityID, &c.Title, &c.Description, &c.Alias,
-		&c.ReadAll, &c.Readers, &c.WriteAll, &c.Writers, &c.DefaultTLP, &c.CreatedAt, &c.GroupID)
+		&c.ReadAll, &c.Readers, &c.WriteAll, &c.Writers, &c.DefaultTLP, &c.CreatedAt, &c.GroupID, &c.Anonymous, &c.Moderated)
 	c.CreatedAt = c.CreatedAt.UTC()
 	if len(c.Readers) == 0 {
 		c.Readers = nil

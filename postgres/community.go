@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"crypto/rand"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -9,24 +10,56 @@ import (
 	"github.com/isachub/isachub"
 )
 
-const communityColumns = `id, slug, title, description, sector, identity_id, max_content_length, created_at`
+const communityColumns = `id, slug, title, description, sector, identity_id, max_content_length,
+	submitter_record, anon_secret, created_at`
 
-// CreateCommunity stores c, setting c.ID and c.CreatedAt.
+// CreateCommunity stores c, setting c.ID and c.CreatedAt, and c.AnonSecret
+// to 32 random bytes when it is empty.
 func (db *DB) CreateCommunity(ctx context.Context, c *isachub.Community) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
+	if len(c.AnonSecret) == 0 {
+		c.AnonSecret = newSecret()
+	}
 	at := now()
 	err := db.pool.QueryRow(ctx, `INSERT INTO communities
-		(slug, title, description, sector, identity_id, max_content_length, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		c.Slug, c.Title, c.Description, c.Sector, c.IdentityID, c.MaxContentLength, at).Scan(&c.ID)
+		(slug, title, description, sector, identity_id, max_content_length, submitter_record, anon_secret, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		c.Slug, c.Title, c.Description, c.Sector, c.IdentityID, c.MaxContentLength, c.SubmitterRecord, c.AnonSecret, at).Scan(&c.ID)
 	if isUnique(err) {
 		return isachub.Errorf(isachub.ECONFLICT, "A community with the slug %q already exists.", c.Slug)
 	} else if err != nil {
 		return dbError(err, "create community", "Community "+quote(c.Slug))
 	}
 	c.CreatedAt = at
+	return nil
+}
+
+// newSecret returns a community's key for re-minting anonymous ids: 32
+// bytes from crypto/rand (which never fails on supported systems).
+func newSecret() []byte {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return b
+}
+
+// UpdateCommunity stores the title, description, sector, identity id,
+// max_content_length and submitter-record policy of the community with
+// c.ID; its slug and secret are kept.
+func (db *DB) UpdateCommunity(ctx context.Context, c *isachub.Community) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	tag, err := db.pool.Exec(ctx, `UPDATE communities SET title = $2, description = $3, sector = $4,
+		identity_id = $5, max_content_length = $6, submitter_record = $7 WHERE id = $1`,
+		c.ID, c.Title, c.Description, c.Sector, c.IdentityID, c.MaxContentLength, c.SubmitterRecord)
+	if err != nil {
+		return dbError(err, "update community", "Community "+quote(c.Slug))
+	}
+	if tag.RowsAffected() == 0 {
+		return isachub.Errorf(isachub.ENOTFOUND, "Community %d not found.", c.ID)
+	}
 	return nil
 }
 
@@ -58,7 +91,8 @@ func (db *DB) DeleteCommunity(ctx context.Context, slug string) error {
 
 func scanCommunity(row pgx.CollectableRow) (*isachub.Community, error) {
 	var c isachub.Community
-	err := row.Scan(&c.ID, &c.Slug, &c.Title, &c.Description, &c.Sector, &c.IdentityID, &c.MaxContentLength, &c.CreatedAt)
+	err := row.Scan(&c.ID, &c.Slug, &c.Title, &c.Description, &c.Sector, &c.IdentityID, &c.MaxContentLength,
+		&c.SubmitterRecord, &c.AnonSecret, &c.CreatedAt)
 	c.CreatedAt = c.CreatedAt.UTC()
 	return &c, err
 }

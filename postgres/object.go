@@ -58,6 +58,18 @@ func (r versionRef) before(vts time.Time, da int64) bool {
 // package documentation), then reads the ownership and first/latest state of
 // the batch's ids, and writes the new versions with COPY.
 func (db *DB) AddObjects(ctx context.Context, collectionID string, submitterOrgID int64, objs []*stix.Object) ([]isachub.AddResult, error) {
+	return db.addObjects(ctx, collectionID, submitterOrgID, objs, nil)
+}
+
+// addHook queues statements that AddObjects' transaction runs after the
+// objects are written (or found stored already) and before it commits,
+// given the collection's community and the outcome of each object. An
+// error, its own or a queued statement's, rolls everything back.
+type addHook func(b *pgx.Batch, communityID int64, results []isachub.AddResult) error
+
+// addObjects is AddObjects with a hook (nil for none) whose statements run
+// in the same transaction.
+func (db *DB) addObjects(ctx context.Context, collectionID string, submitterOrgID int64, objs []*stix.Object, hook addHook) ([]isachub.AddResult, error) {
 	results := make([]isachub.AddResult, len(objs))
 	var ids []string
 	seen := map[string]bool{}
@@ -75,7 +87,7 @@ func (db *DB) AddObjects(ctx context.Context, collectionID string, submitterOrgI
 			ids = append(ids, nv.id)
 		}
 	}
-	if len(ids) == 0 { // nothing to store, but an unknown collection is still an error
+	if len(ids) == 0 && hook == nil { // nothing to store, but an unknown collection is still an error
 		var one int
 		err := db.pool.QueryRow(ctx, `SELECT 1 FROM collections WHERE id = $1`, collectionID).Scan(&one)
 		if err != nil {
@@ -97,7 +109,7 @@ func (db *DB) AddObjects(ctx context.Context, collectionID string, submitterOrgI
 	err = func(tx *pgxpool.Conn) error {
 		// The first statement locks the collection's row: see the package
 		// documentation for why date_added is assigned under that lock.
-		next, states, existing, err := loadStates(ctx, tx, collectionID, ids)
+		next, community, states, existing, err := loadStates(ctx, tx, collectionID, ids)
 		if err != nil {
 			return err
 		}
@@ -153,14 +165,28 @@ func (db *DB) AddObjects(ctx context.Context, collectionID string, submitterOrgI
 				st.maxSpec = nv.spec
 			}
 		}
+		finish := func(b *pgx.Batch) error {
+			if hook != nil {
+				return hook(b, community, results)
+			}
+			return nil
+		}
 		if len(fresh) == 0 {
-			_, err := tx.Exec(ctx, "ROLLBACK") // nothing to write
-			return dbError(err, "end transaction", "Objects")
+			if hook == nil {
+				_, err := tx.Exec(ctx, "ROLLBACK") // nothing to write
+				return dbError(err, "end transaction", "Objects")
+			}
+			b := &pgx.Batch{}
+			if err := finish(b); err != nil {
+				return err
+			}
+			b.Queue("COMMIT")
+			return dbError(tx.SendBatch(ctx, b).Close(), "commit", "Objects")
 		}
 		for _, nv := range fresh {
 			nv.specLatest = nv.spec == states[nv.id].maxSpec
 		}
-		return writeVersions(ctx, tx, collectionID, submitterOrgID, next-1, fresh, states, clearFirst, clearLatest)
+		return writeVersions(ctx, tx, collectionID, submitterOrgID, next-1, fresh, states, clearFirst, clearLatest, finish)
 	}(conn)
 	if err != nil {
 		if conn.Conn().PgConn().TxStatus() != 'I' {
@@ -227,22 +253,22 @@ type pipeline interface {
 }
 
 // loadStates begins the transaction, locks the collection's row and returns
-// the next date_added to assign, then reads every stored version of the batch's ids:
+// the next date_added to assign and the collection's community, then reads every stored version of the batch's ids:
 // their owner, highest spec_version, first and latest versions, and which
 // (id, vkey) pairs are stored already (keyed id+"\x00"+vkey, with the
 // stored version string). All in one round trip; ids new to the
 // collection, the common case of bulk ingest, have no rows.
-func loadStates(ctx context.Context, tx pipeline, coll string, ids []string) (int64, map[string]*idState, map[string]string, error) {
+func loadStates(ctx context.Context, tx pipeline, coll string, ids []string) (int64, int64, map[string]*idState, map[string]string, error) {
 	states := make(map[string]*idState, len(ids))
 	existing := map[string]string{}
-	var next int64
+	var next, community int64
 	b := &pgx.Batch{}
 	b.Queue("BEGIN")
 	// date_added comes from the database server's clock, so that replicas
 	// with skewed clocks still agree; max(now, last+1) keeps it increasing.
-	b.Queue(`SELECT greatest(last_date_added + 1, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint)
+	b.Queue(`SELECT greatest(last_date_added + 1, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint), community_id
 		FROM collections WHERE id = $1 FOR UPDATE`, coll).QueryRow(func(row pgx.Row) error {
-		return row.Scan(&next)
+		return row.Scan(&next, &community)
 	})
 	b.Queue(`SELECT id, submitter_org_id, vkey, created, modified, date_added, version_ts, is_first, is_latest, spec_version
 		FROM object_versions WHERE collection_id = $1 AND id = ANY($2)`, coll, ids).
@@ -279,16 +305,16 @@ func loadStates(ctx context.Context, tx pipeline, coll string, ids []string) (in
 			return err
 		})
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return 0, nil, nil, dbError(err, "load object state", "Collection "+quote(coll))
+		return 0, 0, nil, nil, dbError(err, "load object state", "Collection "+quote(coll))
 	}
-	return next, states, existing, nil
+	return next, community, states, existing, nil
 }
 
 // writeVersions copies the new versions in, clears the first/latest flags
 // that they take over, records new ids and changed spec versions, advances
-// the collection's last_date_added and commits.
+// the collection's last_date_added, queues what finish adds and commits.
 func writeVersions(ctx context.Context, tx pipeline, coll string, submitter, last int64, fresh []*newVersion,
-	states map[string]*idState, clearFirst, clearLatest []int64) error {
+	states map[string]*idState, clearFirst, clearLatest []int64, finish func(*pgx.Batch) error) error {
 	var upIDs, upSpecs []string
 	for id, st := range states {
 		if st.storedSpec != "" && st.maxSpec != st.storedSpec {
@@ -334,6 +360,9 @@ func writeVersions(ctx context.Context, tx pipeline, coll string, submitter, las
 			WHERE v.collection_id = $1 AND v.id = k.id AND v.spec_latest AND v.spec_version <> k.spec`, coll, upIDs, upSpecs)
 	}
 	b.Queue(`UPDATE collections SET last_date_added = $2 WHERE id = $1`, coll, last)
+	if err := finish(b); err != nil {
+		return err
+	}
 	b.Queue("COMMIT")
 	return dbError(tx.SendBatch(ctx, b).Close(), "update object state and commit", "Objects")
 }

@@ -2,23 +2,29 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/isachub/isachub"
 )
 
-const orgColumns = `id, community_id, slug, name, identity_id, created_at`
+const orgColumns = `id, community_id, slug, name, identity_id, staff, redaction, created_at`
 
 // CreateOrg stores o, setting o.ID and o.CreatedAt.
 func (db *DB) CreateOrg(ctx context.Context, o *isachub.Org) error {
 	if err := o.Validate(); err != nil {
 		return err
 	}
+	redaction, err := json.Marshal(o.Redaction)
+	if err != nil {
+		return dbError(err, "encode redaction", "Organisation "+quote(o.Slug))
+	}
 	at := now()
-	err := db.pool.QueryRow(ctx, `INSERT INTO orgs (community_id, slug, name, identity_id, created_at)
-		VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		o.CommunityID, o.Slug, o.Name, o.IdentityID, at).Scan(&o.ID)
+	err = db.pool.QueryRow(ctx, `INSERT INTO orgs (community_id, slug, name, identity_id, staff, redaction, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		o.CommunityID, o.Slug, o.Name, o.IdentityID, o.Staff, string(redaction), at).Scan(&o.ID)
 	if isForeignKey(err) {
 		return isachub.Errorf(isachub.ENOTFOUND, "Community %d not found.", o.CommunityID)
 	} else if isUnique(err) {
@@ -51,6 +57,27 @@ func (db *DB) Orgs(ctx context.Context, communityID int64) ([]*isachub.Org, erro
 	return os, dbError(err, "orgs", "Organisations")
 }
 
+// UpdateOrg stores the name, identity id, staff flag and redaction rules of
+// the organisation with o.ID; its slug and community are kept.
+func (db *DB) UpdateOrg(ctx context.Context, o *isachub.Org) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	redaction, err := json.Marshal(o.Redaction)
+	if err != nil {
+		return dbError(err, "encode redaction", "Organisation "+quote(o.Slug))
+	}
+	tag, err := db.pool.Exec(ctx, `UPDATE orgs SET name = $2, identity_id = $3, staff = $4, redaction = $5 WHERE id = $1`,
+		o.ID, o.Name, o.IdentityID, o.Staff, string(redaction))
+	if err != nil {
+		return dbError(err, "update org", "Organisation "+quote(o.Slug))
+	}
+	if tag.RowsAffected() == 0 {
+		return isachub.Errorf(isachub.ENOTFOUND, "Organisation %d not found.", o.ID)
+	}
+	return nil
+}
+
 // DeleteOrg removes the organisation, its users and their tokens.
 func (db *DB) DeleteOrg(ctx context.Context, communityID int64, slug string) error {
 	tag, err := db.pool.Exec(ctx, `DELETE FROM orgs WHERE community_id = $1 AND slug = $2`, communityID, slug)
@@ -65,7 +92,13 @@ func (db *DB) DeleteOrg(ctx context.Context, communityID int64, slug string) err
 
 func scanOrg(row pgx.CollectableRow) (*isachub.Org, error) {
 	var o isachub.Org
-	err := row.Scan(&o.ID, &o.CommunityID, &o.Slug, &o.Name, &o.IdentityID, &o.CreatedAt)
+	var redaction string
+	if err := row.Scan(&o.ID, &o.CommunityID, &o.Slug, &o.Name, &o.IdentityID, &o.Staff, &redaction, &o.CreatedAt); err != nil {
+		return nil, err
+	}
 	o.CreatedAt = o.CreatedAt.UTC()
-	return &o, err
+	if err := json.Unmarshal([]byte(redaction), &o.Redaction); err != nil {
+		return nil, fmt.Errorf("decode redaction: %w", err)
+	}
+	return &o, nil
 }

@@ -1,0 +1,182 @@
+package postgres
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/isachub/isachub"
+)
+
+// pendingAnon is the stored form of a pending submission's anonymous
+// record (the pending.anonymous column): its own JSON names, so that
+// renaming a Go field never loses a queued record.
+type pendingAnon struct {
+	ID           string    `json:"id"`
+	CommunityID  int64     `json:"community_id"`
+	CollectionID string    `json:"collection_id"`
+	HandleHash   []byte    `json:"handle_hash,omitempty"`
+	OrgID        int64     `json:"org_id,omitempty"`
+	ObjectIDs    []string  `json:"object_ids,omitempty"`
+	CreatedAt    time.Time `json:"created_at"`
+	WithdrawnAt  time.Time `json:"withdrawn_at"`
+}
+
+// CreatePending stores p in the moderation queue, setting p.CreatedAt. Its
+// collection must be one of its community's (ENOTFOUND otherwise); an id
+// already queued is ECONFLICT.
+func (db *DB) CreatePending(ctx context.Context, p *isachub.Pending) error {
+	if p.ID == "" {
+		return isachub.Errorf(isachub.EINVALID, "The pending submission has no id.")
+	}
+	objects, err := encodeObjects(p.Objects)
+	if err != nil {
+		return err
+	}
+	var anon []byte // NULL when not anonymous
+	if a := p.Anonymous; a != nil {
+		if anon, err = json.Marshal(pendingAnon(*a)); err != nil {
+			return dbError(err, "encode anonymous record", "Pending submission "+quote(p.ID))
+		}
+	}
+	at := now()
+	tag, err := db.pool.Exec(ctx, `INSERT INTO pending (id, community_id, collection_id, submitter_org_id, anonymous, objects, created_at)
+		SELECT $1, $2, id, $4, $5, $6, $7 FROM collections WHERE community_id = $2 AND id = $3`,
+		p.ID, p.CommunityID, p.CollectionID, p.SubmitterOrgID, anon, objects, at)
+	if isUnique(err) {
+		return isachub.Errorf(isachub.ECONFLICT, "A pending submission with the id %q already exists.", p.ID)
+	} else if err != nil {
+		return dbError(err, "create pending", "Pending submission "+quote(p.ID))
+	}
+	if tag.RowsAffected() == 0 {
+		return isachub.Errorf(isachub.ENOTFOUND, "Collection %q not found.", p.CollectionID)
+	}
+	p.CreatedAt = at
+	return nil
+}
+
+const pendingColumns = `id, community_id, collection_id, submitter_org_id, anonymous, objects, created_at`
+
+func scanPending(row pgx.CollectableRow) (*isachub.Pending, error) {
+	var p isachub.Pending
+	var anon, objects []byte
+	if err := row.Scan(&p.ID, &p.CommunityID, &p.CollectionID, &p.SubmitterOrgID, &anon, &objects, &p.CreatedAt); err != nil {
+		return nil, err
+	}
+	p.CreatedAt = p.CreatedAt.UTC()
+	if anon != nil {
+		var a pendingAnon
+		if err := json.Unmarshal(anon, &a); err != nil {
+			return nil, fmt.Errorf("decode anonymous record: %w", err)
+		}
+		rec := isachub.AnonymousSubmission(a)
+		rec.CreatedAt, rec.WithdrawnAt = utcOrZero(rec.CreatedAt), utcOrZero(rec.WithdrawnAt)
+		p.Anonymous = &rec
+	}
+	var err error
+	if p.Objects, err = decodeObjects(objects); err != nil {
+		return nil, fmt.Errorf("decode pending objects: %w", err)
+	}
+	return &p, nil
+}
+
+// utcOrZero returns t in UTC, or the zero time for a zero t.
+func utcOrZero(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// Pending returns the community's pending submission with the id, or
+// ENOTFOUND.
+func (db *DB) Pending(ctx context.Context, communityID int64, id string) (*isachub.Pending, error) {
+	rows, _ := db.pool.Query(ctx, `SELECT `+pendingColumns+` FROM pending WHERE community_id = $1 AND id = $2`, communityID, id)
+	p, err := pgx.CollectExactlyOneRow(rows, scanPending)
+	return p, dbError(err, "pending", "Pending submission "+quote(id))
+}
+
+// PendingSubmissions returns the collection's pending submissions, oldest
+// first (ties by id); none for an unknown collection.
+func (db *DB) PendingSubmissions(ctx context.Context, collectionID string) ([]*isachub.Pending, error) {
+	rows, _ := db.pool.Query(ctx, `SELECT `+pendingColumns+` FROM pending WHERE collection_id = $1
+		ORDER BY created_at, id`, collectionID)
+	ps, err := pgx.CollectRows(rows, scanPending)
+	if err != nil {
+		return nil, dbError(err, "pending submissions", "Pending submissions")
+	}
+	if ps == nil {
+		ps = []*isachub.Pending{}
+	}
+	return ps, nil
+}
+
+// DeletePending removes the community's pending submission, or returns
+// ENOTFOUND.
+func (db *DB) DeletePending(ctx context.Context, communityID int64, id string) error {
+	tag, err := db.pool.Exec(ctx, `DELETE FROM pending WHERE community_id = $1 AND id = $2`, communityID, id)
+	if err != nil {
+		return dbError(err, "delete pending", "Pending submission "+quote(id))
+	}
+	if tag.RowsAffected() == 0 {
+		return isachub.Errorf(isachub.ENOTFOUND, "Pending submission %q not found.", id)
+	}
+	return nil
+}
+
+// encodeObjects joins the objects into one JSON array whose elements are
+// their exact bytes (json.Marshal would compact and re-escape them).
+// Whitespace around an element is valid JSON and kept, as part of it.
+func encodeObjects(objs []json.RawMessage) ([]byte, error) {
+	n := 2
+	for i, o := range objs {
+		if !json.Valid(o) {
+			return nil, isachub.Errorf(isachub.EINVALID, "Object %d of the pending submission is not valid JSON.", i)
+		}
+		n += len(o) + 1
+	}
+	b := make([]byte, 0, n)
+	b = append(b, '[')
+	for i, o := range objs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, o...)
+	}
+	return append(b, ']'), nil
+}
+
+// decodeObjects splits what encodeObjects joined back into the exact
+// bytes of each element: everything between the delimiters of the array.
+func decodeObjects(b []byte) ([]json.RawMessage, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
+		return nil, errors.New("the stored objects are not a JSON array")
+	}
+	objs := []json.RawMessage{}
+	start := dec.InputOffset() // just after '[' or the previous ','
+	for dec.More() {
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, err
+		}
+		end := int(dec.InputOffset()) // just after the value
+		for end < len(b) && isSpace(b[end]) {
+			end++
+		}
+		if end == len(b) || b[end] != ',' && b[end] != ']' {
+			return nil, errors.New("the stored objects are not a JSON array")
+		}
+		objs = append(objs, json.RawMessage(bytes.Clone(b[start:end])))
+		start = int64(end) + 1
+	}
+	return objs, nil
+}
+
+// isSpace reports whether c is JSON whitespace.
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
