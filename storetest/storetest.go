@@ -3,9 +3,13 @@
 // collections with their tenant scoping, object versions with every TAXII
 // 2.1 filter (section 3.4) and keyset pagination, ownership, deletion,
 // full-text search, statuses (section 4.3), the audit log and the job
-// outbox, sharing groups, and the TLP visibility filter
+// outbox, sharing groups, the TLP visibility filter
 // (isachub.ObjectFilter.Hidden: hidden versions are left out before paging,
-// and first/last/spec-latest are those of the visible versions).
+// and first/last/spec-latest are those of the visible versions), and
+// anonymous publishing: community secrets and submitter-record policies,
+// organisations' staff flag and redaction rules, anonymous objects with
+// their records (isachub.AnonymousStore) and the moderation queue
+// (isachub.PendingStore).
 //
 // A backend's test calls Run with a function that opens a fresh, empty,
 // migrated store and registers its cleanup with t.Cleanup.
@@ -55,6 +59,12 @@ var tests = []test{
 	{"TLPVisibility", testTLPVisibility},
 	{"Groups", testGroups},
 	{"GroupCollections", testGroupCollections},
+	{"CommunitySecret", testCommunitySecret},
+	{"OrgUpdate", testOrgUpdate},
+	{"CollectionFlags", testCollectionFlags},
+	{"AddAnonymous", testAddAnonymous},
+	{"StatusAnonymous", testStatusAnonymous},
+	{"Pending", testPending},
 }
 
 // Run runs every conformance test as a subtest of t, each against a new
