@@ -135,9 +135,10 @@ func printDemo(env *Env, res *demo.Result, base string) {
 		fmt.Fprintln(w, "(it existed already; nothing was added)")
 	}
 	fmt.Fprintln(w, "\nCollections:")
-	for _, alias := range []string{demo.Shared, demo.Circle} {
-		c := res.Collections[alias]
-		fmt.Fprintf(w, "  %-11s %s  %s\n", alias, c.ID, c.Title)
+	for _, alias := range []string{demo.Shared, demo.Circle, demo.Tips} {
+		if c := res.Collections[alias]; c != nil {
+			fmt.Fprintf(w, "  %-11s %s  %s\n", alias, c.ID, c.Title)
+		}
 	}
 	fmt.Fprintln(w, "\nUsers (demo passwords; do not use them anywhere else):")
 	for _, u := range demo.Users() {
