@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"time"
 
 	"github.com/isachub/isachub"
 )
@@ -66,4 +68,21 @@ func SetWriterSync(mode string) (restore func()) {
 func (db *DB) ExplainSearch(ctx context.Context, colls []string, query string, hidden map[string]isachub.TLPSet) ([]string, error) {
 	q, args := searchQuery(colls, ftsQuery(query), 10, hidden)
 	return db.explain(ctx, q, args...)
+}
+
+// OpenAt opens the database at path with its writer only, applying the
+// migrations up to version upTo, for tests of later migrations on
+// databases that have data. Only Exec and Close may be used on it.
+func OpenAt(ctx context.Context, path string, upTo int) (*DB, error) {
+	db := &DB{path: path, now: time.Now}
+	var err error
+	if db.wr, err = sql.Open("sqlite", dsn(path, writerSync, "_txlock=immediate")); err != nil {
+		return nil, err
+	}
+	db.wr.SetMaxOpenConns(1)
+	if err := db.migrate(ctx, upTo); err != nil {
+		db.wr.Close()
+		return nil, err
+	}
+	return db, nil
 }

@@ -6,6 +6,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"math"
 	"path"
 	"slices"
 	"strconv"
@@ -68,6 +69,11 @@ func SchemaVersion() int {
 // migrating the same file at once are safe: the write lock serialises them
 // and each re-reads the applied versions inside its transaction.
 func (db *DB) Migrate(ctx context.Context) error {
+	return db.migrate(ctx, math.MaxInt)
+}
+
+// migrate applies every pending migration up to version upTo.
+func (db *DB) migrate(ctx context.Context, upTo int) error {
 	ms, err := loadMigrations()
 	if err != nil {
 		return err
@@ -80,6 +86,9 @@ func (db *DB) Migrate(ctx context.Context) error {
 		return internal("create schema_migrations", err)
 	}
 	for _, m := range ms {
+		if m.version > upTo {
+			break
+		}
 		err := db.write(ctx, func(tx *sql.Tx) error {
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n); err != nil {

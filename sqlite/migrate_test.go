@@ -77,3 +77,55 @@ func TestMigrate(t *testing.T) {
 		}
 	})
 }
+
+// TestMigrateAnonymous upgrades a database with communities, an
+// organisation and a collection from migration 0002 to 0003: each
+// community gets its own random 32-byte secret, and the new columns take
+// their defaults (sealed record, not staff, nothing to redact, neither
+// anonymous nor moderated).
+func TestMigrateAnonymous(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "old.db")
+	old, err := sqlite.OpenAt(ctx, path, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO communities (id, slug, title, created_at) VALUES (1, 'aviation', 'Aviation ISAC', 1), (2, 'energy', 'Energy ISAC', 1)`,
+		`INSERT INTO orgs (id, community_id, slug, name, created_at) VALUES (1, 1, 'acme', 'Acme Air', 1)`,
+		`INSERT INTO collections (pk, id, community_id, title, read_all, created_at)
+			VALUES (1, '91a7b528-80eb-42ed-a74d-c6fbd5a26116', 1, 'Shared', 1, 1)`,
+	} {
+		if err := old.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	cs, err := db.Communities(ctx)
+	if err != nil || len(cs) != 2 {
+		t.Fatalf("Communities = %v, %v", cs, err)
+	}
+	for _, c := range cs {
+		if len(c.AnonSecret) != 32 || c.SubmitterRecord != "" || c.Record() != "sealed" {
+			t.Fatalf("after migration 0003 community %s has secret %x, policy %q", c.Slug, c.AnonSecret, c.SubmitterRecord)
+		}
+	}
+	if string(cs[0].AnonSecret) == string(cs[1].AnonSecret) {
+		t.Fatal("migration 0003 gave two communities the same secret")
+	}
+	o, err := db.OrgByID(ctx, 1)
+	if err != nil || o.Staff || !o.Redaction.Empty() {
+		t.Fatalf("after migration 0003: organisation %+v, %v", o, err)
+	}
+	c, err := db.Collection(ctx, 1, "91a7b528-80eb-42ed-a74d-c6fbd5a26116")
+	if err != nil || c.Anonymous || c.Moderated || !c.ReadAll {
+		t.Fatalf("after migration 0003: collection %+v, %v", c, err)
+	}
+}
