@@ -393,7 +393,8 @@ func prefixed(s string, i int, typ string) bool {
 	return i >= n && s[i-2:i] == "--" && s[i-n:i-2] == typ
 }
 
-// eachUUID calls f with the offset of every 8-4-4-4-12 hex substring of s.
+// eachUUID calls f with the offset of every 8-4-4-4-12 hex substring of s,
+// overlapping ones included, in increasing order.
 func eachUUID(s string, f func(i int)) {
 	for i := 0; i+36 <= len(s); i++ {
 		if s[i+8] != '-' || s[i+13] != '-' || s[i+18] != '-' || s[i+23] != '-' {
@@ -401,7 +402,6 @@ func eachUUID(s string, f func(i int)) {
 		}
 		if isUUIDAt(s, i) {
 			f(i)
-			i += 35
 		}
 	}
 }

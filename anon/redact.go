@@ -283,7 +283,7 @@ func (r *Rules) matchIPs(ms []match, s string) []match {
 				if strings.HasPrefix(tok, ":") && !strings.HasPrefix(tok, "::") {
 					start++
 				}
-				if strings.HasSuffix(tok, ":") && !strings.HasSuffix(tok, "::") {
+				if end > start && strings.HasSuffix(s[start:end], ":") && !strings.HasSuffix(s[start:end], "::") {
 					end--
 				}
 				tok = s[start:end]

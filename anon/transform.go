@@ -168,6 +168,9 @@ func (a *anonymiser) rewriteText(s string) string {
 	var b strings.Builder
 	pos := 0
 	eachUUID(s, func(i int) {
+		if i < pos {
+			return // overlaps a UUID already replaced
+		}
 		lu := asciiLower(s[i : i+36])
 		refs := a.byUUID[lu]
 		var ref idRef
