@@ -138,3 +138,23 @@ func orgSlugNames(ctx context.Context, store isachub.Store, communityID int64) (
 		return strings.Join(names, ",")
 	}, nil
 }
+
+// yesNo writes a flag in listings.
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// given reports whether the flag was set on the command line, so that a
+// "set" command changes only what it was told to.
+func (a *adminCmd) given(name string) bool {
+	found := false
+	a.fs.Visit(func(f *flag.Flag) {
+		if f.Name == name {
+			found = true
+		}
+	})
+	return found
+}

@@ -12,7 +12,7 @@ import (
 // sharing group's collection (--group) is read and written by the group's
 // members: it takes no --readers or --writers.
 func runAdminCollectionAdd(ctx context.Context, env *Env, args []string) int {
-	a := newAdminCmd(env, "admin collection add", "--community S --title T [--id UUID] [--alias A] [--default-tlp L] (--readers O1,O2|all --writers O1|all | --group G)")
+	a := newAdminCmd(env, "admin collection add", "--community S --title T [--id UUID] [--alias A] [--default-tlp L] [--anonymous] [--moderated] (--readers O1,O2|all --writers O1|all | --group G)")
 	comm := a.fs.String("community", "", "slug of the community")
 	title := a.fs.String("title", "", "title of the collection")
 	id := a.fs.String("id", "", "the collection's UUID (default: a new one)")
@@ -22,12 +22,15 @@ func runAdminCollectionAdd(ctx context.Context, env *Env, args []string) int {
 	writers := a.fs.String("writers", "", "organisations that may write: slugs separated by commas, or all")
 	group := a.fs.String("group", "", "slug of the sharing group whose members read and write the collection")
 	tlp := a.fs.String("default-tlp", "", "TLP of unmarked objects: clear, green, amber (the default), amber+strict or red")
+	anonymous := a.fs.Bool("anonymous", false, "publish every submission to the collection anonymously, under the community's identity")
+	moderated := a.fs.Bool("moderated", false, "hold every submission until an analyst of the staff organisation approves it")
 	return a.run(ctx, args, []string{"community", "title"}, func(store isachub.Store) error {
 		c, err := store.Community(ctx, *comm)
 		if err != nil {
 			return err
 		}
-		coll := &isachub.Collection{ID: *id, CommunityID: c.ID, Title: *title, Alias: *alias, Description: *desc, DefaultTLP: *tlp}
+		coll := &isachub.Collection{ID: *id, CommunityID: c.ID, Title: *title, Alias: *alias, Description: *desc, DefaultTLP: *tlp,
+			Anonymous: *anonymous, Moderated: *moderated}
 		switch {
 		case *group != "" && (*readers != "" || *writers != ""):
 			return isachub.Errorf(isachub.EINVALID, "--group takes no --readers or --writers: the group's members read and write its collections")
@@ -87,14 +90,14 @@ func runAdminCollectionList(ctx context.Context, env *Env, args []string) int {
 		for _, g := range groups {
 			groupSlugs[g.ID] = g.Slug
 		}
-		fmt.Fprintln(tw, "ID\tALIAS\tTITLE\tREADERS\tWRITERS\tGROUP\tDEFAULT TLP")
+		fmt.Fprintln(tw, "ID\tALIAS\tTITLE\tREADERS\tWRITERS\tGROUP\tDEFAULT TLP\tANONYMOUS\tMODERATED")
 		for _, coll := range colls {
 			def := coll.DefaultTLP
 			if def == "" {
 				def = "amber"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", coll.ID, coll.Alias, coll.Title, names(coll.ReadAll, coll.Readers),
-				names(coll.WriteAll, coll.Writers), groupSlugs[coll.GroupID], def)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", coll.ID, coll.Alias, coll.Title, names(coll.ReadAll, coll.Readers),
+				names(coll.WriteAll, coll.Writers), groupSlugs[coll.GroupID], def, yesNo(coll.Anonymous), yesNo(coll.Moderated))
 		}
 		return tw.Flush()
 	})

@@ -8,20 +8,55 @@ import (
 	"github.com/isachub/isachub"
 )
 
+// submitterRecordUsage explains --submitter-record.
+const submitterRecordUsage = "who submitted an anonymous object: sealed (kept in a record only the hub operator reads, through the audited \"admin anonymous reveal\") or none (kept nowhere)"
+
 // runAdminCommunityAdd implements "isachub admin community add".
 func runAdminCommunityAdd(ctx context.Context, env *Env, args []string) int {
-	a := newAdminCmd(env, "admin community add", "--slug S --title T [--sector X] [--description D]")
+	a := newAdminCmd(env, "admin community add", "--slug S --title T [--sector X] [--description D] [--submitter-record sealed|none]")
 	slug := a.fs.String("slug", "", "URL path segment of the community's TAXII API root: [a-z0-9-]")
 	title := a.fs.String("title", "", "title, for example \"Aviation ISAC\"")
 	sector := a.fs.String("sector", "", "sector, for example aviation")
 	desc := a.fs.String("description", "", "description of the API root")
+	record := a.fs.String("submitter-record", isachub.RecordSealed, submitterRecordUsage)
 	return a.run(ctx, args, []string{"slug", "title"}, func(store isachub.Store) error {
-		c := &isachub.Community{Slug: *slug, Title: *title, Sector: *sector, Description: *desc}
+		c := &isachub.Community{Slug: *slug, Title: *title, Sector: *sector, Description: *desc, SubmitterRecord: *record}
 		if err := store.CreateCommunity(ctx, c); err != nil {
 			return err
 		}
 		fmt.Fprintln(env.Stdout, c.ID)
 		return nil
+	})
+}
+
+// runAdminCommunitySet implements "isachub admin community set": only the
+// flags given change. A change of --submitter-record applies to later
+// submissions; the records already sealed stay as they are.
+func runAdminCommunitySet(ctx context.Context, env *Env, args []string) int {
+	a := newAdminCmd(env, "admin community set", "--community S [--title T] [--description D] [--sector X] [--submitter-record sealed|none]")
+	slug := a.fs.String("community", "", "slug of the community to change")
+	title := a.fs.String("title", "", "new title")
+	desc := a.fs.String("description", "", "new description of the API root")
+	sector := a.fs.String("sector", "", "new sector")
+	record := a.fs.String("submitter-record", "", submitterRecordUsage+"; applies to later submissions")
+	return a.run(ctx, args, []string{"community"}, func(store isachub.Store) error {
+		c, err := store.Community(ctx, *slug)
+		if err != nil {
+			return err
+		}
+		if a.given("title") {
+			c.Title = *title
+		}
+		if a.given("description") {
+			c.Description = *desc
+		}
+		if a.given("sector") {
+			c.Sector = *sector
+		}
+		if a.given("submitter-record") {
+			c.SubmitterRecord = *record
+		}
+		return store.UpdateCommunity(ctx, c)
 	})
 }
 
@@ -34,9 +69,9 @@ func runAdminCommunityList(ctx context.Context, env *Env, args []string) int {
 			return err
 		}
 		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tSLUG\tTITLE\tSECTOR")
+		fmt.Fprintln(tw, "ID\tSLUG\tTITLE\tSECTOR\tSUBMITTER RECORD")
 		for _, c := range comms {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", c.ID, c.Slug, c.Title, c.Sector)
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", c.ID, c.Slug, c.Title, c.Sector, c.Record())
 		}
 		return tw.Flush()
 	})

@@ -13,9 +13,10 @@ import (
 // runAdminTokenAdd implements "isachub admin token add": it prints the new
 // token once; only its SHA-256 hash is stored.
 func runAdminTokenAdd(ctx context.Context, env *Env, args []string) int {
-	a := newAdminCmd(env, "admin token add", "--username U [--name N]")
+	a := newAdminCmd(env, "admin token add", "--username U [--name N] [--anonymous]")
 	username := a.fs.String("username", "", "the user the token acts as")
 	name := a.fs.String("name", "", "what the token is for, for example \"SIEM feed\"")
+	anonymous := a.fs.Bool("anonymous", false, "publish every submission made with the token anonymously, under the community's identity")
 	return a.run(ctx, args, []string{"username"}, func(store isachub.Store) error {
 		u, err := store.User(ctx, *username)
 		if err != nil {
@@ -25,12 +26,16 @@ func runAdminTokenAdd(ctx context.Context, env *Env, args []string) int {
 		if err != nil {
 			return err
 		}
-		t := &isachub.Token{UserID: u.ID, Name: *name, Hash: hash}
+		t := &isachub.Token{UserID: u.ID, Name: *name, Hash: hash, Anonymous: *anonymous}
 		if err := store.CreateToken(ctx, t); err != nil {
 			return err
 		}
 		fmt.Fprintln(env.Stdout, secret)
-		fmt.Fprintf(env.Stderr, "Token %d for %s created. It is shown only this once.\n", t.ID, u.Username)
+		kind := "Token"
+		if t.Anonymous {
+			kind = "Anonymous token"
+		}
+		fmt.Fprintf(env.Stderr, "%s %d for %s created. It is shown only this once.\n", kind, t.ID, u.Username)
 		return nil
 	})
 }
@@ -49,13 +54,13 @@ func runAdminTokenList(ctx context.Context, env *Env, args []string) int {
 			return err
 		}
 		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tNAME\tCREATED\tLAST USED")
+		fmt.Fprintln(tw, "ID\tNAME\tANONYMOUS\tCREATED\tLAST USED")
 		for _, t := range toks {
 			last := "never"
 			if !t.LastUsedAt.IsZero() {
 				last = t.LastUsedAt.UTC().Format("2006-01-02 15:04")
 			}
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", t.ID, t.Name, t.CreatedAt.UTC().Format("2006-01-02 15:04"), last)
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.Name, yesNo(t.Anonymous), t.CreatedAt.UTC().Format("2006-01-02 15:04"), last)
 		}
 		return tw.Flush()
 	})

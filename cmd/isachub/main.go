@@ -52,9 +52,12 @@ func commands() []command {
 		{"backup", "write an online, consistent copy of an SQLite database", runBackup},
 		{"serve", "serve TAXII 2.1 (--demo: first create a demo community)", runServe},
 		{"admin community add", "add a community (a TAXII API root); prints its id", runAdminCommunityAdd},
+		{"admin community set", "change a community's title, description, sector or submitter-record policy", runAdminCommunitySet},
 		{"admin community list", "list communities", runAdminCommunityList},
 		{"admin community remove", "remove a community and everything in it", runAdminCommunityRemove},
 		{"admin org add", "add a member organisation; prints its id", runAdminOrgAdd},
+		{"admin org set", "change an organisation's name or staff flag", runAdminOrgSet},
+		{"admin org redaction", "show, add or clear the redaction rules an organisation declares", runAdminOrgRedaction},
 		{"admin org list", "list a community's organisations", runAdminOrgList},
 		{"admin org remove", "remove an organisation, its users and tokens", runAdminOrgRemove},
 		{"admin user add", "add a user; prints its id", runAdminUserAdd},
@@ -71,6 +74,11 @@ func commands() []command {
 		{"admin group remove", "remove a sharing group, its collections and their objects", runAdminGroupRemove},
 		{"admin group member add", "add a member organisation to a sharing group", runAdminGroupMemberAdd},
 		{"admin group member remove", "remove a member organisation from a sharing group", runAdminGroupMemberRemove},
+		{"admin pending list", "list the submissions waiting in a moderated collection", runAdminPendingList},
+		{"admin pending approve", "publish a pending submission", runAdminPendingApprove},
+		{"admin pending reject", "reject a pending submission, with a reason for its submitter", runAdminPendingReject},
+		{"admin anonymous reveal", "audited: show who submitted an anonymous object (sealed record)", runAdminAnonymousReveal},
+		{"admin audit list", "show the audit log, newest first", runAdminAuditList},
 	}
 }
 
