@@ -79,6 +79,9 @@ func commands() []command {
 		{"admin pending reject", "reject a pending submission, with a reason for its submitter", runAdminPendingReject},
 		{"admin anonymous reveal", "audited: show who submitted an anonymous object (sealed record)", runAdminAnonymousReveal},
 		{"admin audit list", "show the audit log, newest first", runAdminAuditList},
+		{"preview", "show what an anonymous submission to a hub would publish", runPreview},
+		{"publish", "post STIX content to a hub's collection (--anonymous)", runPublish},
+		{"withdraw", "withdraw an anonymous submission with its withdrawal handle", runWithdraw},
 	}
 }
 

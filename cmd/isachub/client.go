@@ -1,0 +1,255 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/isachub/isachub/stix"
+	"github.com/isachub/isachub/taxii"
+)
+
+// The member-side commands (preview, publish, withdraw) talk HTTP to a
+// running hub, so that a member without access to the database can use
+// them. Credentials come from the environment only, never from flags,
+// which other users of the machine can read in the process list:
+// ISACHUB_TOKEN (sent as Bearer), else ISACHUB_USER and ISACHUB_PASSWORD
+// (HTTP Basic).
+
+// clientTimeout bounds one request to the hub, answer included.
+const clientTimeout = 30 * time.Second
+
+// errHubAnswer is returned, wrapped, when the hub answered with an error:
+// the command exits with exitNegative rather than exitUsage.
+var errHubAnswer = errors.New("the hub answered with an error")
+
+// clientCmd is the common frame of the member-side commands: a flag set
+// with --url, the credentials of the environment and an HTTP client.
+type clientCmd struct {
+	name  string
+	usage string
+	fs    *flag.FlagSet
+	url   *string
+	env   *Env
+}
+
+func newClientCmd(env *Env, name, usage string) *clientCmd {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	c := &clientCmd{name: name, usage: usage, fs: fs, env: env}
+	c.url = fs.String("url", "", "the hub's API root URL, for example https://hub.example/aviation-isac/")
+	fs.Usage = func() {
+		fmt.Fprintf(env.Stderr, "Usage: isachub %s %s\n", name, usage)
+		fmt.Fprintln(env.Stderr, "Credentials come from the environment: ISACHUB_TOKEN, else ISACHUB_USER and ISACHUB_PASSWORD.")
+		fs.PrintDefaults()
+	}
+	return c
+}
+
+// hubClient sends requests to one API root of a hub.
+type hubClient struct {
+	root *url.URL // the API root, its path without the final slash
+	http *http.Client
+	auth func(*http.Request)
+}
+
+// failf prints a message with the command's name and returns exitUsage.
+func (c *clientCmd) failf(format string, args ...any) int {
+	fmt.Fprintf(c.env.Stderr, "isachub %s: %s\n", c.name, fmt.Sprintf(format, args...))
+	return exitUsage
+}
+
+// fail prints err and returns the exit code it calls for: exitNegative
+// when the hub answered with an error, exitUsage otherwise.
+func (c *clientCmd) fail(err error) int {
+	fmt.Fprintf(c.env.Stderr, "isachub %s: %v\n", c.name, err)
+	if errors.Is(err, errHubAnswer) {
+		return exitNegative
+	}
+	return exitUsage
+}
+
+// parse parses args (at most maxArgs positional ones) and builds the
+// client from --url and the environment. It returns a non-negative exit
+// code when the command must stop.
+func (c *clientCmd) parse(args []string, maxArgs int) (*hubClient, int) {
+	if err := c.fs.Parse(args); err != nil {
+		return nil, exitUsage
+	}
+	if c.fs.NArg() > maxArgs {
+		return nil, c.failf("unexpected argument %q", c.fs.Arg(maxArgs))
+	}
+	if *c.url == "" {
+		c.failf("--url is required")
+		c.fs.Usage()
+		return nil, exitUsage
+	}
+	root, err := url.Parse(*c.url)
+	if err != nil || (root.Scheme != "http" && root.Scheme != "https") || root.Host == "" || root.User != nil {
+		return nil, c.failf("--url %q is not an http:// or https:// URL of an API root (without credentials in it)", *c.url)
+	}
+	root.RawQuery, root.Fragment = "", ""
+	root.Path = strings.TrimSuffix(root.Path, "/")
+	root.RawPath = strings.TrimSuffix(root.RawPath, "/")
+	auth, err := credentials(c.env)
+	if err != nil {
+		return nil, c.failf("%v", err)
+	}
+	if root.Scheme == "http" && !loopbackHost(root.Hostname()) {
+		fmt.Fprintf(c.env.Stderr, "isachub %s: warning: %s is plain HTTP: your credentials cross the network in clear.\n", c.name, root.Host)
+	}
+	return &hubClient{root: root, http: &http.Client{Timeout: clientTimeout}, auth: auth}, -1
+}
+
+// loopbackHost reports whether host is a loopback address or localhost.
+func loopbackHost(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// credentials returns what sets the Authorization header of a request:
+// ISACHUB_TOKEN as a Bearer token, else ISACHUB_USER and ISACHUB_PASSWORD
+// as HTTP Basic.
+func credentials(env *Env) (func(*http.Request), error) {
+	if tok := strings.TrimSpace(env.Getenv("ISACHUB_TOKEN")); tok != "" {
+		return func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+tok) }, nil
+	}
+	user, pass := env.Getenv("ISACHUB_USER"), env.Getenv("ISACHUB_PASSWORD")
+	if user != "" && pass != "" {
+		return func(r *http.Request) { r.SetBasicAuth(user, pass) }, nil
+	}
+	return nil, errors.New("no credentials: set ISACHUB_TOKEN to an API token, or ISACHUB_USER and ISACHUB_PASSWORD")
+}
+
+// endpoint returns the URL of a resource under the API root: each part is
+// one path segment, escaped, and the URL ends with a slash as TAXII's do.
+func (h *hubClient) endpoint(parts ...string) string {
+	u := *h.root
+	escaped := make([]string, len(parts))
+	for i, p := range parts {
+		escaped[i] = url.PathEscape(p)
+	}
+	u.RawPath = u.EscapedPath() + "/" + strings.Join(escaped, "/") + "/"
+	u.Path = u.Path + "/" + strings.Join(parts, "/") + "/"
+	return u.String()
+}
+
+// hubResponse is an answer of the hub: its status, headers and body.
+type hubResponse struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// post sends body to the endpoint as a TAXII 2.1 resource, with the extra
+// headers, and returns the answer when its status is want; any other
+// status is an error wrapping errHubAnswer that tells what the hub said.
+func (h *hubClient) post(ctx context.Context, endpoint string, body []byte, want int, extra map[string]string) (*hubResponse, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", taxii.MediaTypeTAXII21)
+	req.Header.Set("Accept", taxii.MediaTypeTAXII21)
+	for k, v := range extra {
+		req.Header.Set(k, v)
+	}
+	h.auth(req)
+	resp, err := h.http.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("cannot reach the hub: %w", err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxInputSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading the hub's answer: %w", err)
+	}
+	if len(data) > maxInputSize {
+		return nil, fmt.Errorf("the hub's answer is larger than %d MiB", maxInputSize>>20)
+	}
+	if resp.StatusCode != want {
+		return nil, hubError(resp.StatusCode, data)
+	}
+	return &hubResponse{status: resp.StatusCode, header: resp.Header, body: data}, nil
+}
+
+// hubError describes an error answer: the TAXII error resource's title and
+// description (section 3.6.1) when it is one, else the start of the body.
+func hubError(status int, body []byte) error {
+	var e taxii.Error
+	if json.Unmarshal(body, &e) == nil && e.Title != "" {
+		if e.Description != "" {
+			return fmt.Errorf("%w: %d %s: %s", errHubAnswer, status, e.Title, e.Description)
+		}
+		return fmt.Errorf("%w: %d %s", errHubAnswer, status, e.Title)
+	}
+	text := strings.TrimSpace(string(body))
+	if len(text) > 200 {
+		text = text[:200] + "..."
+	}
+	if text == "" {
+		return fmt.Errorf("%w: %d %s", errHubAnswer, status, http.StatusText(status))
+	}
+	return fmt.Errorf("%w: %d %s: %s", errHubAnswer, status, http.StatusText(status), text)
+}
+
+// readEnvelope reads STIX content from the file named by the command's
+// only argument, or standard input when there is none or it is "-", in any
+// of the four shapes stix.Parse accepts, and returns it as a TAXII 2.1
+// envelope (section 3.7).
+func readEnvelope(env *Env, fs *flag.FlagSet) ([]byte, error) {
+	name := "-"
+	if fs.NArg() > 0 {
+		name = fs.Arg(0)
+	}
+	data, err := readInput(env, name)
+	if err != nil {
+		return nil, err
+	}
+	objs, err := stix.Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", inputName(name), err)
+	}
+	if len(objs) == 0 {
+		return nil, fmt.Errorf("%s holds no STIX objects", inputName(name))
+	}
+	envl := taxii.Envelope{Objects: make([]json.RawMessage, len(objs))}
+	for i, o := range objs {
+		envl.Objects[i] = o.Raw()
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // the objects' strings go as they were written
+	if err := enc.Encode(envl); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// inputName names an input in messages.
+func inputName(name string) string {
+	if name == "-" {
+		return "standard input"
+	}
+	return name
+}
+
+// writeJSON writes v indented, without HTML escaping.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

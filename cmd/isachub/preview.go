@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"net/http"
+	"slices"
+
+	"github.com/google/uuid"
+)
+
+// previewAnswer is the hub's answer to a preview: what an anonymous
+// submission of the same content would publish (server/ext_anonymous.go).
+type previewAnswer struct {
+	Objects  []json.RawMessage `json:"objects"`
+	IDs      map[string]string `json:"ids"`
+	Dropped  []string          `json:"dropped"`
+	Warnings []struct {
+		ObjectID string `json:"object_id"`
+		Path     string `json:"path"`
+		Message  string `json:"message"`
+	} `json:"warnings"`
+	StableIDs bool `json:"stable_ids"`
+}
+
+// bundle is a STIX 2.1 bundle (section 8).
+type bundle struct {
+	Type    string            `json:"type"`
+	ID      string            `json:"id"`
+	Objects []json.RawMessage `json:"objects"`
+}
+
+// runPreview implements "isachub preview": it asks the hub what an
+// anonymous submission of the content would publish, without publishing
+// it, and prints that as a STIX bundle; the id map, the dropped objects and
+// the warnings go to standard error.
+func runPreview(ctx context.Context, env *Env, args []string) int {
+	c := newClientCmd(env, "preview", "--url API_ROOT_URL --collection ID_OR_ALIAS [FILE|-]")
+	coll := c.fs.String("collection", "", "the collection's id or alias")
+	hub, code := c.parse(args, 1)
+	if code >= 0 {
+		return code
+	}
+	if *coll == "" {
+		c.failf("--collection is required")
+		c.fs.Usage()
+		return exitUsage
+	}
+	envl, err := readEnvelope(env, c.fs)
+	if err != nil {
+		return c.failf("%v", err)
+	}
+	resp, err := hub.post(ctx, hub.endpoint("collections", *coll, "preview"), envl, http.StatusOK, nil)
+	if err != nil {
+		return c.fail(err)
+	}
+	var ans previewAnswer
+	if err := json.Unmarshal(resp.body, &ans); err != nil {
+		return c.failf("the hub's preview is not the expected JSON: %v", err)
+	}
+	if err := writeJSON(env.Stdout, bundle{Type: "bundle", ID: "bundle--" + uuid.NewString(), Objects: ans.Objects}); err != nil {
+		return c.failf("%v", err)
+	}
+	w := env.Stderr
+	fmt.Fprintln(w, "Published ids (submitted -> published):")
+	for _, id := range slices.Sorted(maps.Keys(ans.IDs)) {
+		fmt.Fprintf(w, "  %s -> %s\n", id, ans.IDs[id])
+	}
+	for _, id := range ans.Dropped {
+		fmt.Fprintf(w, "Dropped (not published): %s\n", id)
+	}
+	for _, wa := range ans.Warnings {
+		fmt.Fprintf(w, "Warning: %s %s: %s\n", wa.ObjectID, wa.Path, wa.Message)
+	}
+	if ans.StableIDs {
+		fmt.Fprintln(w, "The ids are stable: the same objects submitted again are published under the same ids, so a new version updates them.")
+	} else {
+		fmt.Fprintln(w, "The ids are re-minted at random on every submission (the community keeps no submitter record): the ids above are an example.")
+	}
+	return exitOK
+}
