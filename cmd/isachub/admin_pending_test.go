@@ -1,0 +1,138 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/isachub/isachub/taxii"
+)
+
+// getStatus reads a status resource from the hub as the token's user.
+func getStatus(t *testing.T, h *testHub, token, comm, id string) taxii.Status {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, h.root(comm)+"status/"+id+"/", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Accept", taxii.MediaTypeTAXII21)
+	req.Header.Set("Authorization", "Bearer "+h.tokens[token])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var st taxii.Status
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %s: HTTP %d, %v", id, resp.StatusCode, err)
+	}
+	return st
+}
+
+func TestAdminPending(t *testing.T) {
+	h := startHub(t)
+	publish := func(args ...string) taxii.Status {
+		t.Helper()
+		code, out, errOut := h.client(t, "bob", submission(t), nil, append([]string{"publish", "--url", h.root("aviation-isac"), "--collection", "tips"}, args...)...)
+		if code != exitOK {
+			t.Fatalf("publish: exit %d: %s", code, errOut)
+		}
+		st := parseStatus(t, out)
+		if st.Status != taxii.StatusPending {
+			t.Fatalf("a submission to a moderated collection is %q", st.Status)
+		}
+		return st
+	}
+	named := publish()
+	anon := publish("--anonymous")
+	pending := func(args ...string) (int, string, string) {
+		return runAdminCLI(t, h.db, append([]string{"admin", "pending"}, append(args, "--community", "aviation-isac", "--collection", "tips")...)...)
+	}
+
+	t.Run("OKList", func(t *testing.T) {
+		code, out, errOut := pending("list")
+		if code != exitOK {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		if f := strings.Fields(line(out, named.ID)); len(f) != 5 || f[2] != "no" || f[3] != "skyways" || f[4] != "2" {
+			t.Errorf("named submission: %q", f)
+		}
+		// The anonymous one carries the community and sector identities.
+		if f := strings.Fields(line(out, anon.ID)); len(f) != 5 || f[2] != "yes" || f[3] != "-" || f[4] != "3" {
+			t.Errorf("anonymous submission: %q", f)
+		}
+	})
+	t.Run("OKApprove", func(t *testing.T) {
+		code, out, errOut := pending("approve", "--id", named.ID)
+		if code != exitOK || !strings.Contains(out, "complete, 2 successes, 0 failures") {
+			t.Fatalf("exit %d, out %q, stderr %q", code, out, errOut)
+		}
+		if st := getStatus(t, h, "bob", "aviation-isac", named.ID); st.Status != taxii.StatusComplete || st.SuccessCount != 2 {
+			t.Errorf("the submitter's status: %+v", st)
+		}
+		if code, _, errOut := pending("approve", "--id", named.ID); code != exitUsage || !strings.Contains(errOut, "no pending submission") {
+			t.Errorf("approved twice: exit %d, %q", code, errOut)
+		}
+	})
+	t.Run("OKReject", func(t *testing.T) {
+		code, out, errOut := pending("reject", "--id", anon.ID, "--reason", "duplicate of an earlier tip")
+		if code != exitOK || !strings.Contains(out, "complete, 0 successes, 1 failures") || !strings.Contains(out, "duplicate of an earlier tip") {
+			t.Fatalf("exit %d, out %q, stderr %q", code, out, errOut)
+		}
+		st := getStatus(t, h, "bob", "aviation-isac", anon.ID)
+		if st.FailureCount != 1 || !strings.Contains(st.Failures[0].Message, "duplicate of an earlier tip") {
+			t.Errorf("the submitter's status: %+v", st)
+		}
+		if code, out, errOut := pending("list"); code != exitOK || out != "" || !strings.Contains(errOut, "No submission waits") {
+			t.Errorf("queue not empty: %q %q", out, errOut)
+		}
+	})
+	t.Run("OKAudit", func(t *testing.T) {
+		audit := mustAdmin(t, h.db, "admin", "audit", "list", "--community", "aviation-isac")
+		if l := line(audit, "pending.approve"); !strings.Contains(l, named.ID) || !strings.Contains(l, "command line") {
+			t.Errorf("approve entry %q", l)
+		}
+		if l := line(audit, "pending.reject"); !strings.Contains(l, anon.ID) || !strings.Contains(l, "duplicate of an earlier tip") {
+			t.Errorf("reject entry %q", l)
+		}
+		if strings.Index(audit, "pending.reject") > strings.Index(audit, "pending.approve") {
+			t.Errorf("not newest first:\n%s", audit)
+		}
+		if all := mustAdmin(t, h.db, "admin", "audit", "list", "--limit", "1"); strings.Count(all, "\n") != 1 || !strings.Contains(all, "pending.reject") {
+			t.Errorf("--limit 1:\n%s", all)
+		}
+	})
+	t.Run("OKApproveAnonymous", func(t *testing.T) {
+		st := publish("--anonymous")
+		code, out, errOut := pending("approve", "--id", st.ID)
+		if code != exitOK || !strings.Contains(out, "complete, 1 successes, 0 failures") {
+			t.Fatalf("exit %d, out %q, stderr %q", code, out, errOut)
+		}
+		if strings.Contains(out, "skyways") {
+			t.Errorf("approval names the submitter: %s", out)
+		}
+		// The sealed record was stored on approval.
+		code, out, errOut = revealCLI(t, h.db, "--community", "aviation-isac", "--object", st.Pendings[0].ID, "--reason", "check the approval")
+		if code != exitOK || !strings.Contains(line(out, st.ID), "skyways") {
+			t.Errorf("reveal after approval: exit %d, %q, %q", code, out, errOut)
+		}
+	})
+	for _, tt := range []struct {
+		name string
+		args []string
+		msg  string
+	}{
+		{"ErrNoID", []string{"admin", "pending", "approve", "--community", "aviation-isac", "--collection", "tips"}, "--id is required"},
+		{"ErrUnknownID", []string{"admin", "pending", "reject", "--community", "aviation-isac", "--collection", "tips", "--id", "ghost"}, "no pending submission"},
+		{"ErrUnknownCollection", []string{"admin", "pending", "list", "--community", "aviation-isac", "--collection", "ghost"}, "ghost"},
+		{"ErrAuditLimit", []string{"admin", "audit", "list", "--limit", "0"}, "--limit"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := runAdminCLI(t, h.db, tt.args...)
+			if code != exitUsage || !strings.Contains(errOut, tt.msg) {
+				t.Errorf("exit %d, stderr %q; want exit %d mentioning %q", code, errOut, exitUsage, tt.msg)
+			}
+		})
+	}
+}
