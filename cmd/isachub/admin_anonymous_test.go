@@ -62,7 +62,11 @@ func TestAdminAnonymousSettings(t *testing.T) {
 		if l := line(out, "skyways"); !strings.Contains(l, "yes") || !strings.Contains(l, "Skyways ") {
 			t.Errorf("after --staff --name: %q", l)
 		}
-		mustAdmin(t, db, "admin", "org", "set", "--community", "aviation-isac", "--org", "skyways", "--staff=false", "--name", "Skyways Airlines")
+		mustAdmin(t, db, "admin", "org", "set", "--community", "aviation-isac", "--org", "skyways", "--identity-id", "identity--2a6c1e0f-8d3b-4f5a-9e7c-6b4d2f1a0c9e")
+		if l := line(mustAdmin(t, db, "admin", "org", "list", "--community", "aviation-isac"), "skyways"); !strings.Contains(l, "identity--2a6c1e0f-8d3b-4f5a-9e7c-6b4d2f1a0c9e") || !strings.Contains(l, "yes") {
+			t.Errorf("after --identity-id: %q", l)
+		}
+		mustAdmin(t, db, "admin", "org", "set", "--community", "aviation-isac", "--org", "skyways", "--staff=false", "--name", "Skyways Airlines", "--identity-id", "")
 		mustAdmin(t, db, "admin", "org", "set", "--community", "aviation-isac", "--org", "isac-staff", "--staff=true")
 	})
 	t.Run("OKRedaction", func(t *testing.T) {
@@ -149,6 +153,8 @@ func TestAdminAnonymousSettings(t *testing.T) {
 		{"ErrOrgSetUnknown", []string{"admin", "org", "set", "--community", "aviation-isac", "--org", "ghost", "--staff"}, "ghost"},
 		{"ErrOrgSetNoOrg", []string{"admin", "org", "set", "--community", "aviation-isac", "--staff"}, "--org is required"},
 		{"ErrRedactionUnknownOrg", []string{"admin", "org", "redaction", "--community", "aviation-isac", "--org", "ghost"}, "ghost"},
+		{"ErrIdentityID", []string{"admin", "org", "set", "--community", "aviation-isac", "--org", "skyways", "--identity-id", "indicator--2a6c1e0f-8d3b-4f5a-9e7c-6b4d2f1a0c9e"}, "not the id of a STIX identity"},
+		{"ErrAddIdentityID", []string{"admin", "org", "add", "--community", "aviation-isac", "--slug", "x", "--name", "X", "--identity-id", "identity--nope"}, "not the id of a STIX identity"},
 		{"ErrStaffValue", []string{"admin", "org", "set", "--community", "aviation-isac", "--org", "skyways", "--staff=maybe"}, "invalid boolean"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

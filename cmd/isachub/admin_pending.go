@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"text/tabwriter"
 
+	"github.com/google/uuid"
 	"github.com/isachub/isachub"
 	"github.com/isachub/isachub/taxii"
 )
@@ -53,6 +54,37 @@ func runAdminPendingList(ctx context.Context, env *Env, args []string) int {
 	})
 }
 
+// runAdminPendingShow implements "isachub admin pending show": the
+// objects of one pending submission as the STIX bundle they would be
+// published as (an anonymous submission's are already anonymised).
+func runAdminPendingShow(ctx context.Context, env *Env, args []string) int {
+	a := newAdminCmd(env, "admin pending show", "--community S --collection C --id P")
+	comm := a.fs.String("community", "", "slug of the community")
+	collFlag := a.fs.String("collection", "", "the moderated collection's id or alias")
+	id := a.fs.String("id", "", "the pending submission's id, as pending list shows it")
+	return a.run(ctx, args, []string{"community", "collection", "id"}, func(store isachub.Store) error {
+		p, err := findPending(ctx, store, *comm, *collFlag, *id)
+		if err != nil {
+			return err
+		}
+		return writeJSON(env.Stdout, bundle{Type: "bundle", ID: "bundle--" + uuid.NewString(), Objects: p.Objects})
+	})
+}
+
+// findPending returns the pending submission with the id in the collection
+// of the community.
+func findPending(ctx context.Context, store isachub.Store, commSlug, collection, id string) (*isachub.Pending, error) {
+	coll, err := communityCollection(ctx, store, commSlug, collection)
+	if err != nil {
+		return nil, err
+	}
+	p, err := store.Pending(ctx, coll.CommunityID, id)
+	if isachub.ErrorCode(err) == isachub.ENOTFOUND || (err == nil && p.CollectionID != coll.ID) {
+		return nil, isachub.Errorf(isachub.ENOTFOUND, "There is no pending submission %q in collection %s.", id, coll.ID)
+	}
+	return p, err
+}
+
 // runAdminPendingApprove implements "isachub admin pending approve".
 func runAdminPendingApprove(ctx context.Context, env *Env, args []string) int {
 	a := newAdminCmd(env, "admin pending approve", "--community S --collection C --id P")
@@ -79,21 +111,15 @@ func runModeration(ctx context.Context, a *adminCmd, args []string, action strin
 	collFlag := a.fs.String("collection", "", "the moderated collection's id or alias")
 	id := a.fs.String("id", "", "the pending submission's id, as pending list shows it")
 	return a.run(ctx, args, []string{"community", "collection", "id"}, func(store isachub.Store) error {
-		coll, err := communityCollection(ctx, store, *comm, *collFlag)
+		p, err := findPending(ctx, store, *comm, *collFlag, *id)
 		if err != nil {
-			return err
-		}
-		p, err := store.Pending(ctx, coll.CommunityID, *id)
-		if isachub.ErrorCode(err) == isachub.ENOTFOUND || (err == nil && p.CollectionID != coll.ID) {
-			return isachub.Errorf(isachub.ENOTFOUND, "There is no pending submission %q in collection %s.", *id, coll.ID)
-		} else if err != nil {
 			return err
 		}
 		st, err := decide(store, p)
 		if err != nil {
 			return err
 		}
-		entry := &isachub.AuditEntry{CommunityID: coll.CommunityID, Action: action, Target: p.ID}
+		entry := &isachub.AuditEntry{CommunityID: p.CommunityID, Action: action, Target: p.ID}
 		if reason != nil {
 			entry.Detail = *reason
 		}

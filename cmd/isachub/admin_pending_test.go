@@ -63,6 +63,21 @@ func TestAdminPending(t *testing.T) {
 			t.Errorf("anonymous submission: %q", f)
 		}
 	})
+	t.Run("OKShow", func(t *testing.T) {
+		code, out, errOut := pending("show", "--id", anon.ID)
+		var b bundle
+		if err := json.Unmarshal([]byte(out), &b); code != exitOK || err != nil || b.Type != "bundle" || len(b.Objects) != 3 {
+			t.Fatalf("exit %d, %v, stderr %q:\n%s", code, err, errOut, out)
+		}
+		for _, tell := range skywaysTells {
+			if strings.Contains(out, tell) {
+				t.Errorf("the anonymous submission names %q:\n%s", tell, out)
+			}
+		}
+		if _, out, _ := pending("show", "--id", named.ID); !strings.Contains(out, "Skyways Airlines") {
+			t.Errorf("the named submission is not shown as submitted:\n%s", out)
+		}
+	})
 	t.Run("OKApprove", func(t *testing.T) {
 		code, out, errOut := pending("approve", "--id", named.ID)
 		if code != exitOK || !strings.Contains(out, "complete, 2 successes, 0 failures") {

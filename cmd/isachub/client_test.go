@@ -164,6 +164,18 @@ func TestPreview(t *testing.T) {
 		t.Errorf("publish after preview: exit %d, %s", code, pub)
 	}
 
+	t.Run("OKDeclaredIdentity", func(t *testing.T) {
+		// An identity that nothing in the submission names as its author
+		// is dropped once the organisation declares it as its own.
+		const own = "identity--2a6c1e0f-8d3b-4f5a-9e7c-6b4d2f1a0c9e"
+		sub := `[{"type":"identity","spec_version":"2.1","id":"` + own + `","created":"2026-11-20T08:00:00.000Z","modified":"2026-11-20T08:00:00.000Z","name":"Skyways Airlines","identity_class":"organization"},
+			{"type":"malware","spec_version":"2.1","id":"malware--3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f","created":"2026-11-21T09:30:00.000Z","modified":"2026-11-21T09:30:00.000Z","name":"RunwayRAT","is_family":true}]`
+		mustAdmin(t, h.db, "admin", "org", "set", "--community", "aviation-isac", "--org", "skyways", "--identity-id", own)
+		code, out, errOut := h.client(t, "bob", sub, nil, "preview", "--url", h.root("aviation-isac"), "--collection", "shared")
+		if code != exitOK || strings.Contains(out, "2a6c1e0f") || strings.Contains(out, "Skyways") || !strings.Contains(errOut, "Dropped (not published): "+own) {
+			t.Errorf("exit %d, stderr %q:\n%s", code, errOut, out)
+		}
+	})
 	t.Run("OKRandomIDs", func(t *testing.T) {
 		code, _, errOut := h.client(t, "quinn", submission(t), nil, "preview", "--url", h.root("quiet-isac"), "--collection", "shared")
 		if code != exitOK || !strings.Contains(errOut, "re-minted at random") {
