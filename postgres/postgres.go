@@ -91,6 +91,24 @@
 // before its limit. A sharing group's collection takes its readers and
 // writers from group_members.
 //
+// # Anonymous publishing and moderation
+//
+// An anonymous submission's objects are stored by AddObjects' own code
+// path with submitter 0, so the community owns their ids; its record
+// (anonymous_submissions, with its object ids in anonymous_objects) is one
+// statement queued by a hook in the batch that commits the objects, under
+// the same collection lock: both are stored or neither. A record id
+// already stored is left as it is (ON CONFLICT (id) DO NOTHING), so an
+// approval that is retried stores no second record. The withdrawal
+// handle's hash is unique per community; a record without one has NULL
+// there. Each community has a 32-byte secret (anon_secret) for re-minting
+// the ids of anonymous objects, generated on create and by migration 0005
+// for communities that existed before. The moderation queue (pending)
+// keeps each submission's objects as one JSON array of their exact
+// received bytes, in a bytea column (jsonb would reformat them); it is
+// deleted with its collection by a foreign key, a cost that this
+// low-volume table can afford.
+//
 // # Durability and backup
 //
 // Commits use synchronous_commit=on: an acknowledged AddObjects survives a

@@ -72,6 +72,21 @@
 // its limit. A sharing group's collection takes its readers and writers
 // from group_members.
 //
+// # Anonymous publishing and moderation
+//
+// An anonymous submission's objects are stored by AddObjects' own code
+// path with submitter 0, so the community owns their ids, and its record
+// (anonymous_submissions, with its object ids in anonymous_objects) is
+// written by a hook in the same transaction: both are stored or neither.
+// A record id already stored is left as it is (ON CONFLICT DO NOTHING), so
+// an approval that is retried stores no second record. The withdrawal
+// handle's hash is unique per community; a record without one has NULL
+// there. Each community has a 32-byte secret (anon_secret) for re-minting
+// the ids of anonymous objects, generated on create and by migration 0003
+// for communities that existed before. The moderation queue (pending)
+// keeps each submission's objects as one JSON array whose elements are
+// their exact received bytes; it is deleted with its collection.
+//
 // # Full-text search
 //
 // An FTS5 index holds the name, description, pattern, SCO values, hashes
