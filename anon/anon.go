@@ -3,6 +3,7 @@ package anon
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 
 	"github.com/isachub/isachub"
 	"github.com/isachub/isachub/stix"
@@ -387,10 +388,10 @@ func pickRef(s string, i int, refs []idRef) idRef {
 	return refs[0]
 }
 
-// prefixed reports whether s[:i] ends with typ+"--".
+// prefixed reports whether s[:i] ends with typ+"--", in any case.
 func prefixed(s string, i int, typ string) bool {
 	n := len(typ) + 2
-	return i >= n && s[i-2:i] == "--" && s[i-n:i-2] == typ
+	return i >= n && s[i-2:i] == "--" && strings.EqualFold(s[i-n:i-2], typ)
 }
 
 // eachUUID calls f with the offset of every 8-4-4-4-12 hex substring of s,

@@ -27,9 +27,28 @@ func FuzzAnonymise(f *testing.F) {
 	more, _ := filepath.Glob(filepath.Join(oasisExamples, "*", "*.json"))
 	seeds = append(seeds, examples...)
 	seeds = append(seeds, more...)
+	// Seeds of at most 8 objects each keep the fuzzer's minimisation of
+	// new inputs quick.
 	for _, path := range seeds {
-		if data, err := os.ReadFile(path); err == nil {
-			f.Add(data)
+		data, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		objs, err := stix.Parse(data)
+		if err != nil {
+			f.Fatalf("%s: %v", path, err)
+		}
+		for i := 0; i < len(objs); i += 8 {
+			var b bytes.Buffer
+			b.WriteByte('[')
+			for j, o := range objs[i:min(i+8, len(objs))] {
+				if j > 0 {
+					b.WriteByte(',')
+				}
+				b.Write(o.Raw())
+			}
+			b.WriteByte(']')
+			f.Add(b.Bytes())
 		}
 	}
 	f.Add([]byte(`{"type":"note","spec_version":"2.1","id":"note--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061","created":"2026-11-20T09:15:00.000Z","modified":"2026-11-20T09:15:00.000Z","content":"IDENTITY--2F7E5C3A-9B1D-4E8F-A6C2-1D3B5E7F9A0C wrote it","object_refs":["` + acmeID + `"],"x_by":{"` + acmeID + `":"` + acmeID + `x"}}`))
