@@ -337,6 +337,32 @@ func testAddAnonymous(t *testing.T, s isachub.Store) {
 		if n := len(all(t, s, f.coll.ID, isachub.ObjectFilter{IDs: []string{IndicatorID(3)}})); n != 1 {
 			t.Fatalf("the retried add stored %d versions of its new object, want 1", n)
 		}
+		// Retried again: every object is stored already.
+		again = &isachub.AnonymousSubmission{ID: first.ID, HandleHash: handle("h-retry")}
+		res, err = s.AddAnonymous(ctx, f.coll.ID, []*stix.Object{Indicator(1), Indicator(2)}, again)
+		mustOK(t, err)
+		for _, r := range res {
+			mustOK(t, r.Err)
+		}
+		if !again.CreatedAt.Equal(first.CreatedAt) {
+			t.Fatalf("a retried AddAnonymous set CreatedAt %v, want the stored %v", again.CreatedAt, first.CreatedAt)
+		}
+		_, err = s.AnonymousByHandle(ctx, f.comm.ID, handle("h-retry"))
+		wantCode(t, err, isachub.ENOTFOUND)
+	})
+	t.Run("OKNothingValid", func(t *testing.T) {
+		// Only invalid objects: each fails in its result, and the record
+		// names no object.
+		noID := Parse(t, `{"type":"indicator","spec_version":"2.1","created":"2026-01-02T03:04:05.000Z","modified":"2026-01-02T03:04:05.000Z"}`)
+		r := &isachub.AnonymousSubmission{HandleHash: handle("h-empty")}
+		res, err := s.AddAnonymous(ctx, f.coll.ID, []*stix.Object{noID}, r)
+		mustOK(t, err)
+		wantCode(t, res[0].Err, isachub.EINVALID)
+		got, err := s.AnonymousByHandle(ctx, f.comm.ID, handle("h-empty"))
+		mustOK(t, err)
+		if len(got.ObjectIDs) != 0 || got.ID != r.ID {
+			t.Fatalf("record of a submission without valid objects: %+v", got)
+		}
 	})
 	t.Run("OKNoHandle", func(t *testing.T) {
 		// A record without a handle (the sealed policy) twice: no handle
