@@ -47,7 +47,9 @@
 //     value holds a declared item the result carries a Warning, and so does
 //     every reference to an id that is neither in the submission nor a TLP
 //     marking: it is published unchanged and may point at an object the
-//     member published under its own name.
+//     member published under its own name. Property names are never
+//     rewritten but for ids in them; one that holds a declared item gets a
+//     warning too.
 //  6. Each object is written again as compact JSON with its keys sorted,
 //     which drops the formatting of the submitter's tool, and parsed back.
 //     An object that was valid (stix.Validate) must still be valid; if not,

@@ -2,6 +2,7 @@ package anon_test
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 
@@ -21,7 +22,7 @@ func TestAnonymiseFreeTextAndExtensions(t *testing.T) {
 	in := mustParse(t,
 		`{"type":"extension-definition","spec_version":"2.1","id":"`+ext+`",`+ts+`,"created_by_ref":"`+acmeID+`","name":"Acme fields","schema":"https://acme-air.example/schema.json","version":"1.0","extension_types":["property-extension"]}`,
 		`{"type":"malware","spec_version":"2.1","id":"`+mal+`",`+ts+`,"name":"x","is_family":false,"extensions":{"`+ext+`":{"extension_type":"property-extension","x_seen_by":"`+acmeID+`"}},"granular_markings":[{"marking_ref":"`+stix.TLP2Red+`","selectors":["extensions.`+ext+`.x_seen_by"]}]}`,
-		`{"type":"note","spec_version":"2.1","id":"`+note+`",`+ts+`,"content":"IDENTITY--2F7E5C3A-9B1D-4E8F-A6C2-1D3B5E7F9A0C (uuid 2f7e5c3a-9b1d-4e8f-a6c2-1d3b5e7f9a0c) thinks `+mal+` is bad","object_refs":["`+mal+`","`+acmeID+`","`+acmeID+`"],"x_by":{"`+acmeID+`":"`+strings.ToUpper(mal)+`"}}`,
+		`{"type":"note","spec_version":"2.1","id":"`+note+`",`+ts+`,"content":"IDENTITY--2F7E5C3A-9B1D-4E8F-A6C2-1D3B5E7F9A0C (uuid 2f7e5c3a-9b1d-4e8f-a6c2-1d3b5e7f9a0c) thinks `+mal+` is bad","object_refs":["`+mal+`","`+acmeID+`","`+acmeID+`"],"x_by":{"`+acmeID+`":"`+strings.ToUpper(mal)+`"},"x_acme_airlines_case":"1"}`,
 	)
 	for _, o := range in {
 		if r := stix.Validate(o); !r.Valid() {
@@ -64,6 +65,11 @@ func TestAnonymiseFreeTextAndExtensions(t *testing.T) {
 	}
 	if sel := m["granular_markings"].([]any)[0].(map[string]any)["selectors"].([]any)[0]; sel != "extensions."+newExt+".x_seen_by" {
 		t.Errorf("selector = %v", sel)
+	}
+	want := anon.Warning{ObjectID: res.IDs[note], Path: "x_acme_airlines_case",
+		Message: "the property name x_acme_airlines_case contains your declared name Acme Airlines; property names are published as is"}
+	if !slices.Contains(res.Warnings, want) {
+		t.Errorf("no warning %+v in %+v", want, res.Warnings)
 	}
 	if got := res.Objects[0].String("schema"); got != "https://[REDACTED]/schema.json" {
 		t.Errorf("schema = %q", got)

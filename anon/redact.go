@@ -49,8 +49,10 @@ type match struct {
 //   - a pattern is an RE2 regular expression (package regexp: linear time,
 //     no catastrophic backtracking), case-sensitive unless it says (?i);
 //   - a literal matches case-insensitively, any run of white space in it
-//     matching any run of white space in the text. Literals shorter than 3
-//     characters are ignored: they would redact parts of ordinary words.
+//     matching any run of white space, '-' and '_' in the text ("Acme
+//     Airlines" matches "ACME-AIRLINES" and "acme_airlines"). Literals
+//     shorter than 3 characters are ignored: they would redact parts of
+//     ordinary words.
 //
 // Declarations that cannot be applied are an EINVALID error.
 func Compile(r isachub.Redaction, literals ...string) (*Rules, error) {
@@ -113,7 +115,7 @@ func (r *Rules) withLiterals(literals ...string) *Rules {
 		for i, w := range words {
 			words[i] = regexp.QuoteMeta(w)
 		}
-		re := regexp.MustCompile(`(?i)` + strings.Join(words, `\s+`))
+		re := regexp.MustCompile(`(?i)` + strings.Join(words, `[\s_-]+`))
 		out.regexps = append(out.regexps, re)
 		out.reSrc = append(out.reSrc, joined)
 		out.reKind = append(out.reKind, "name")

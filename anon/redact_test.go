@@ -47,6 +47,7 @@ func TestRedact(t *testing.T) {
 		// Literals: any case, any white space; shorter than 3 ignored.
 		{"Literal", "ACME AIRLINES and acme\tairlines", "[REDACTED] and [REDACTED]"},
 		{"LiteralSpaces", "Acme Holdings Ltd", "[REDACTED] Ltd"},
+		{"LiteralSeparators", "acme-airlines.example and ACME_AIRLINES", "[REDACTED].example and [REDACTED]"},
 		{"ShortLiteralIgnored", "AA flight", "AA flight"},
 		// Overlapping matches become one.
 		{"Overlap", "Acme Airlines acme-air.example", "[REDACTED] [REDACTED]"},

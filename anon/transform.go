@@ -82,6 +82,9 @@ func (c *objContext) walk(v any, path, key string, protected bool) (any, error) 
 				return nil, isachub.Errorf(isachub.EINVALID, "Two properties of object %s at %s become the same name, %q, when identifiers are replaced.", c.pubID, pathOrObject(path), nk)
 			}
 			p := joinPath(path, nk)
+			if m, ok := c.a.rules.first(nk); ok {
+				c.warn(p, "the property name "+nk+" contains your declared "+m.kind+" "+m.item+"; property names are published as is")
+			}
 			prot := protected || k == "hashes" || (path == "" && k == "objects")
 			e, err := c.walk(v[k], p, k, prot)
 			if err != nil {
