@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -216,7 +217,7 @@ func testAnonymity(t *testing.T, newHub func(testing.TB, server.Config) *hub) {
 		Dropped   []string
 		StableIDs bool `json:"stable_ids"`
 	}
-	pres := h.do(t, req{method: http.MethodPost, path: root + "collections/" + h.colls["open"].ID + "/preview/", user: "s-analyst",
+	h.do(t, req{method: http.MethodPost, path: root + "collections/" + h.colls["open"].ID + "/preview/", user: "s-analyst",
 		body: sableSubmission("2026-05-01T00:00:00.000Z")}).want(t, http.StatusOK, &preview)
 	if !preview.StableIDs || !slices.Equal(preview.Dropped, []string{sable.identity}) || len(preview.IDs) != len(sable.ids) {
 		t.Fatalf("preview: stable %v, dropped %v, ids %v", preview.StableIDs, preview.Dropped, preview.IDs)
@@ -316,14 +317,19 @@ func testAnonymity(t *testing.T, newHub func(testing.TB, server.Config) *hub) {
 			for _, id := range newID {
 				paths = append(paths, h.objectsURL("open")+id+"/", h.objectsURL("open")+id+"/versions/")
 			}
-			for _, id := range sable.ids {
-				paths = append(paths, h.objectsURL("open")+id+"/")
-			}
-			paths = append(paths, h.objectsURL("open")+sable.identity+"/")
 			for _, p := range paths {
 				res := h.do(t, req{path: p, user: user})
 				if l := leaks(rawBytes(res), words); len(l) > 0 {
 					t.Errorf("GET %s reveals %v:\n%s", p, l, clipBody(res.body))
+				}
+			}
+			// The ids S sent exist nowhere: asking for one answers what
+			// asking for any unknown id answers.
+			for _, id := range append(slices.Collect(maps.Values(sable.ids)), sable.identity) {
+				res := h.do(t, req{path: h.objectsURL("open") + id + "/", user: user})
+				fake := h.do(t, req{path: h.objectsURL("open") + indicatorID(777) + "/", user: user})
+				if res.status != fake.status || strings.ReplaceAll(string(res.body), id, indicatorID(777)) != string(fake.body) {
+					t.Errorf("GET of the id %s S sent answers %d %s", id, res.status, clipBody(res.body))
 				}
 			}
 			// Publishing over the anonymous ids says nothing either.
@@ -383,9 +389,10 @@ func testAnonymity(t *testing.T, newHub func(testing.TB, server.Config) *hub) {
 				t.Errorf("after withdrawal %s: revoked %v, created_by_ref %v", newID[id], o["revoked"], o["created_by_ref"])
 			}
 		}
+		w.Revoked, w.Unchanged = nil, nil
 		h.do(t, req{method: http.MethodPost, path: root + "withdraw/", user: "s-analyst", contentType: "application/json",
 			body: []byte(`{"handle":"` + st.Handle + `"}`)}).want(t, http.StatusOK, &w)
-		if len(w.Revoked) != 0 {
+		if len(w.Revoked) != 0 || len(w.Unchanged) != len(sable.ids) {
 			t.Errorf("a second withdrawal revoked %v", w.Revoked)
 		}
 	})
