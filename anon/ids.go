@@ -203,4 +203,3 @@ func isUUIDAt(s string, i int) bool {
 	}
 	return true
 }
-
