@@ -13,6 +13,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/isachub/isachub/stix"
 	"github.com/isachub/isachub/taxii"
@@ -187,22 +189,35 @@ func (h *hubClient) post(ctx context.Context, endpoint string, body []byte, want
 
 // hubError describes an error answer: the TAXII error resource's title and
 // description (section 3.6.1) when it is one, else the start of the body.
+// What the hub wrote is cleaned and clipped before it reaches a terminal.
 func hubError(status int, body []byte) error {
 	var e taxii.Error
 	if json.Unmarshal(body, &e) == nil && e.Title != "" {
 		if e.Description != "" {
-			return fmt.Errorf("%w: %d %s: %s", errHubAnswer, status, e.Title, e.Description)
+			return fmt.Errorf("%w: %d %s: %s", errHubAnswer, status, hubText(e.Title, 200), hubText(e.Description, 2000))
 		}
-		return fmt.Errorf("%w: %d %s", errHubAnswer, status, e.Title)
+		return fmt.Errorf("%w: %d %s", errHubAnswer, status, hubText(e.Title, 200))
 	}
-	text := strings.TrimSpace(string(body))
-	if len(text) > 200 {
-		text = text[:200] + "..."
-	}
+	text := hubText(strings.TrimSpace(string(body)), 200)
 	if text == "" {
 		return fmt.Errorf("%w: %d %s", errHubAnswer, status, http.StatusText(status))
 	}
 	return fmt.Errorf("%w: %d %s: %s", errHubAnswer, status, http.StatusText(status), text)
+}
+
+// hubText makes a string the hub sent safe to print on one line of a
+// terminal: control characters (escape sequences, tabs, newlines) and
+// invalid UTF-8 become spaces, and it is clipped to max bytes.
+func hubText(s string, max int) string {
+	if len(s) > max {
+		s = s[:max] + "..."
+	}
+	return strings.Map(func(r rune) rune {
+		if r == utf8.RuneError || unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 // readEnvelope reads STIX content from the file named by the command's
@@ -218,12 +233,23 @@ func readEnvelope(env *Env, fs *flag.FlagSet) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	envl, err := envelopeOf(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s %v", inputName(name), err)
+	}
+	return envl, nil
+}
+
+// envelopeOf returns the objects of STIX content in any of the shapes
+// stix.Parse accepts as a TAXII 2.1 envelope; each object is compacted
+// but otherwise kept as written.
+func envelopeOf(data []byte) ([]byte, error) {
 	objs, err := stix.Parse(data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", inputName(name), err)
+		return nil, fmt.Errorf("is not STIX content: %v", err)
 	}
 	if len(objs) == 0 {
-		return nil, fmt.Errorf("%s holds no STIX objects", inputName(name))
+		return nil, errors.New("holds no STIX objects")
 	}
 	envl := taxii.Envelope{Objects: make([]json.RawMessage, len(objs))}
 	for i, o := range objs {

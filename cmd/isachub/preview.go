@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"net/http"
 	"slices"
@@ -56,28 +57,36 @@ func runPreview(ctx context.Context, env *Env, args []string) int {
 	if err != nil {
 		return c.fail(err)
 	}
-	var ans previewAnswer
-	if err := json.Unmarshal(resp.body, &ans); err != nil {
-		return c.failf("the hub's preview is not the expected JSON: %v", err)
-	}
-	if err := writeJSON(env.Stdout, bundle{Type: "bundle", ID: "bundle--" + uuid.NewString(), Objects: ans.Objects}); err != nil {
+	if err := writePreview(env.Stdout, env.Stderr, resp.body); err != nil {
 		return c.failf("%v", err)
 	}
-	w := env.Stderr
-	fmt.Fprintln(w, "Published ids (submitted -> published):")
+	return exitOK
+}
+
+// writePreview writes the hub's preview answer: the objects as a bundle to
+// stdout, the rest to stderr.
+func writePreview(stdout, stderr io.Writer, body []byte) error {
+	var ans previewAnswer
+	if err := json.Unmarshal(body, &ans); err != nil {
+		return fmt.Errorf("the hub's preview is not the expected JSON: %v", err)
+	}
+	if err := writeJSON(stdout, bundle{Type: "bundle", ID: "bundle--" + uuid.NewString(), Objects: ans.Objects}); err != nil {
+		return err
+	}
+	fmt.Fprintln(stderr, "Published ids (submitted -> published):")
 	for _, id := range slices.Sorted(maps.Keys(ans.IDs)) {
-		fmt.Fprintf(w, "  %s -> %s\n", id, ans.IDs[id])
+		fmt.Fprintf(stderr, "  %s -> %s\n", hubText(id, 200), hubText(ans.IDs[id], 200))
 	}
 	for _, id := range ans.Dropped {
-		fmt.Fprintf(w, "Dropped (not published): %s\n", id)
+		fmt.Fprintf(stderr, "Dropped (not published): %s\n", hubText(id, 200))
 	}
 	for _, wa := range ans.Warnings {
-		fmt.Fprintf(w, "Warning: %s %s: %s\n", wa.ObjectID, wa.Path, wa.Message)
+		fmt.Fprintf(stderr, "Warning: %s %s: %s\n", hubText(wa.ObjectID, 200), hubText(wa.Path, 200), hubText(wa.Message, 2000))
 	}
 	if ans.StableIDs {
-		fmt.Fprintln(w, "The ids are stable: the same objects submitted again are published under the same ids, so a new version updates them.")
+		fmt.Fprintln(stderr, "The ids are stable: the same objects submitted again are published under the same ids, so a new version updates them.")
 	} else {
-		fmt.Fprintln(w, "The ids are re-minted at random on every submission (the community keeps no submitter record): the ids above are an example.")
+		fmt.Fprintln(stderr, "The ids are re-minted at random on every submission (the community keeps no submitter record): the ids above are an example.")
 	}
-	return exitOK
+	return nil
 }

@@ -60,6 +60,7 @@ func runPublish(ctx context.Context, env *Env, args []string) int {
 	if handle == "" {
 		handle = ans.Handle
 	}
+	handle = hubText(handle, 200)
 	if handle != "" {
 		fmt.Fprintf(env.Stderr, "Withdrawal handle: %s\n", handle)
 		fmt.Fprintln(env.Stderr, "Keep it secret: whoever holds it can withdraw this submission, and it is shown only this once (isachub withdraw --handle, or $ISACHUB_WITHDRAWAL_HANDLE).")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
@@ -45,23 +46,31 @@ func runWithdraw(ctx context.Context, env *Env, args []string) int {
 	if err != nil {
 		return c.fail(err)
 	}
-	var ans withdrawAnswer
-	if err := json.Unmarshal(resp.body, &ans); err != nil {
-		return c.failf("the hub's answer is not the expected JSON: %v", err)
+	if err := writeWithdrawal(env.Stdout, resp.body); err != nil {
+		return c.failf("%v", err)
 	}
-	w := env.Stdout
+	return exitOK
+}
+
+// writeWithdrawal writes the hub's answer to a withdrawal: one line per
+// object, and what became of a submission still waiting for moderation.
+func writeWithdrawal(w io.Writer, body []byte) error {
+	var ans withdrawAnswer
+	if err := json.Unmarshal(body, &ans); err != nil {
+		return fmt.Errorf("the hub's answer is not the expected JSON: %v", err)
+	}
 	for _, d := range ans.Revoked {
-		fmt.Fprintf(w, "revoked\t%s\t%s\n", d.ID, d.Version)
+		fmt.Fprintf(w, "revoked\t%s\t%s\n", hubText(d.ID, 200), hubText(d.Version, 100))
 	}
 	for _, d := range ans.Unchanged {
-		fmt.Fprintf(w, "unchanged\t%s\t%s\t%s\n", d.ID, d.Version, d.Message)
+		fmt.Fprintf(w, "unchanged\t%s\t%s\t%s\n", hubText(d.ID, 200), hubText(d.Version, 100), hubText(d.Message, 2000))
 	}
 	if ans.Status != nil {
 		fmt.Fprintf(w, "The submission was still waiting for moderation and will not be published (status %s: %d objects withdrawn).\n",
-			ans.Status.ID, ans.Status.FailureCount)
+			hubText(ans.Status.ID, 200), ans.Status.FailureCount)
 	}
 	if len(ans.Revoked) == 0 && len(ans.Unchanged) == 0 && ans.Status == nil {
 		fmt.Fprintln(w, "Nothing was published under this handle.")
 	}
-	return exitOK
+	return nil
 }

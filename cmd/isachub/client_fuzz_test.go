@@ -1,0 +1,108 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/isachub/isachub/stix"
+	"github.com/isachub/isachub/taxii"
+)
+
+// FuzzEnvelopeOf checks that any input either fails or becomes a TAXII
+// envelope holding exactly the objects stix.Parse finds, in order.
+func FuzzEnvelopeOf(f *testing.F) {
+	for _, p := range []string{"testdata/anon-submission.json", "testdata/aviation-bundle.json", "../../docs/examples/indicators.json", "../../stix/testdata/valid-every-type.json"} {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`{"objects":[{"type":"x","id":"x--1","s":"<&>\u2028"}]}`))
+	f.Add([]byte(`[{"type":"indicator"},{}]`))
+	f.Add([]byte(`{"type":"bundle","id":"bundle--1","objects":[]}`))
+	f.Add([]byte(`[1]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		envl, err := envelopeOf(data)
+		if err != nil {
+			if envl != nil {
+				t.Fatal("an error with output")
+			}
+			return
+		}
+		objs, err := stix.Parse(data)
+		if err != nil {
+			t.Fatalf("envelopeOf accepted what stix.Parse refuses: %v", err)
+		}
+		var got taxii.Envelope
+		if err := json.Unmarshal(envl, &got); err != nil {
+			t.Fatalf("the envelope is not JSON: %v\n%s", err, envl)
+		}
+		if len(got.Objects) != len(objs) || len(objs) == 0 {
+			t.Fatalf("%d objects in the envelope, %d parsed", len(got.Objects), len(objs))
+		}
+		for i, o := range objs {
+			var want bytes.Buffer
+			if err := json.Compact(&want, o.Raw()); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Objects[i], want.Bytes()) {
+				t.Fatalf("object %d changed:\n%s\nwas\n%s", i, got.Objects[i], want.Bytes())
+			}
+		}
+	})
+}
+
+// FuzzHubAnswers feeds any bytes to the code that reads the hub's answers
+// and checks that what reaches the terminal is printable: a hostile hub
+// cannot write escape sequences or forge lines.
+func FuzzHubAnswers(f *testing.F) {
+	f.Add([]byte(`{"title":"Not found","description":"There is no collection \"x\".","http_status":"404"}`))
+	f.Add([]byte(`{"title":"\u001b[31mred","description":"line\nforged: yes"}`))
+	f.Add([]byte(`{"objects":[{"type":"identity"}],"ids":{"a--1":"b--2\u001b]0;x\u0007"},"dropped":["i--1\r"],"warnings":[{"object_id":"o","path":"p","message":"m\u2028n"}],"stable_ids":true}`))
+	f.Add([]byte(`{"revoked":[{"id":"x--1","version":"v"}],"unchanged":[{"id":"x--2","version":"v","message":"m\tn"}],"status":{"id":"s","failure_count":1}}`))
+	f.Add([]byte("<html>\x1b[2J</html>"))
+	f.Add([]byte{0xff, 0xfe, '\n'})
+	f.Fuzz(func(t *testing.T, body []byte) {
+		printable := func(what, s string, lineBreaks bool) {
+			for _, r := range s {
+				if r == '\n' && lineBreaks || r == '\t' && lineBreaks {
+					continue
+				}
+				if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+					t.Fatalf("%s holds %U: %q", what, r, s)
+				}
+			}
+			if !utf8.ValidString(s) {
+				t.Fatalf("%s is not UTF-8: %q", what, s)
+			}
+		}
+		msg := hubError(500, body).Error()
+		printable("the error", msg, false)
+		if len(msg) > 2500 {
+			t.Fatalf("the error is %d bytes long", len(msg))
+		}
+		var out, errOut bytes.Buffer
+		if err := writePreview(&out, &errOut, body); err == nil {
+			printable("the preview's stderr", errOut.String(), true)
+			if !json.Valid(out.Bytes()) {
+				t.Fatalf("the preview bundle is not JSON: %s", out.String())
+			}
+		}
+		out.Reset()
+		if err := writeWithdrawal(&out, body); err == nil {
+			printable("the withdrawal", out.String(), true)
+			// Each line has its fields, and only the tabs put there.
+			for l := range strings.Lines(out.String()) {
+				if strings.Count(l, "\t") > 3 {
+					t.Fatalf("a forged field: %q", l)
+				}
+			}
+		}
+	})
+}
