@@ -2,6 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"slices"
 	"strings"
@@ -187,6 +191,11 @@ func TestPreview(t *testing.T) {
 func TestClientErrors(t *testing.T) {
 	h := startHub(t)
 	sub := submission(t)
+	// A hub whose certificate the system does not trust is not reached.
+	untrusted := httptest.NewUnstartedServer(http.NotFoundHandler())
+	untrusted.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake
+	untrusted.StartTLS()
+	defer untrusted.Close()
 	for _, tt := range []struct {
 		name  string
 		env   map[string]string
@@ -205,6 +214,7 @@ func TestClientErrors(t *testing.T) {
 		{"ErrNoHandle", nil, "", []string{"withdraw", "--url", h.root("aviation-isac")}, exitUsage, "ISACHUB_WITHDRAWAL_HANDLE"},
 		{"ErrUnknownCollection", nil, sub, []string{"preview", "--url", h.root("aviation-isac"), "--collection", "ghost"}, exitNegative, "404"},
 		{"ErrWrongToken", map[string]string{"ISACHUB_TOKEN": "isachub_wrong"}, sub, []string{"publish", "--url", h.root("aviation-isac"), "--collection", "shared"}, exitNegative, "401"},
+		{"ErrUntrustedCertificate", nil, sub, []string{"publish", "--url", untrusted.URL + "/aviation-isac/", "--collection", "shared"}, exitUsage, "certificate"},
 		{"ErrUnreachable", nil, sub, []string{"publish", "--url", "http://127.0.0.1:1/aviation-isac/", "--collection", "shared"}, exitUsage, "cannot reach the hub"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

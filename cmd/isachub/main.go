@@ -1,6 +1,7 @@
 // Command isachub is the isachub threat-intelligence sharing hub: one binary
 // whose subcommands validate STIX content, match STIX patterns against logs,
-// manage the database and serve TAXII 2.1.
+// manage the database, serve TAXII 2.1, and, for a member without access to
+// the database, preview, publish and withdraw submissions over HTTP.
 //
 // Run "isachub help" for the list of subcommands. Exit codes: 0 success,
 // 1 a negative result (invalid content, no match), 2 bad usage or input that
