@@ -1,7 +1,6 @@
 package main
 
 import (
-	"database/sql"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -166,14 +165,10 @@ func TestAdminAnonymousSettings(t *testing.T) {
 	}
 }
 
-// revealCLI runs "admin anonymous reveal" as the OS user alice.
-func revealCLI(t *testing.T, db string, args ...string) (int, string, string) {
-	t.Helper()
-	return runCLI(t, "", map[string]string{"USER": "alice"}, append(append([]string{"admin", "anonymous", "reveal"}, args...), "--db", "sqlite:"+db)...)
-}
+func TestAdminReveal(t *testing.T) { forBackends(t, testAdminReveal) }
 
-func TestAdminReveal(t *testing.T) {
-	h := startHub(t)
+func testAdminReveal(t *testing.T, db testDB) {
+	h := startHub(t, db)
 	code, out, errOut := h.client(t, "bob", submission(t), nil, "publish", "--url", h.root("aviation-isac"), "--collection", "shared", "--anonymous")
 	if code != exitOK {
 		t.Fatalf("publish: exit %d: %s", code, errOut)
@@ -183,27 +178,22 @@ func TestAdminReveal(t *testing.T) {
 
 	t.Run("ErrNoReason", func(t *testing.T) {
 		for _, reason := range [][]string{nil, {"--reason", " "}} {
-			code, out, errOut := revealCLI(t, h.db, append([]string{"--community", "aviation-isac", "--object", published}, reason...)...)
+			code, out, errOut := h.reveal(t, append([]string{"--community", "aviation-isac", "--object", published}, reason...)...)
 			if code != exitUsage || out != "" || !strings.Contains(errOut, "--reason") {
 				t.Errorf("exit %d, out %q, stderr %q", code, out, errOut)
 			}
 		}
-		if audit := mustAdmin(t, h.db, "admin", "audit", "list", "--community", "aviation-isac"); strings.Contains(audit, "anonymous.reveal") {
+		if audit := h.admin(t, "admin", "audit", "list", "--community", "aviation-isac"); strings.Contains(audit, "anonymous.reveal") {
 			t.Errorf("a refused reveal is in the audit log:\n%s", audit)
 		}
 	})
 	t.Run("ErrAuditFirst", func(t *testing.T) {
-		// With the audit log refusing entries, nothing is revealed.
-		sdb, err := sql.Open("sqlite", h.db)
-		if err != nil {
+		// With the audit log gone, nothing is revealed.
+		if err := h.exec(`ALTER TABLE audit_log RENAME TO audit_log_away`); err != nil {
 			t.Fatal(err)
 		}
-		defer sdb.Close()
-		if _, err := sdb.Exec(`CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit log refused'); END`); err != nil {
-			t.Fatal(err)
-		}
-		code, out, errOut := revealCLI(t, h.db, "--community", "aviation-isac", "--object", published, "--reason", "court order 7")
-		if _, err := sdb.Exec(`DROP TRIGGER refuse_audit`); err != nil {
+		code, out, errOut := h.reveal(t, "--community", "aviation-isac", "--object", published, "--reason", "court order 7")
+		if err := h.exec(`ALTER TABLE audit_log_away RENAME TO audit_log`); err != nil {
 			t.Fatal(err)
 		}
 		if code != exitUsage || out != "" || strings.Contains(errOut, "skyways") || !strings.Contains(errOut, "audit log") {
@@ -211,7 +201,7 @@ func TestAdminReveal(t *testing.T) {
 		}
 	})
 	t.Run("OKSealed", func(t *testing.T) {
-		code, out, errOut := revealCLI(t, h.db, "--community", "aviation-isac", "--object", published, "--reason", "court order 7")
+		code, out, errOut := h.reveal(t, "--community", "aviation-isac", "--object", published, "--reason", "court order 7")
 		if code != exitOK {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
@@ -219,7 +209,7 @@ func TestAdminReveal(t *testing.T) {
 		if l == "" || strings.Count(out, "\n") != 2 || !strings.HasSuffix(strings.TrimSpace(l), "-") {
 			t.Errorf("reveal:\n%s", out)
 		}
-		audit := mustAdmin(t, h.db, "admin", "audit", "list", "--community", "aviation-isac")
+		audit := h.admin(t, "admin", "audit", "list", "--community", "aviation-isac")
 		l = line(audit, "anonymous.reveal")
 		for _, want := range []string{published, "reason: court order 7", "OS user: alice", "command line", "aviation-isac"} {
 			if !strings.Contains(l, want) {
@@ -234,13 +224,13 @@ func TestAdminReveal(t *testing.T) {
 		if code, _, errOut := h.client(t, "bob", "", nil, "withdraw", "--url", h.root("aviation-isac"), "--handle", handle); code != exitOK {
 			t.Fatalf("withdraw: exit %d: %s", code, errOut)
 		}
-		_, out, _ := revealCLI(t, h.db, "--community", "aviation-isac", "--object", published, "--reason", "follow-up")
+		_, out, _ := h.reveal(t, "--community", "aviation-isac", "--object", published, "--reason", "follow-up")
 		if l := line(out, "skyways"); strings.HasSuffix(strings.TrimSpace(l), "-") || !strings.Contains(l, "Z  ") {
 			t.Errorf("no withdrawal time:\n%s", out)
 		}
 	})
 	t.Run("OKUnknownObject", func(t *testing.T) {
-		code, out, _ := revealCLI(t, h.db, "--community", "aviation-isac", "--object", "indicator--0b9e2f3a-4c5d-4e6f-8a7b-9c0d1e2f3a4b", "--reason", "curious")
+		code, out, _ := h.reveal(t, "--community", "aviation-isac", "--object", "indicator--0b9e2f3a-4c5d-4e6f-8a7b-9c0d1e2f3a4b", "--reason", "curious")
 		if code != exitOK || !strings.Contains(out, "No anonymous submission") {
 			t.Errorf("exit %d: %s", code, out)
 		}
@@ -251,20 +241,20 @@ func TestAdminReveal(t *testing.T) {
 			t.Fatalf("publish: exit %d: %s", code, errOut)
 		}
 		id := parseStatus(t, out).Successes[0].ID
-		code, out, errOut = revealCLI(t, h.db, "--community", "quiet-isac", "--object", id, "--reason", "court order 8")
+		code, out, errOut = h.reveal(t, "--community", "quiet-isac", "--object", id, "--reason", "court order 8")
 		if code != exitOK || !strings.Contains(out, "not recorded (policy none)") || strings.Contains(out, "trainco") {
 			t.Errorf("exit %d, out %q, stderr %q", code, out, errOut)
 		}
-		code, out, _ = revealCLI(t, h.db, "--community", "quiet-isac", "--object", "indicator--0b9e2f3a-4c5d-4e6f-8a7b-9c0d1e2f3a4b", "--reason", "court order 9")
+		code, out, _ = h.reveal(t, "--community", "quiet-isac", "--object", "indicator--0b9e2f3a-4c5d-4e6f-8a7b-9c0d1e2f3a4b", "--reason", "court order 9")
 		if code != exitOK || !strings.Contains(out, "keeps no submitter record") {
 			t.Errorf("exit %d, out %q", code, out)
 		}
-		if audit := mustAdmin(t, h.db, "admin", "audit", "list", "--community", "quiet-isac"); strings.Count(audit, "anonymous.reveal") != 2 {
+		if audit := h.admin(t, "admin", "audit", "list", "--community", "quiet-isac"); strings.Count(audit, "anonymous.reveal") != 2 {
 			t.Errorf("audit log of quiet-isac:\n%s", audit)
 		}
 	})
 	t.Run("ErrBadObject", func(t *testing.T) {
-		code, _, errOut := revealCLI(t, h.db, "--community", "aviation-isac", "--object", "skyways", "--reason", "x")
+		code, _, errOut := h.reveal(t, "--community", "aviation-isac", "--object", "skyways", "--reason", "x")
 		if code != exitUsage || !strings.Contains(errOut, "not a STIX id") {
 			t.Errorf("exit %d, stderr %q", code, errOut)
 		}

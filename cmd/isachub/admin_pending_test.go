@@ -30,8 +30,10 @@ func getStatus(t *testing.T, h *testHub, token, comm, id string) taxii.Status {
 	return st
 }
 
-func TestAdminPending(t *testing.T) {
-	h := startHub(t)
+func TestAdminPending(t *testing.T) { forBackends(t, testAdminPending) }
+
+func testAdminPending(t *testing.T, db testDB) {
+	h := startHub(t, db)
 	publish := func(args ...string) taxii.Status {
 		t.Helper()
 		code, out, errOut := h.client(t, "bob", submission(t), nil, append([]string{"publish", "--url", h.root("aviation-isac"), "--collection", "tips"}, args...)...)
@@ -47,7 +49,7 @@ func TestAdminPending(t *testing.T) {
 	named := publish()
 	anon := publish("--anonymous")
 	pending := func(args ...string) (int, string, string) {
-		return runAdminCLI(t, h.db, append([]string{"admin", "pending"}, append(args, "--community", "aviation-isac", "--collection", "tips")...)...)
+		return h.adminCLI(t, append([]string{"admin", "pending"}, append(args, "--community", "aviation-isac", "--collection", "tips")...)...)
 	}
 
 	t.Run("OKList", func(t *testing.T) {
@@ -104,7 +106,7 @@ func TestAdminPending(t *testing.T) {
 		}
 	})
 	t.Run("OKAudit", func(t *testing.T) {
-		audit := mustAdmin(t, h.db, "admin", "audit", "list", "--community", "aviation-isac")
+		audit := h.admin(t, "admin", "audit", "list", "--community", "aviation-isac")
 		if l := line(audit, "pending.approve"); !strings.Contains(l, named.ID) || !strings.Contains(l, "command line") {
 			t.Errorf("approve entry %q", l)
 		}
@@ -114,7 +116,7 @@ func TestAdminPending(t *testing.T) {
 		if strings.Index(audit, "pending.reject") > strings.Index(audit, "pending.approve") {
 			t.Errorf("not newest first:\n%s", audit)
 		}
-		if all := mustAdmin(t, h.db, "admin", "audit", "list", "--limit", "1"); strings.Count(all, "\n") != 1 || !strings.Contains(all, "pending.reject") {
+		if all := h.admin(t, "admin", "audit", "list", "--limit", "1"); strings.Count(all, "\n") != 1 || !strings.Contains(all, "pending.reject") {
 			t.Errorf("--limit 1:\n%s", all)
 		}
 	})
@@ -128,7 +130,7 @@ func TestAdminPending(t *testing.T) {
 			t.Errorf("approval names the submitter: %s", out)
 		}
 		// The sealed record was stored on approval.
-		code, out, errOut = revealCLI(t, h.db, "--community", "aviation-isac", "--object", st.Pendings[0].ID, "--reason", "check the approval")
+		code, out, errOut = h.reveal(t, "--community", "aviation-isac", "--object", st.Pendings[0].ID, "--reason", "check the approval")
 		if code != exitOK || !strings.Contains(line(out, st.ID), "skyways") {
 			t.Errorf("reveal after approval: exit %d, %q, %q", code, out, errOut)
 		}
@@ -144,7 +146,7 @@ func TestAdminPending(t *testing.T) {
 		{"ErrAuditLimit", []string{"admin", "audit", "list", "--limit", "0"}, "--limit"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			code, _, errOut := runAdminCLI(t, h.db, tt.args...)
+			code, _, errOut := h.adminCLI(t, tt.args...)
 			if code != exitUsage || !strings.Contains(errOut, tt.msg) {
 				t.Errorf("exit %d, stderr %q; want exit %d mentioning %q", code, errOut, exitUsage, tt.msg)
 			}

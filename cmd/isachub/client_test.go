@@ -39,8 +39,10 @@ func parseStatus(t *testing.T, out string) taxii.Status {
 	return st
 }
 
-func TestPublishAndWithdraw(t *testing.T) {
-	h := startHub(t)
+func TestPublishAndWithdraw(t *testing.T) { forBackends(t, testPublishAndWithdraw) }
+
+func testPublishAndWithdraw(t *testing.T, db testDB) {
+	h := startHub(t, db)
 	t.Run("OKAnonymousFlag", func(t *testing.T) {
 		code, out, errOut := h.client(t, "bob", submission(t), nil, "publish", "--url", h.root("aviation-isac"), "--collection", "shared", "--anonymous", "-")
 		if code != exitOK {
@@ -125,8 +127,10 @@ func TestPublishAndWithdraw(t *testing.T) {
 	})
 }
 
-func TestPreview(t *testing.T) {
-	h := startHub(t)
+func TestPreview(t *testing.T) { forBackends(t, testPreview) }
+
+func testPreview(t *testing.T, db testDB) {
+	h := startHub(t, db)
 	code, out, errOut := h.client(t, "bob", submission(t), nil, "preview", "--url", h.root("aviation-isac"), "--collection", "shared")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -174,7 +178,7 @@ func TestPreview(t *testing.T) {
 		const own = "identity--2a6c1e0f-8d3b-4f5a-9e7c-6b4d2f1a0c9e"
 		sub := `[{"type":"identity","spec_version":"2.1","id":"` + own + `","created":"2026-11-20T08:00:00.000Z","modified":"2026-11-20T08:00:00.000Z","name":"Skyways Airlines","identity_class":"organization"},
 			{"type":"malware","spec_version":"2.1","id":"malware--3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f","created":"2026-11-21T09:30:00.000Z","modified":"2026-11-21T09:30:00.000Z","name":"RunwayRAT","is_family":true}]`
-		mustAdmin(t, h.db, "admin", "org", "set", "--community", "aviation-isac", "--org", "skyways", "--identity-id", own)
+		h.admin(t, "admin", "org", "set", "--community", "aviation-isac", "--org", "skyways", "--identity-id", own)
 		code, out, errOut := h.client(t, "bob", sub, nil, "preview", "--url", h.root("aviation-isac"), "--collection", "shared")
 		if code != exitOK || strings.Contains(out, "2a6c1e0f") || strings.Contains(out, "Skyways") || !strings.Contains(errOut, "Dropped (not published): "+own) {
 			t.Errorf("exit %d, stderr %q:\n%s", code, errOut, out)
@@ -189,7 +193,7 @@ func TestPreview(t *testing.T) {
 }
 
 func TestClientErrors(t *testing.T) {
-	h := startHub(t)
+	h := startHub(t, sqliteDB(t))
 	sub := submission(t)
 	// A hub whose certificate the system does not trust is not reached.
 	untrusted := httptest.NewUnstartedServer(http.NotFoundHandler())

@@ -1,19 +1,29 @@
 package main
 
 import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
 	"net/http/httptest"
+	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/isachub/isachub/server"
 )
 
-// testHub is a hub served in-process on 127.0.0.1 over a temporary SQLite
+// testHub is a hub served in-process on 127.0.0.1 over a temporary
 // database, which the admin commands open beside the server.
 type testHub struct {
-	db  string // the SQLite file
-	url string // the server's base URL
+	dsn string // the database, as --db takes it
+	// exec runs one SQL statement on the database, beside the store.
+	exec func(stmt string) error
+	url  string // the server's base URL
 	// tokens are API tokens by name: "bob" (skyways), "bob-anon" (an
 	// anonymous token of bob), "sam" (the staff analyst), "quinn" (of the
 	// community that keeps no submitter record).
@@ -28,10 +38,10 @@ func (h *testHub) root(comm string) string { return h.url + "/" + comm + "/" }
 // redaction rules), northfield and isac-staff (staff), its collections
 // shared (open), tips (moderated) and anon (anonymous), and the community
 // quiet-isac that keeps no submitter record; then it serves them.
-func startHub(t *testing.T) *testHub {
+func startHub(t *testing.T, db testDB) *testHub {
 	t.Helper()
-	h := &testHub{db: filepath.Join(t.TempDir(), "hub.db"), tokens: map[string]string{}}
-	admin := func(args ...string) string { t.Helper(); return mustAdmin(t, h.db, args...) }
+	h := &testHub{dsn: db.dsn, exec: db.exec, tokens: map[string]string{}}
+	admin := func(args ...string) string { t.Helper(); return h.admin(t, args...) }
 	admin("admin", "community", "add", "--slug", "aviation-isac", "--title", "Aviation ISAC", "--sector", "aviation")
 	admin("admin", "community", "add", "--slug", "quiet-isac", "--title", "Quiet ISAC", "--sector", "rail", "--submitter-record", "none")
 	admin("admin", "org", "add", "--community", "aviation-isac", "--slug", "skyways", "--name", "Skyways Airlines")
@@ -49,7 +59,7 @@ func startHub(t *testing.T) *testHub {
 	admin("admin", "collection", "add", "--community", "aviation-isac", "--title", "Anonymous", "--alias", "anon", "--readers", "all", "--writers", "all", "--anonymous")
 	admin("admin", "collection", "add", "--community", "quiet-isac", "--title", "Shared", "--alias", "shared", "--readers", "all", "--writers", "all")
 
-	store, err := openStore(t.Context(), "sqlite:"+h.db)
+	store, err := openStore(t.Context(), h.dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,4 +91,102 @@ func withdrawalHandle(t *testing.T, stderr string) string {
 	}
 	t.Fatalf("no withdrawal handle in %q", stderr)
 	return ""
+}
+
+// adminCLI runs an admin command on the hub's database.
+func (h *testHub) adminCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	return runCLI(t, "", nil, append(args, "--db", h.dsn)...)
+}
+
+// admin runs an admin command that must succeed and returns its trimmed
+// stdout.
+func (h *testHub) admin(t *testing.T, args ...string) string {
+	t.Helper()
+	code, out, errOut := h.adminCLI(t, args...)
+	if code != exitOK {
+		t.Fatalf("isachub %s: exit %d: %s", strings.Join(args, " "), code, errOut)
+	}
+	return strings.TrimSpace(out)
+}
+
+// reveal runs "admin anonymous reveal" as the OS user alice.
+func (h *testHub) reveal(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	return runCLI(t, "", map[string]string{"USER": "alice"}, append(append([]string{"admin", "anonymous", "reveal"}, args...), "--db", h.dsn)...)
+}
+
+// testDB is an empty database for one test.
+type testDB struct {
+	dsn  string
+	exec func(stmt string) error
+}
+
+// forBackends runs test once on a fresh SQLite file and once on a fresh
+// PostgreSQL schema, as subtests named after the backend. The PostgreSQL
+// run needs ISACHUB_TEST_POSTGRES and is skipped without it (failed when
+// CI is set).
+func forBackends(t *testing.T, test func(t *testing.T, db testDB)) {
+	t.Run("sqlite", func(t *testing.T) { test(t, sqliteDB(t)) })
+	t.Run("postgres", func(t *testing.T) { test(t, freshSchema(t)) })
+}
+
+// sqliteDB returns a fresh SQLite database file.
+func sqliteDB(t *testing.T) testDB {
+	path := filepath.Join(t.TempDir(), "hub.db")
+	return testDB{dsn: "sqlite:" + path, exec: func(stmt string) error {
+		db, err := sql.Open("sqlite", path)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		_, err = db.Exec(stmt)
+		return err
+	}}
+}
+
+// freshSchema creates a schema with a random name in the database that
+// ISACHUB_TEST_POSTGRES names, drops it when the test ends, and returns a
+// DSN that uses it.
+func freshSchema(t *testing.T) testDB {
+	t.Helper()
+	const dsnVar = "ISACHUB_TEST_POSTGRES"
+	dsn := os.Getenv(dsnVar)
+	if dsn == "" {
+		const how = dsnVar + "=postgres://postgres@127.0.0.1:5432/test?sslmode=disable go test ./cmd/isachub/"
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI is set but %s is not (%s)", dsnVar, how)
+		}
+		t.Skipf("the PostgreSQL run needs a database: %s", how)
+	}
+	var b [8]byte
+	rand.Read(b[:])
+	schema := "isachub_cli_test_" + hex.EncodeToString(b[:])
+	exec := func(dsn, stmt string) error {
+		ctx := context.Background()
+		conn, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			return err
+		}
+		defer conn.Close(ctx)
+		_, err = conn.Exec(ctx, stmt)
+		return err
+	}
+	if err := exec(dsn, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := exec(dsn, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+	})
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatalf("%s is not a URL: %v", dsnVar, err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	withSchema := u.String()
+	return testDB{dsn: withSchema, exec: func(stmt string) error { return exec(withSchema, stmt) }}
 }
