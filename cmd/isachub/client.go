@@ -109,7 +109,10 @@ func (c *clientCmd) parse(args []string, maxArgs int) (*hubClient, int) {
 	if root.Scheme == "http" && !loopbackHost(root.Hostname()) {
 		fmt.Fprintf(c.env.Stderr, "isachub %s: warning: %s is plain HTTP: your credentials cross the network in clear.\n", c.name, root.Host)
 	}
-	return &hubClient{root: root, http: &http.Client{Timeout: clientTimeout}, auth: auth}, -1
+	// Redirects are not followed: one could take the credentials from
+	// https to plain http, and a POST has no business being redirected.
+	noRedirect := func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &hubClient{root: root, http: &http.Client{Timeout: clientTimeout, CheckRedirect: noRedirect}, auth: auth}, -1
 }
 
 // loopbackHost reports whether host is a loopback address or localhost.
@@ -180,6 +183,10 @@ func (h *hubClient) post(ctx context.Context, endpoint string, body []byte, want
 	}
 	if len(data) > maxInputSize {
 		return nil, fmt.Errorf("the hub's answer is larger than %d MiB", maxInputSize>>20)
+	}
+	if loc := resp.Header.Get("Location"); resp.StatusCode >= 300 && resp.StatusCode < 400 && loc != "" {
+		return nil, fmt.Errorf("%w: %d %s to %s; isachub does not follow redirects: give the API root's address in --url",
+			errHubAnswer, resp.StatusCode, http.StatusText(resp.StatusCode), hubText(loc, 500))
 	}
 	if resp.StatusCode != want {
 		return nil, hubError(resp.StatusCode, data)

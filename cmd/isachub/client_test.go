@@ -200,6 +200,9 @@ func TestClientErrors(t *testing.T) {
 	untrusted.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake
 	untrusted.StartTLS()
 	defer untrusted.Close()
+	// A hub that redirects is not followed, whatever the scheme.
+	redirecting := httptest.NewServer(http.RedirectHandler("http://198.51.100.7/aviation-isac/collections/shared/objects/", http.StatusPermanentRedirect))
+	defer redirecting.Close()
 	for _, tt := range []struct {
 		name  string
 		env   map[string]string
@@ -219,6 +222,7 @@ func TestClientErrors(t *testing.T) {
 		{"ErrUnknownCollection", nil, sub, []string{"preview", "--url", h.root("aviation-isac"), "--collection", "ghost"}, exitNegative, "404"},
 		{"ErrWrongToken", map[string]string{"ISACHUB_TOKEN": "isachub_wrong"}, sub, []string{"publish", "--url", h.root("aviation-isac"), "--collection", "shared"}, exitNegative, "401"},
 		{"ErrUntrustedCertificate", nil, sub, []string{"publish", "--url", untrusted.URL + "/aviation-isac/", "--collection", "shared"}, exitUsage, "certificate"},
+		{"ErrRedirect", nil, sub, []string{"publish", "--url", redirecting.URL + "/aviation-isac/", "--collection", "shared"}, exitNegative, "308 Permanent Redirect to http://198.51.100.7/"},
 		{"ErrUnreachable", nil, sub, []string{"publish", "--url", "http://127.0.0.1:1/aviation-isac/", "--collection", "shared"}, exitUsage, "cannot reach the hub"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
