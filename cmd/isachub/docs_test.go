@@ -1,9 +1,44 @@
 package main
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 )
+
+// TestREADMEAnonymousExample runs the anonymous-publishing example of
+// README.md ("Anonymous publishing and moderation") against serve --demo:
+// preview, publish --anonymous and withdraw of docs/examples/sighting.json
+// as bob.
+func TestREADMEAnonymousExample(t *testing.T) {
+	base, stop := startServe(t, filepath.Join(t.TempDir(), "demo.db"))
+	defer stop()
+	env := map[string]string{"ISACHUB_USER": "bob", "ISACHUB_PASSWORD": "bob-demo-password"}
+	r := base + "/demo-isac"
+	const example = "../../docs/examples/sighting.json"
+	// What the README promises is redacted: the name, the declared domain,
+	// address, IP range and pattern of Skyways, and its identity.
+	tells := []string{"Skyways", "skyways.example", "SKY-INC-2291", "192.0.2.17", "ee29a3cd-efb4-4b28-b29b-60ba7cc3b91a"}
+
+	code, out, errOut := runCLI(t, "", env, "preview", "--url", r, "--collection", "shared", example)
+	if code != exitOK || !strings.Contains(out, `"type": "bundle"`) || !strings.Contains(out, "[REDACTED]") {
+		t.Fatalf("preview: exit %d, stderr %q:\n%s", code, errOut, out)
+	}
+	for _, tell := range tells {
+		if strings.Contains(out, tell) {
+			t.Errorf("the preview holds %q:\n%s", tell, out)
+		}
+	}
+	code, out, errOut = runCLI(t, "", env, "publish", "--url", r, "--collection", "shared", "--anonymous", example)
+	if code != exitOK || !strings.Contains(out, `"success_count": 2`) {
+		t.Fatalf("publish: exit %d, stderr %q:\n%s", code, errOut, out)
+	}
+	handle := withdrawalHandle(t, errOut)
+	code, out, errOut = runCLI(t, "", env, "withdraw", "--url", r, "--handle", handle)
+	if code != exitOK || strings.Count(out, "revoked\t") != 2 {
+		t.Errorf("withdraw: exit %d, stderr %q:\n%s", code, errOut, out)
+	}
+}
 
 // TestREADMEExamples runs the offline examples of README.md on the files
 // in docs/examples, so that the README keeps telling the truth.
