@@ -54,6 +54,13 @@ func testAddObjects(t *testing.T, newHub func(testing.TB, server.Config) *hub) {
 			t.Errorf("got %d objects: %s", len(env.Objects), env.Objects)
 		}
 	})
+	t.Run("ErrInvalidPattern", func(t *testing.T) {
+		broken := strings.Replace(indicator(3, "2026-01-01T00:00:00.000Z"), "[ipv4-addr:value = '198.51.100.3']", "[ipv4-addr:value = ", 1)
+		st := h.post(t, "a-analyst", "open", envelope(broken))
+		if st.FailureCount != 1 || st.Failures[0].ID != indicatorID(3) || !strings.Contains(st.Failures[0].Message, "$.objects[0].pattern: the STIX pattern is not valid: offset 19") {
+			t.Errorf("status %+v", st)
+		}
+	})
 	t.Run("OKEmptyEnvelope", func(t *testing.T) {
 		st := h.post(t, "a-analyst", "open", []byte(`{"objects":[]}`))
 		if st.TotalCount != 0 || st.SuccessCount != 0 {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/isachub/isachub/pattern"
 	"github.com/isachub/isachub/stix"
 )
 
@@ -32,7 +33,8 @@ func (e *TooManyObjectsError) Error() string {
 
 // ReadEnvelope reads the body of a POST to an objects endpoint (TAXII 2.1
 // section 5.4): it must be an envelope (section 3.7), {"objects": [...]},
-// whose objects are each validated with stix.Validate. It returns the valid
+// whose objects are each validated with pattern.Validate (stix.Validate and
+// the indicator's STIX pattern). It returns the valid
 // objects in order and the rejected elements. The error is non-nil when the
 // body is not an envelope at all, and a *TooManyObjectsError when it holds
 // more than maxObjects objects: the envelope is read as a stream, so a body
@@ -138,7 +140,7 @@ func readObjects(dec *json.Decoder, maxObjects int) (valid []*stix.Object, rejec
 			rejected = append(rejected, Rejected{ID: path, Message: rebase(err, path)})
 			continue
 		}
-		if res := stix.Validate(o); !res.Valid() {
+		if res := pattern.Validate(o); !res.Valid() {
 			id := o.ID()
 			if id == "" {
 				id = path

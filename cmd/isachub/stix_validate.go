@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/isachub/isachub/pattern"
 	"github.com/isachub/isachub/stix"
 )
 
@@ -98,7 +99,7 @@ func (o *validateOutput) file(name string, env *Env) int {
 }
 
 func (o *validateOutput) object(file, path string, obj *stix.Object) int {
-	res := stix.Validate(obj)
+	res := pattern.Validate(obj)
 	line := validateLine{File: file, Path: path, ID: obj.ID(), Type: obj.Type(), Valid: res.Valid(),
 		Errors: absolute(path, res.Errors), Warnings: absolute(path, res.Warnings)}
 	if obj.Type() == "bundle" {
