@@ -227,6 +227,23 @@ func hubText(s string, max int) string {
 	}, s)
 }
 
+// submission returns the --collection flag's value (coll) and the
+// envelope read from the command's argument, for the commands that send
+// content to a collection; code is -1 when both are there, and the exit
+// code otherwise.
+func (c *clientCmd) submission(coll *string) (envl []byte, code int) {
+	if *coll == "" {
+		c.failf("--collection is required")
+		c.fs.Usage()
+		return nil, exitUsage
+	}
+	envl, err := readEnvelope(c.env, c.fs)
+	if err != nil {
+		return nil, c.failf("%v", err)
+	}
+	return envl, -1
+}
+
 // readEnvelope reads STIX content from the file named by the command's
 // only argument, or standard input when there is none or it is "-", in any
 // of the four shapes stix.Parse accepts, and returns it as a TAXII 2.1

@@ -44,14 +44,9 @@ func runPreview(ctx context.Context, env *Env, args []string) int {
 	if code >= 0 {
 		return code
 	}
-	if *coll == "" {
-		c.failf("--collection is required")
-		c.fs.Usage()
-		return exitUsage
-	}
-	envl, err := readEnvelope(env, c.fs)
-	if err != nil {
-		return c.failf("%v", err)
+	envl, code := c.submission(coll)
+	if code >= 0 {
+		return code
 	}
 	resp, err := hub.post(ctx, hub.endpoint("collections", *coll, "preview"), envl, http.StatusOK, nil)
 	if err != nil {

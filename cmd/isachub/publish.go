@@ -29,14 +29,9 @@ func runPublish(ctx context.Context, env *Env, args []string) int {
 	if code >= 0 {
 		return code
 	}
-	if *coll == "" {
-		c.failf("--collection is required")
-		c.fs.Usage()
-		return exitUsage
-	}
-	envl, err := readEnvelope(env, c.fs)
-	if err != nil {
-		return c.failf("%v", err)
+	envl, code := c.submission(coll)
+	if code >= 0 {
+		return code
 	}
 	var extra map[string]string
 	if *anonymous {
