@@ -146,19 +146,13 @@ func newAnonHub(t *testing.T, newHub func(testing.TB, server.Config) *hub) *anon
 	return h
 }
 
-// anonStatus is the answer to an anonymous POST.
-type anonStatus struct {
-	taxii.Status
-	Handle string `json:"x_isachub_withdrawal_handle"`
-}
-
 // postAnonymous posts body as user to the collection and checks that the
 // answer is an anonymous status with a withdrawal handle.
-func (h *anonHub) postAnonymous(t *testing.T, user, alias string, body []byte) anonStatus {
+func (h *anonHub) postAnonymous(t *testing.T, user, alias string, body []byte) taxii.AnonymousStatus {
 	t.Helper()
-	var st anonStatus
+	var st taxii.AnonymousStatus
 	res := h.do(t, req{method: http.MethodPost, path: h.objectsURL(alias), user: user, body: body}).want(t, http.StatusAccepted, &st)
-	if !strings.HasPrefix(st.Handle, "isachub-withdraw_") || res.header.Get(server.HeaderWithdrawalHandle) != st.Handle {
+	if !strings.HasPrefix(st.WithdrawalHandle, "isachub-withdraw_") || res.header.Get(server.HeaderWithdrawalHandle) != st.WithdrawalHandle {
 		t.Fatalf("no withdrawal handle in the answer: %s", clipBody(res.body))
 	}
 	return st
@@ -378,7 +372,7 @@ func testAnonymity(t *testing.T, newHub func(testing.TB, server.Config) *hub) {
 			Unchanged []taxii.StatusDetail
 		}
 		h.do(t, req{method: http.MethodPost, path: root + "withdraw/", user: "s-analyst", contentType: "application/json",
-			body: []byte(`{"handle":"` + st.Handle + `"}`)}).want(t, http.StatusOK, &w)
+			body: []byte(`{"handle":"` + st.WithdrawalHandle + `"}`)}).want(t, http.StatusOK, &w)
 		if len(w.Revoked) != len(sable.ids) {
 			t.Fatalf("withdrawal revoked %v, left %v", w.Revoked, w.Unchanged)
 		}
@@ -391,7 +385,7 @@ func testAnonymity(t *testing.T, newHub func(testing.TB, server.Config) *hub) {
 		}
 		w.Revoked, w.Unchanged = nil, nil
 		h.do(t, req{method: http.MethodPost, path: root + "withdraw/", user: "s-analyst", contentType: "application/json",
-			body: []byte(`{"handle":"` + st.Handle + `"}`)}).want(t, http.StatusOK, &w)
+			body: []byte(`{"handle":"` + st.WithdrawalHandle + `"}`)}).want(t, http.StatusOK, &w)
 		if len(w.Revoked) != 0 || len(w.Unchanged) != len(sable.ids) {
 			t.Errorf("a second withdrawal revoked %v", w.Revoked)
 		}
@@ -421,7 +415,7 @@ func testAnonymity(t *testing.T, newHub func(testing.TB, server.Config) *hub) {
 		if first.SuccessCount != len(sable.ids) || second.SuccessCount != len(sable.ids) {
 			t.Fatalf("statuses %+v %+v", first.Status, second.Status)
 		}
-		ids := func(st anonStatus) []string {
+		ids := func(st taxii.AnonymousStatus) []string {
 			var out []string
 			for _, d := range st.Successes {
 				out = append(out, d.ID)
@@ -500,7 +494,7 @@ func (h *anonHub) testModeration(t *testing.T) {
 	st3 := h.postAnonymous(t, "s-analyst", "tips", sableSubmission("2026-05-10T00:00:00.000Z"))
 	var w struct{ Status *taxii.Status }
 	h.do(t, req{method: http.MethodPost, path: root + "withdraw/", user: "s-analyst", contentType: "application/json",
-		body: []byte(`{"handle":"` + st3.Handle + `"}`)}).want(t, http.StatusOK, &w)
+		body: []byte(`{"handle":"` + st3.WithdrawalHandle + `"}`)}).want(t, http.StatusOK, &w)
 	if w.Status == nil || w.Status.FailureCount != len(sable.ids) {
 		t.Errorf("withdrawn pending submission: %+v", w.Status)
 	}

@@ -10,31 +10,12 @@ import (
 	"time"
 
 	"github.com/isachub/isachub"
-	"github.com/isachub/isachub/anon"
 	"github.com/isachub/isachub/stix"
 	"github.com/isachub/isachub/taxii"
 )
 
 // The isachub endpoints of anonymous publishing, beside TAXII 2.1: the
 // preview of an anonymous submission and the withdrawal of one.
-
-// previewResponse is what an anonymous submission would publish.
-type previewResponse struct {
-	// Objects are exactly the objects that would be published: the
-	// community's identity, the sector identity, then the submission.
-	Objects []json.RawMessage `json:"objects"`
-	// IDs maps each submitted id to the id it would be published under.
-	IDs map[string]string `json:"ids"`
-	// Dropped are the submitter's identity objects, which are not
-	// published.
-	Dropped  []string       `json:"dropped,omitempty"`
-	Warnings []anon.Warning `json:"warnings,omitempty"`
-	// StableIDs is true when the community keeps a sealed record: the
-	// same object submitted again is published under the same id, so a
-	// new version updates it. When false, ids are re-minted at random on
-	// every submission and the preview's ids are an example.
-	StableIDs bool `json:"stable_ids"`
-}
 
 // handlePreview answers what an anonymous POST of the same envelope to the
 // collection would publish, without storing anything.
@@ -59,28 +40,15 @@ func (s *Server) handlePreview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	resp := previewResponse{IDs: a.result.IDs, Dropped: a.result.Dropped, Warnings: a.result.Warnings, StableIDs: a.stableIDs}
+	resp := taxii.Preview{IDs: a.result.IDs, Dropped: a.result.Dropped, StableIDs: a.stableIDs}
+	for _, w := range a.result.Warnings {
+		resp.Warnings = append(resp.Warnings, taxii.PreviewWarning{ObjectID: w.ObjectID, Path: w.Path, Message: w.Message})
+	}
 	for _, o := range a.publish {
 		resp.Objects = append(resp.Objects, o.Raw())
 	}
 	writeTAXII(w, http.StatusOK, resp)
 	return nil
-}
-
-// withdrawRequest is the body of a withdrawal.
-type withdrawRequest struct {
-	Handle string `json:"handle"`
-}
-
-// withdrawResponse says what a withdrawal did.
-type withdrawResponse struct {
-	// Revoked are the objects that now have a revoked version.
-	Revoked []taxii.StatusDetail `json:"revoked,omitempty"`
-	// Unchanged are the objects left as they were, with the reason.
-	Unchanged []taxii.StatusDetail `json:"unchanged,omitempty"`
-	// Status is the status resource of a submission that was still
-	// waiting for moderation, and now never will be published.
-	Status *taxii.Status `json:"status,omitempty"`
 }
 
 // handleWithdraw withdraws an anonymous submission by its handle: each
@@ -103,7 +71,7 @@ func (s *Server) handleWithdraw(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var req withdrawRequest
+	var req taxii.WithdrawRequest
 	if err := json.Unmarshal(body, &req); err != nil || !strings.HasPrefix(req.Handle, handlePrefix) {
 		return isachub.Errorf(isachub.EINVALID, `The body must be {"handle": "%s..."}, with the withdrawal handle the anonymous submission answered.`, handlePrefix)
 	}
@@ -119,7 +87,7 @@ func (s *Server) handleWithdraw(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		res := statusResource(st)
-		writeTAXII(w, http.StatusOK, withdrawResponse{Status: &res})
+		writeTAXII(w, http.StatusOK, taxii.Withdrawal{Status: &res})
 		return nil
 	} else if err != nil {
 		return err
@@ -165,8 +133,8 @@ func (s *Server) pendingByHandle(ctx context.Context, comm *isachub.Community, h
 // that can be revoked and is not yet, and marks the submission withdrawn.
 // SCOs and marking definitions have no revoked property (STIX 2.1 sections
 // 6 and 7.2) and stay as they are.
-func (s *Server) revoke(ctx context.Context, rec *isachub.AnonymousSubmission) (*withdrawResponse, error) {
-	resp := &withdrawResponse{}
+func (s *Server) revoke(ctx context.Context, rec *isachub.AnonymousSubmission) (*taxii.Withdrawal, error) {
+	resp := &taxii.Withdrawal{}
 	now := time.Now().UTC()
 	var revoked []*stix.Object
 	for _, id := range rec.ObjectIDs {

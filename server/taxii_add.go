@@ -102,15 +102,8 @@ func (s *Server) addAnonymous(w http.ResponseWriter, r *http.Request, c *caller,
 		}
 	}
 	w.Header().Set(HeaderWithdrawalHandle, a.handle)
-	writeTAXII(w, http.StatusAccepted, anonymousStatus{Status: statusResource(st), WithdrawalHandle: a.handle})
+	writeTAXII(w, http.StatusAccepted, taxii.AnonymousStatus{Status: statusResource(st), WithdrawalHandle: a.handle})
 	return nil
-}
-
-// anonymousStatus is the answer to an anonymous POST: the status resource
-// with the withdrawal handle, which is shown this once and never stored.
-type anonymousStatus struct {
-	taxii.Status
-	WithdrawalHandle string `json:"x_isachub_withdrawal_handle"`
 }
 
 // queue puts a submission to a moderated collection in the moderation queue

@@ -10,21 +10,9 @@ import (
 	"slices"
 
 	"github.com/google/uuid"
-)
 
-// previewAnswer is the hub's answer to a preview: what an anonymous
-// submission of the same content would publish (server/ext_anonymous.go).
-type previewAnswer struct {
-	Objects  []json.RawMessage `json:"objects"`
-	IDs      map[string]string `json:"ids"`
-	Dropped  []string          `json:"dropped"`
-	Warnings []struct {
-		ObjectID string `json:"object_id"`
-		Path     string `json:"path"`
-		Message  string `json:"message"`
-	} `json:"warnings"`
-	StableIDs bool `json:"stable_ids"`
-}
+	"github.com/isachub/isachub/taxii"
+)
 
 // bundle is a STIX 2.1 bundle (section 8).
 type bundle struct {
@@ -61,7 +49,7 @@ func runPreview(ctx context.Context, env *Env, args []string) int {
 // writePreview writes the hub's preview answer: the objects as a bundle to
 // stdout, the rest to stderr.
 func writePreview(stdout, stderr io.Writer, body []byte) error {
-	var ans previewAnswer
+	var ans taxii.Preview
 	if err := json.Unmarshal(body, &ans); err != nil {
 		return fmt.Errorf("the hub's preview is not the expected JSON: %v", err)
 	}

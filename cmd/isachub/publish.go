@@ -6,13 +6,8 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/isachub/isachub/server"
 	"github.com/isachub/isachub/taxii"
-)
-
-// The headers of isachub's anonymous publishing (server/anonymous.go).
-const (
-	headerAnonymous        = "X-Isachub-Anonymous"
-	headerWithdrawalHandle = "X-Isachub-Withdrawal-Handle"
 )
 
 // runPublish implements "isachub publish": it adds STIX content to a
@@ -35,25 +30,22 @@ func runPublish(ctx context.Context, env *Env, args []string) int {
 	}
 	var extra map[string]string
 	if *anonymous {
-		extra = map[string]string{headerAnonymous: "true"}
+		extra = map[string]string{server.HeaderAnonymous: "true"}
 	}
 	resp, err := hub.post(ctx, hub.endpoint("collections", *coll, "objects"), envl, http.StatusAccepted, extra)
 	if err != nil {
 		return c.fail(err)
 	}
-	var ans struct {
-		taxii.Status
-		Handle string `json:"x_isachub_withdrawal_handle"`
-	}
+	var ans taxii.AnonymousStatus
 	if err := json.Unmarshal(resp.body, &ans); err != nil {
 		return c.failf("the hub's status resource is not the expected JSON: %v", err)
 	}
 	if err := writeJSON(env.Stdout, ans.Status); err != nil {
 		return c.failf("%v", err)
 	}
-	handle := resp.header.Get(headerWithdrawalHandle)
+	handle := resp.header.Get(server.HeaderWithdrawalHandle)
 	if handle == "" {
-		handle = ans.Handle
+		handle = ans.WithdrawalHandle
 	}
 	handle = hubText(handle, 200)
 	if handle != "" {

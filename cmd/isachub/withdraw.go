@@ -11,14 +11,6 @@ import (
 	"github.com/isachub/isachub/taxii"
 )
 
-// withdrawAnswer is the hub's answer to a withdrawal
-// (server/ext_anonymous.go).
-type withdrawAnswer struct {
-	Revoked   []taxii.StatusDetail `json:"revoked"`
-	Unchanged []taxii.StatusDetail `json:"unchanged"`
-	Status    *taxii.Status        `json:"status"`
-}
-
 // runWithdraw implements "isachub withdraw": with the handle an anonymous
 // submission answered, it revokes what the submission published, or takes
 // it out of the moderation queue, and prints what changed.
@@ -38,7 +30,7 @@ func runWithdraw(ctx context.Context, env *Env, args []string) int {
 		c.fs.Usage()
 		return exitUsage
 	}
-	body, err := json.Marshal(map[string]string{"handle": handle})
+	body, err := json.Marshal(taxii.WithdrawRequest{Handle: handle})
 	if err != nil {
 		return c.failf("%v", err)
 	}
@@ -55,7 +47,7 @@ func runWithdraw(ctx context.Context, env *Env, args []string) int {
 // writeWithdrawal writes the hub's answer to a withdrawal: one line per
 // object, and what became of a submission still waiting for moderation.
 func writeWithdrawal(w io.Writer, body []byte) error {
-	var ans withdrawAnswer
+	var ans taxii.Withdrawal
 	if err := json.Unmarshal(body, &ans); err != nil {
 		return fmt.Errorf("the hub's answer is not the expected JSON: %v", err)
 	}
