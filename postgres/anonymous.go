@@ -18,7 +18,10 @@ import (
 // the objects stored (or found stored) without error. A rec.ID that is
 // already stored is kept as it is (rec.CreatedAt is then the stored one),
 // while the objects are still added. A rec.CommunityID other than the
-// collection's is ENOTFOUND, as if the collection did not exist.
+// collection's is ENOTFOUND, as if the collection did not exist. When the
+// community's policy, read in the transaction, is isachub.RecordNone, the
+// record is stored with OrgID 0 whatever rec.OrgID says, and rec.OrgID is
+// set to 0.
 func (db *DB) AddAnonymous(ctx context.Context, collectionID string, objs []*stix.Object, rec *isachub.AnonymousSubmission) ([]isachub.AddResult, error) {
 	if rec.ID == "" {
 		rec.ID = newUUID()
@@ -45,18 +48,24 @@ func (db *DB) AddAnonymous(ctx context.Context, collectionID string, objs []*sti
 		}
 		// The final SELECT sees the table as it was before the statement:
 		// it finds a record stored before, whose id the insert left alone.
-		b.Queue(`WITH ins AS (
+		// The policy is read FOR SHARE, which waits for an UpdateCommunity
+		// of the community in progress: under none, no organisation is
+		// stored, whatever rec.OrgID says.
+		b.Queue(`WITH pol AS (
+				SELECT CASE WHEN submitter_record = 'none' THEN 0 ELSE $5::bigint END AS org_id
+				FROM communities WHERE id = $2 FOR SHARE
+			), ins AS (
 				INSERT INTO anonymous_submissions (id, community_id, collection_id, handle_hash, org_id, created_at, withdrawn_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING
+				SELECT $1, $2, $3, $4, pol.org_id, $6, $7 FROM pol ON CONFLICT (id) DO NOTHING
 				RETURNING id, community_id
 			), objs AS (
 				INSERT INTO anonymous_objects (submission_id, seq, community_id, object_id)
 				SELECT ins.id, o.seq, ins.community_id, o.id FROM ins, unnest($8::text[]) WITH ORDINALITY AS o (id, seq)
 			)
-			SELECT (SELECT created_at FROM anonymous_submissions WHERE id = $1)`,
+			SELECT (SELECT created_at FROM anonymous_submissions WHERE id = $1), (SELECT org_id FROM pol)`,
 			r.ID, r.CommunityID, r.CollectionID, hash, r.OrgID, at, withdrawn, r.ObjectIDs).
 			QueryRow(func(row pgx.Row) error {
-				err := row.Scan(&stored)
+				err := row.Scan(&stored, &r.OrgID)
 				if isUnique(err) {
 					return isachub.Errorf(isachub.ECONFLICT, "The withdrawal handle is already in use in this community.")
 				}

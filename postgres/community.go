@@ -46,19 +46,48 @@ func newSecret() []byte {
 
 // UpdateCommunity stores the title, description, sector, identity id,
 // max_content_length and submitter-record policy of the community with
-// c.ID; its slug and secret are kept.
+// c.ID; its slug and secret are kept. Setting the policy to
+// isachub.RecordNone erases, in the same transaction, every submitting
+// organisation the community recorded (see eraseSubmitters).
 func (db *DB) UpdateCommunity(ctx context.Context, c *isachub.Community) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	tag, err := db.pool.Exec(ctx, `UPDATE communities SET title = $2, description = $3, sector = $4,
-		identity_id = $5, max_content_length = $6, submitter_record = $7 WHERE id = $1`,
-		c.ID, c.Title, c.Description, c.Sector, c.IdentityID, c.MaxContentLength, c.SubmitterRecord)
-	if err != nil {
-		return dbError(err, "update community", "Community "+quote(c.Slug))
+	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		// The row lock taken here orders this transaction with every
+		// AddAnonymous and CreatePending of the community, which read the
+		// policy FOR SHARE: either they see none, or their record exists
+		// when the erasure below runs.
+		tag, err := tx.Exec(ctx, `UPDATE communities SET title = $2, description = $3, sector = $4,
+			identity_id = $5, max_content_length = $6, submitter_record = $7 WHERE id = $1`,
+			c.ID, c.Title, c.Description, c.Sector, c.IdentityID, c.MaxContentLength, c.SubmitterRecord)
+		if err != nil {
+			return dbError(err, "update community", "Community "+quote(c.Slug))
+		}
+		if tag.RowsAffected() == 0 {
+			return isachub.Errorf(isachub.ENOTFOUND, "Community %d not found.", c.ID)
+		}
+		if c.Record() == isachub.RecordNone {
+			return eraseSubmitters(ctx, tx, c.ID)
+		}
+		return nil
+	})
+}
+
+// eraseSubmitters forgets every submitting organisation of the community's
+// anonymous submissions: the sealed records (anonymous_submissions.org_id
+// becomes 0) and the records of anonymous submissions waiting for
+// moderation (the org_id key of pending.anonymous is removed, which reads
+// as 0, and their submitter_org_id becomes 0), so that an approval after
+// the switch stores none. Nothing brings them back.
+func eraseSubmitters(ctx context.Context, tx pgx.Tx, communityID int64) error {
+	if _, err := tx.Exec(ctx, `UPDATE anonymous_submissions SET org_id = 0
+		WHERE community_id = $1 AND org_id <> 0`, communityID); err != nil {
+		return dbError(err, "erase sealed records", "Anonymous submissions")
 	}
-	if tag.RowsAffected() == 0 {
-		return isachub.Errorf(isachub.ENOTFOUND, "Community %d not found.", c.ID)
+	if _, err := tx.Exec(ctx, `UPDATE pending SET anonymous = anonymous - 'org_id', submitter_org_id = 0
+		WHERE community_id = $1 AND anonymous IS NOT NULL`, communityID); err != nil {
+		return dbError(err, "erase pending sealed records", "Pending submissions")
 	}
 	return nil
 }

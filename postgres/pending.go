@@ -29,7 +29,11 @@ type pendingAnon struct {
 
 // CreatePending stores p in the moderation queue, setting p.CreatedAt. Its
 // collection must be one of its community's (ENOTFOUND otherwise); an id
-// already queued is ECONFLICT.
+// already queued is ECONFLICT. When p is anonymous and the community's
+// policy, read in the statement (FOR SHARE, so after an UpdateCommunity in
+// progress), is isachub.RecordNone, no organisation is stored: not
+// p.Anonymous.OrgID, not p.SubmitterOrgID; p is then given a copy of its
+// record with OrgID 0, and SubmitterOrgID 0.
 func (db *DB) CreatePending(ctx context.Context, p *isachub.Pending) error {
 	if p.ID == "" {
 		return isachub.Errorf(isachub.EINVALID, "The pending submission has no id.")
@@ -45,18 +49,33 @@ func (db *DB) CreatePending(ctx context.Context, p *isachub.Pending) error {
 		}
 	}
 	at := now()
-	tag, err := db.pool.Exec(ctx, `INSERT INTO pending (id, community_id, collection_id, submitter_org_id, anonymous, objects, created_at)
-		SELECT $1, $2, id, $4, $5, $6, $7 FROM collections WHERE community_id = $2 AND id = $3`,
-		p.ID, p.CommunityID, p.CollectionID, p.SubmitterOrgID, anon, objects, at)
-	if isUnique(err) {
+	var submitter, org int64 // as stored
+	err = db.pool.QueryRow(ctx, `WITH pol AS (
+			SELECT submitter_record = 'none' AND $5::jsonb IS NOT NULL AS erase
+			FROM communities WHERE id = $2 FOR SHARE
+		)
+		INSERT INTO pending (id, community_id, collection_id, submitter_org_id, anonymous, objects, created_at)
+		SELECT $1, $2, c.id,
+			CASE WHEN pol.erase THEN 0 ELSE $4::bigint END,
+			CASE WHEN pol.erase THEN $5::jsonb - 'org_id' ELSE $5::jsonb END,
+			$6, $7
+		FROM collections c, pol WHERE c.community_id = $2 AND c.id = $3
+		RETURNING submitter_org_id, coalesce((anonymous->>'org_id')::bigint, 0)`,
+		p.ID, p.CommunityID, p.CollectionID, p.SubmitterOrgID, anon, objects, at).Scan(&submitter, &org)
+	switch {
+	case isUnique(err):
 		return isachub.Errorf(isachub.ECONFLICT, "A pending submission with the id %q already exists.", p.ID)
-	} else if err != nil {
+	case errors.Is(err, pgx.ErrNoRows):
+		return isachub.Errorf(isachub.ENOTFOUND, "Collection %q not found.", p.CollectionID)
+	case err != nil:
 		return dbError(err, "create pending", "Pending submission "+quote(p.ID))
 	}
-	if tag.RowsAffected() == 0 {
-		return isachub.Errorf(isachub.ENOTFOUND, "Collection %q not found.", p.CollectionID)
-	}
 	p.CreatedAt = at
+	if a := p.Anonymous; a != nil && (a.OrgID != org || p.SubmitterOrgID != submitter) {
+		stored := *a
+		stored.OrgID = org
+		p.Anonymous, p.SubmitterOrgID = &stored, submitter
+	}
 	return nil
 }
 

@@ -20,7 +20,10 @@ import (
 // the objects stored (or found stored) without error. A rec.ID that is
 // already stored is kept as it is (rec.CreatedAt is then the stored one),
 // while the objects are still added. A rec.CommunityID other than the
-// collection's is ENOTFOUND, as if the collection did not exist.
+// collection's is ENOTFOUND, as if the collection did not exist. When the
+// community's policy, read in the transaction, is isachub.RecordNone, the
+// record is stored with OrgID 0 whatever rec.OrgID says, and rec.OrgID is
+// set to 0.
 func (db *DB) AddAnonymous(ctx context.Context, collectionID string, objs []*stix.Object, rec *isachub.AnonymousSubmission) ([]isachub.AddResult, error) {
 	if rec.ID == "" {
 		rec.ID = uuid.NewString()
@@ -34,6 +37,11 @@ func (db *DB) AddAnonymous(ctx context.Context, collectionID string, objs []*sti
 			return notFound("Collection %q not found.", collectionID)
 		}
 		r.CommunityID = community
+		if none, err := keepsNone(ctx, tx, community); err != nil {
+			return err
+		} else if none {
+			r.OrgID = 0 // the community keeps no record of who submitted
+		}
 		if len(r.ObjectIDs) == 0 {
 			r.ObjectIDs = publishedIDs(results)
 		}

@@ -45,7 +45,9 @@ func newSecret() []byte {
 
 // UpdateCommunity stores the title, description, sector, identity id,
 // max_content_length and submitter-record policy of the community with
-// c.ID; its slug and secret are kept.
+// c.ID; its slug and secret are kept. Setting the policy to
+// isachub.RecordNone erases, in the same transaction, every submitting
+// organisation the community recorded (see eraseSubmitters).
 func (db *DB) UpdateCommunity(ctx context.Context, c *isachub.Community) error {
 	if err := c.Validate(); err != nil {
 		return err
@@ -60,8 +62,40 @@ func (db *DB) UpdateCommunity(ctx context.Context, c *isachub.Community) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("Community %d not found.", c.ID)
 		}
+		if c.Record() == isachub.RecordNone {
+			return eraseSubmitters(ctx, tx, c.ID)
+		}
 		return nil
 	})
+}
+
+// eraseSubmitters forgets every submitting organisation of the community's
+// anonymous submissions: the sealed records (anonymous_submissions.org_id
+// becomes 0) and the records of anonymous submissions waiting for
+// moderation (the org_id of pending.anonymous is removed, which reads as
+// 0, and their submitter becomes 0), so that an approval after the switch
+// stores none. Nothing brings them back.
+func eraseSubmitters(ctx context.Context, tx *sql.Tx, communityID int64) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE anonymous_submissions SET org_id = 0
+		WHERE community_id = ? AND org_id <> 0`, communityID); err != nil {
+		return internal("erase sealed records", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE pending SET anonymous = json_remove(anonymous, '$.org_id'), submitter = 0
+		WHERE community_id = ? AND anonymous IS NOT NULL`, communityID); err != nil {
+		return internal("erase pending sealed records", err)
+	}
+	return nil
+}
+
+// keepsNone reports whether the community's policy, read in tx, is
+// isachub.RecordNone: its anonymous submissions may record no organisation.
+func keepsNone(ctx context.Context, tx *sql.Tx, communityID int64) (bool, error) {
+	var record string
+	err := tx.QueryRowContext(ctx, `SELECT submitter_record FROM communities WHERE id = ?`, communityID).Scan(&record)
+	if err != nil {
+		return false, internal("read submitter-record policy", err)
+	}
+	return (&isachub.Community{SubmitterRecord: record}).Record() == isachub.RecordNone, nil
 }
 
 const communityCols = `id, slug, title, description, sector, identity_id, max_content_length,

@@ -27,7 +27,10 @@ type pendingAnon struct {
 
 // CreatePending stores p in the moderation queue, setting p.CreatedAt. Its
 // collection must be one of its community's (ENOTFOUND otherwise); an id
-// already queued is ECONFLICT.
+// already queued is ECONFLICT. When p is anonymous and the community's
+// policy, read in the transaction, is isachub.RecordNone, no organisation
+// is stored: not p.Anonymous.OrgID, not p.SubmitterOrgID; p is then given
+// a copy of its record with OrgID 0, and SubmitterOrgID 0.
 func (db *DB) CreatePending(ctx context.Context, p *isachub.Pending) error {
 	if p.ID == "" {
 		return isachub.Errorf(isachub.EINVALID, "The pending submission has no id.")
@@ -36,16 +39,10 @@ func (db *DB) CreatePending(ctx context.Context, p *isachub.Pending) error {
 	if err != nil {
 		return err
 	}
-	var anon any
-	if a := p.Anonymous; a != nil {
-		b, err := json.Marshal(pendingAnon(*a))
-		if err != nil {
-			return internal("encode anonymous record", err)
-		}
-		anon = string(b)
-	}
 	now := db.nowMicros()
-	return db.write(ctx, func(tx *sql.Tx) error {
+	var rec *isachub.AnonymousSubmission // what is stored, handed back on commit
+	submitter := p.SubmitterOrgID
+	err = db.write(ctx, func(tx *sql.Tx) error {
 		var coll int64
 		err := tx.QueryRowContext(ctx, `SELECT pk FROM collections WHERE community_id = ? AND id = ?`,
 			p.CommunityID, p.CollectionID).Scan(&coll)
@@ -54,16 +51,37 @@ func (db *DB) CreatePending(ctx context.Context, p *isachub.Pending) error {
 		} else if err != nil {
 			return internal("read collection", err)
 		}
+		var anon any
+		if p.Anonymous != nil {
+			a := *p.Anonymous
+			if none, err := keepsNone(ctx, tx, p.CommunityID); err != nil {
+				return err
+			} else if none {
+				a.OrgID, submitter = 0, 0 // the community keeps no record of who submitted
+			}
+			b, err := json.Marshal(pendingAnon(a))
+			if err != nil {
+				return internal("encode anonymous record", err)
+			}
+			anon, rec = string(b), &a
+		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO pending (id, community_id, coll, submitter, anonymous, objects, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, p.ID, p.CommunityID, coll, p.SubmitterOrgID, anon, objects, now)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, p.ID, p.CommunityID, coll, submitter, anon, objects, now)
 		if isUnique(err) {
 			return isachub.Errorf(isachub.ECONFLICT, "A pending submission with the id %q already exists.", p.ID)
 		} else if err != nil {
 			return internal("insert pending submission", err)
 		}
-		p.CreatedAt = fromMicros(now)
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	p.CreatedAt = fromMicros(now)
+	if rec != nil && (rec.OrgID != p.Anonymous.OrgID || submitter != p.SubmitterOrgID) {
+		p.Anonymous, p.SubmitterOrgID = rec, submitter
+	}
+	return nil
 }
 
 // pendingCols are the columns scanPending reads, from pending p.
