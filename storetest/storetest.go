@@ -8,8 +8,9 @@
 // and first/last/spec-latest are those of the visible versions), and
 // anonymous publishing: community secrets and submitter-record policies,
 // organisations' staff flag and redaction rules, anonymous objects with
-// their records (isachub.AnonymousStore) and the moderation queue
-// (isachub.PendingStore).
+// their records (isachub.AnonymousStore), the moderation queue
+// (isachub.PendingStore), and the policy "none" that keeps no submitting
+// organisation anywhere (isachub.RecordNone).
 //
 // A backend's test calls Run with a function that opens a fresh, empty,
 // migrated store and registers its cleanup with t.Cleanup.
@@ -65,6 +66,8 @@ var tests = []test{
 	{"AddAnonymous", testAddAnonymous},
 	{"StatusAnonymous", testStatusAnonymous},
 	{"Pending", testPending},
+	{"RecordNone", testRecordNone},
+	{"RecordNoneConcurrent", testRecordNoneConcurrent},
 }
 
 // Run runs every conformance test as a subtest of t, each against a new
