@@ -53,7 +53,10 @@ type AnonymousSubmission struct {
 	// HandleHash is the SHA-256 of the withdrawal handle.
 	HandleHash []byte
 	// OrgID is the sealed record: the submitting organisation when the
-	// community's policy is RecordSealed, 0 under RecordNone. No read path
+	// community's policy is RecordSealed, 0 under RecordNone. The stores
+	// enforce the 0: they never store an OrgID in a community whose policy
+	// is RecordNone, and they erase the recorded ones when the policy
+	// becomes RecordNone (CommunityStore.UpdateCommunity). No read path
 	// shows it; only the audited reveal command reads it.
 	OrgID int64
 	// ObjectIDs are the (re-minted) ids the submission published.
@@ -68,7 +71,9 @@ type AnonymousStore interface {
 	// does, on behalf of no organisation (submitter 0: the community), and
 	// stores rec in the same transaction, setting rec.ID when empty and
 	// rec.CreatedAt. A rec.ID that is already stored is kept as it is (an
-	// approval that is retried).
+	// approval that is retried). When the community's policy, read in that
+	// transaction, is RecordNone, the record is stored with OrgID 0
+	// whatever rec.OrgID says, and rec.OrgID is set to 0.
 	AddAnonymous(ctx context.Context, collectionID string, objs []*stix.Object, rec *AnonymousSubmission) ([]AddResult, error)
 	// AnonymousByHandle returns the community's submission whose
 	// HandleHash is hash, or ENOTFOUND.
@@ -100,7 +105,11 @@ type Pending struct {
 
 // PendingStore keeps the moderation queue.
 type PendingStore interface {
-	// CreatePending stores p, setting p.CreatedAt; p.ID must be set.
+	// CreatePending stores p, setting p.CreatedAt; p.ID must be set. When
+	// p is anonymous and the community's policy, read in the same
+	// transaction, is RecordNone, no organisation is stored: p.Anonymous
+	// is replaced by a copy with OrgID 0, and p.SubmitterOrgID is set to
+	// 0, before they are stored.
 	CreatePending(ctx context.Context, p *Pending) error
 	// Pending returns the community's pending submission with the id, or
 	// ENOTFOUND.
