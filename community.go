@@ -48,13 +48,14 @@ type CommunityStore interface {
 	Communities(ctx context.Context) ([]*Community, error)
 	// UpdateCommunity stores the title, description, sector, identity id,
 	// max_content_length and submitter-record policy of the community with
-	// c.ID (the slug and secret are kept), or returns ENOTFOUND. Setting
+	// c.ID (the slug is kept, and the secret but for the switch below), or returns ENOTFOUND. Setting
 	// the policy to RecordNone also erases, in the same transaction, every
 	// organisation the community recorded as a submitter: the OrgID of
 	// each of its AnonymousSubmissions and of each anonymous record in its
 	// moderation queue (Pending.Anonymous, with the pending submission's
-	// SubmitterOrgID) becomes 0. Switching back to RecordSealed brings
-	// nothing back.
+	// SubmitterOrgID) becomes 0, and the community gets a new AnonSecret,
+	// so that the ids re-minted by organisation under the old one cannot be
+	// recomputed. Switching back to RecordSealed brings nothing back.
 	UpdateCommunity(ctx context.Context, c *Community) error
 	// DeleteCommunity removes the community and everything in it.
 	DeleteCommunity(ctx context.Context, slug string) error

@@ -79,8 +79,15 @@ func (db *DB) UpdateCommunity(ctx context.Context, c *isachub.Community) error {
 // becomes 0) and the records of anonymous submissions waiting for
 // moderation (the org_id key of pending.anonymous is removed, which reads
 // as 0, and their submitter_org_id becomes 0), so that an approval after
-// the switch stores none. Nothing brings them back.
+// the switch stores none. The community's re-minting secret is replaced
+// too: the ids re-minted under the sealed policy were keyed by
+// organisation with it (anon.OrgKey), and whoever kept it could recompute
+// who published an object it knows the original id of. Nothing brings any
+// of it back.
 func eraseSubmitters(ctx context.Context, tx pgx.Tx, communityID int64) error {
+	if _, err := tx.Exec(ctx, `UPDATE communities SET anon_secret = $1 WHERE id = $2`, newSecret(), communityID); err != nil {
+		return dbError(err, "replace the re-minting secret", "Community")
+	}
 	if _, err := tx.Exec(ctx, `UPDATE anonymous_submissions SET org_id = 0
 		WHERE community_id = $1 AND org_id <> 0`, communityID); err != nil {
 		return dbError(err, "erase sealed records", "Anonymous submissions")

@@ -74,8 +74,14 @@ func (db *DB) UpdateCommunity(ctx context.Context, c *isachub.Community) error {
 // becomes 0) and the records of anonymous submissions waiting for
 // moderation (the org_id of pending.anonymous is removed, which reads as
 // 0, and their submitter becomes 0), so that an approval after the switch
-// stores none. Nothing brings them back.
+// stores none. The community's re-minting secret is replaced too: the ids
+// re-minted under the sealed policy were keyed by organisation with it
+// (anon.OrgKey), and whoever kept it could recompute who published an
+// object it knows the original id of. Nothing brings any of it back.
 func eraseSubmitters(ctx context.Context, tx *sql.Tx, communityID int64) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE communities SET anon_secret = ? WHERE id = ?`, newSecret(), communityID); err != nil {
+		return internal("replace the re-minting secret", err)
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE anonymous_submissions SET org_id = 0
 		WHERE community_id = ? AND org_id <> 0`, communityID); err != nil {
 		return internal("erase sealed records", err)

@@ -62,25 +62,28 @@ func testCommunitySecret(t *testing.T, s isachub.Store) {
 	t.Run("OKUpdate", func(t *testing.T) {
 		c := *f.comm
 		c.Title, c.Description, c.Sector = "Aviation and Space ISAC", "airlines and launchers", "aerospace"
-		c.IdentityID, c.MaxContentLength, c.SubmitterRecord = "identity--"+UUID(9, 2), 4<<20, isachub.RecordNone
+		c.IdentityID, c.MaxContentLength, c.SubmitterRecord = "identity--"+UUID(9, 2), 4<<20, isachub.RecordSealed
 		c.Slug, c.AnonSecret = "renamed", bytes.Repeat([]byte{1}, 32) // kept by the store
 		mustOK(t, s.UpdateCommunity(ctx, &c))
 		got, err := s.Community(ctx, f.comm.Slug)
 		mustOK(t, err)
 		if got.ID != f.comm.ID || got.Title != c.Title || got.Description != c.Description || got.Sector != c.Sector ||
-			got.IdentityID != c.IdentityID || got.MaxContentLength != c.MaxContentLength || got.SubmitterRecord != isachub.RecordNone ||
+			got.IdentityID != c.IdentityID || got.MaxContentLength != c.MaxContentLength || got.SubmitterRecord != isachub.RecordSealed ||
 			!bytes.Equal(got.AnonSecret, f.comm.AnonSecret) || !got.CreatedAt.Equal(f.comm.CreatedAt) {
 			t.Fatalf("after UpdateCommunity: %+v, want %+v with the slug and secret kept", got, c)
 		}
 		if _, err := s.Community(ctx, "renamed"); isachub.ErrorCode(err) != isachub.ENOTFOUND {
 			t.Fatalf("UpdateCommunity changed the slug: %v", err)
 		}
-		c.SubmitterRecord = isachub.RecordSealed
+		// Switching to none replaces the secret with a new random one,
+		// never the caller's (testRecordNone tells why).
+		c.SubmitterRecord = isachub.RecordNone
 		mustOK(t, s.UpdateCommunity(ctx, &c))
 		got, err = s.Community(ctx, f.comm.Slug)
 		mustOK(t, err)
-		if got.SubmitterRecord != isachub.RecordSealed {
-			t.Fatalf("SubmitterRecord = %q after setting sealed", got.SubmitterRecord)
+		if got.SubmitterRecord != isachub.RecordNone || len(got.AnonSecret) != 32 ||
+			bytes.Equal(got.AnonSecret, f.comm.AnonSecret) || bytes.Equal(got.AnonSecret, c.AnonSecret) {
+			t.Fatalf("after setting none: policy %q, secret %x", got.SubmitterRecord, got.AnonSecret)
 		}
 	})
 	t.Run("ErrInvalid", func(t *testing.T) {

@@ -84,7 +84,23 @@ func testRecordNone(t *testing.T, s isachub.Store) {
 		t.Fatalf("under sealed the queued record keeps OrgID %d, want %d", stale.Anonymous.OrgID, f.orgB.ID)
 	}
 
+	before, err := s.Community(ctx, f.comm.Slug)
+	mustOK(t, err)
+	otherBefore, err := s.Community(ctx, f.other.Slug)
+	mustOK(t, err)
 	setRecord(t, s, f.comm, isachub.RecordNone)
+	// The re-minting secret keyed the sealed ids by organisation: it is
+	// replaced, so that no one can recompute them.
+	after, err := s.Community(ctx, f.comm.Slug)
+	mustOK(t, err)
+	otherAfter, err := s.Community(ctx, f.other.Slug)
+	mustOK(t, err)
+	if len(after.AnonSecret) != 32 || string(after.AnonSecret) == string(before.AnonSecret) {
+		t.Errorf("switching to none keeps the re-minting secret (%d bytes)", len(after.AnonSecret))
+	}
+	if string(otherAfter.AnonSecret) != string(otherBefore.AnonSecret) {
+		t.Errorf("switching one community to none replaced another's secret")
+	}
 
 	// erased is what a record must be once its organisation is forgotten:
 	// everything else as it was.

@@ -30,15 +30,16 @@ func runAdminCommunityAdd(ctx context.Context, env *Env, args []string) int {
 }
 
 // runAdminCommunitySet implements "isachub admin community set": only the
-// flags given change. A change of --submitter-record applies to later
-// submissions; the records already sealed stay as they are.
+// flags given change. Switching --submitter-record to none erases, for
+// good, the organisations already sealed and the secret their ids were
+// re-minted with; switching to sealed applies to later submissions.
 func runAdminCommunitySet(ctx context.Context, env *Env, args []string) int {
 	a := newAdminCmd(env, "admin community set", "--community S [--title T] [--description D] [--sector X] [--submitter-record sealed|none]")
 	slug := a.fs.String("community", "", "slug of the community to change")
 	title := a.fs.String("title", "", "new title")
 	desc := a.fs.String("description", "", "new description of the API root")
 	sector := a.fs.String("sector", "", "new sector")
-	record := a.fs.String("submitter-record", "", submitterRecordUsage+"; applies to later submissions")
+	record := a.fs.String("submitter-record", "", submitterRecordUsage+"; switching to none erases the records already sealed, for good")
 	return a.run(ctx, args, []string{"community"}, func(store isachub.Store) error {
 		c, err := store.Community(ctx, *slug)
 		if err != nil {
