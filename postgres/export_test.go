@@ -73,7 +73,3 @@ func OpenAt(ctx context.Context, dsn string, upTo int) (*DB, error) {
 	}
 	return db, nil
 }
-
-// EncodeObjects and DecodeObjects expose the pending queue's encoding of
-// raw objects to the fuzz test.
-var EncodeObjects, DecodeObjects = encodeObjects, decodeObjects

@@ -86,7 +86,3 @@ func OpenAt(ctx context.Context, path string, upTo int) (*DB, error) {
 	}
 	return db, nil
 }
-
-// EncodeObjects and DecodeObjects expose the pending queue's encoding of
-// raw objects to the fuzz test.
-var EncodeObjects, DecodeObjects = encodeObjects, decodeObjects

@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -9,6 +8,7 @@ import (
 	"time"
 
 	"github.com/isachub/isachub"
+	"github.com/isachub/isachub/internal/rawjson"
 )
 
 // pendingAnon is the stored form of a pending submission's anonymous
@@ -35,7 +35,7 @@ func (db *DB) CreatePending(ctx context.Context, p *isachub.Pending) error {
 	if p.ID == "" {
 		return isachub.Errorf(isachub.EINVALID, "The pending submission has no id.")
 	}
-	objects, err := encodeObjects(p.Objects)
+	objects, err := rawjson.Join(p.Objects)
 	if err != nil {
 		return err
 	}
@@ -107,7 +107,7 @@ func scanPending(row interface{ Scan(...any) error }) (*isachub.Pending, error) 
 		p.Anonymous = &rec
 	}
 	var err error
-	if p.Objects, err = decodeObjects(objects); err != nil {
+	if p.Objects, err = rawjson.Split(objects); err != nil {
 		return nil, internal("decode pending objects", err)
 	}
 	return &p, nil
@@ -166,55 +166,3 @@ func (db *DB) DeletePending(ctx context.Context, communityID int64, id string) e
 		return nil
 	})
 }
-
-// encodeObjects joins the objects into one JSON array whose elements are
-// their exact bytes (json.Marshal would compact and re-escape them).
-// Whitespace around an element is valid JSON and kept, as part of it.
-func encodeObjects(objs []json.RawMessage) ([]byte, error) {
-	n := 2
-	for i, o := range objs {
-		if !json.Valid(o) {
-			return nil, isachub.Errorf(isachub.EINVALID, "Object %d of the pending submission is not valid JSON.", i)
-		}
-		n += len(o) + 1
-	}
-	b := make([]byte, 0, n)
-	b = append(b, '[')
-	for i, o := range objs {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, o...)
-	}
-	return append(b, ']'), nil
-}
-
-// decodeObjects splits what encodeObjects joined back into the exact
-// bytes of each element: everything between the delimiters of the array.
-func decodeObjects(b []byte) ([]json.RawMessage, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
-		return nil, errors.New("the stored objects are not a JSON array")
-	}
-	objs := []json.RawMessage{}
-	start := dec.InputOffset() // just after '[' or the previous ','
-	for dec.More() {
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return nil, err
-		}
-		end := int(dec.InputOffset()) // just after the value
-		for end < len(b) && isSpace(b[end]) {
-			end++
-		}
-		if end == len(b) || b[end] != ',' && b[end] != ']' {
-			return nil, errors.New("the stored objects are not a JSON array")
-		}
-		objs = append(objs, json.RawMessage(bytes.Clone(b[start:end])))
-		start = int64(end) + 1
-	}
-	return objs, nil
-}
-
-// isSpace reports whether c is JSON whitespace.
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }

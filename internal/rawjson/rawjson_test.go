@@ -1,4 +1,4 @@
-package postgres_test
+package rawjson_test
 
 import (
 	"bytes"
@@ -6,15 +6,15 @@ import (
 	"testing"
 
 	"github.com/isachub/isachub"
-	"github.com/isachub/isachub/postgres"
+	"github.com/isachub/isachub/internal/rawjson"
 )
 
-// FuzzPendingObjects checks the moderation queue's encoding of raw
+// FuzzJoinSplit checks the encoding of the moderation queue's raw
 // objects, which holds what clients submitted: the parts of the input
 // (split at NUL bytes) that are valid JSON come back byte for byte, the
 // invalid ones are EINVALID, and decoding any bytes returns an error or a
 // list, never a panic.
-func FuzzPendingObjects(f *testing.F) {
+func FuzzJoinSplit(f *testing.F) {
 	for _, seed := range []string{
 		`{"type":"indicator","name":"caf\u00e9"}`,
 		" \n{\"a\":[1,2,{\"b\":\"],\"}]}\t\r\n\x00[]\x00\"x\"",
@@ -26,29 +26,29 @@ func FuzzPendingObjects(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		postgres.DecodeObjects(data) // must not panic
+		rawjson.Split(data) // must not panic
 		var objs []json.RawMessage
 		valid := true
 		for part := range bytes.SplitSeq(data, []byte{0}) {
 			objs = append(objs, json.RawMessage(part))
 			valid = valid && json.Valid(part)
 		}
-		enc, err := postgres.EncodeObjects(objs)
+		enc, err := rawjson.Join(objs)
 		if !valid {
 			if isachub.ErrorCode(err) != isachub.EINVALID {
-				t.Fatalf("EncodeObjects(%q) = %v, want EINVALID", objs, err)
+				t.Fatalf("Join(%q) = %v, want EINVALID", objs, err)
 			}
 			return
 		}
 		if err != nil {
-			t.Fatalf("EncodeObjects(%q): %v", objs, err)
+			t.Fatalf("Join(%q): %v", objs, err)
 		}
 		if !json.Valid(enc) {
-			t.Fatalf("EncodeObjects(%q) = %q, not JSON", objs, enc)
+			t.Fatalf("Join(%q) = %q, not JSON", objs, enc)
 		}
-		got, err := postgres.DecodeObjects(enc)
+		got, err := rawjson.Split(enc)
 		if err != nil {
-			t.Fatalf("DecodeObjects(%q): %v", enc, err)
+			t.Fatalf("Split(%q): %v", enc, err)
 		}
 		if len(got) != len(objs) {
 			t.Fatalf("%q came back as %d objects, want %d", enc, len(got), len(objs))
