@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/isachub/isachub"
 	"github.com/isachub/isachub/server"
 	"github.com/isachub/isachub/stix"
 	"github.com/isachub/isachub/taxii"
@@ -68,6 +69,60 @@ func FuzzAddObjects(f *testing.F) {
 		}
 		if ct := w.Header().Get("Content-Type"); ct != taxii.MediaTypeTAXII21 {
 			t.Fatalf("Content-Type %q", ct)
+		}
+	})
+}
+
+// FuzzAddAnonymous is FuzzAddObjects for anonymous submissions: arbitrary
+// bodies go through anonymisation (package anon, with the organisation's
+// redaction rules) and AddAnonymous. Every answer must be an anonymous
+// status with a withdrawal handle whose counts add up, or an error
+// resource; never a panic or a 500. Run it as
+//
+//	go test ./server -run '^$' -fuzz FuzzAddAnonymous -fuzzminimizetime 2s
+func FuzzAddAnonymous(f *testing.F) {
+	for _, s := range [][]byte{
+		sableSubmission("2026-05-01T00:00:00.000Z"),
+		envelope(indicator(1, "2026-01-01T00:00:00.000Z")),
+		envelope(strings.Replace(indicator(2, "2026-01-01T00:00:00.000Z"), `"name":"Bad address 2"`, `"name":"seen at A-1234 on vpn.a.example"`, 1)),
+		[]byte(`{"objects":[]}`),
+		[]byte(`{"objects":[{"type":"x","id":"x--1","created":"2026-01-01T00:00:00Z","modified":"2026-01-01T00:00:00Z","spec_version":"2.1"}]}`),
+	} {
+		f.Add(s)
+	}
+	h := newHub(f, server.Config{MaxContentLength: 1 << 16})
+	org := *h.orgs["a"]
+	org.Redaction = isachub.Redaction{Domains: []string{"a.example"}, IPRanges: []string{"198.51.100.0/25"}, Patterns: []string{`A-[0-9]+`}}
+	if err := h.store.UpdateOrg(f.Context(), &org); err != nil {
+		f.Fatal(err)
+	}
+	handler := h.srv.Config.Handler
+	f.Fuzz(func(t *testing.T, body []byte) {
+		r := httptest.NewRequest(http.MethodPost, h.objectsURL("open"), bytes.NewReader(body))
+		r.Header.Set("Authorization", "Bearer "+h.tokens["a-analyst"])
+		r.Header.Set("Content-Type", taxii.MediaTypeTAXII21)
+		r.Header.Set(server.HeaderAnonymous, "true")
+		w := httptest.NewRecorder()
+		handler.ServeHTTP(w, r)
+		switch w.Code {
+		case http.StatusAccepted:
+			var st taxii.AnonymousStatus
+			if err := json.Unmarshal(w.Body.Bytes(), &st); err != nil {
+				t.Fatalf("202 with a body that is not a status: %v", err)
+			}
+			if st.SuccessCount+st.FailureCount+st.PendingCount != st.TotalCount || st.WithdrawalHandle == "" {
+				t.Fatalf("anonymous status: %s", w.Body.Bytes())
+			}
+			if bytes.Contains(w.Body.Bytes(), []byte("a.example")) {
+				t.Fatalf("the status holds the declared domain: %s", w.Body.Bytes())
+			}
+		case http.StatusUnprocessableEntity, http.StatusRequestEntityTooLarge, http.StatusBadRequest:
+			var e taxii.Error
+			if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil || e.Title == "" {
+				t.Fatalf("%d with a body that is not an error resource: %s", w.Code, w.Body.Bytes())
+			}
+		default:
+			t.Fatalf("status %d: %s", w.Code, w.Body.Bytes())
 		}
 	})
 }
