@@ -79,8 +79,10 @@ type AnonymousStore interface {
 	// HandleHash is hash, or ENOTFOUND.
 	AnonymousByHandle(ctx context.Context, communityID int64, hash []byte) (*AnonymousSubmission, error)
 	// AnonymousSubmissions returns the community's submissions that
-	// published the object id, oldest first (for the audited reveal
-	// command; no other caller).
+	// published the object id, oldest first. Only two callers read their
+	// OrgID: the audited reveal command, and a withdrawal by object id,
+	// which acts only on the caller's own organisation's submissions and
+	// answers anything else as if there were none.
 	AnonymousSubmissions(ctx context.Context, communityID int64, objectID string) ([]*AnonymousSubmission, error)
 	// MarkWithdrawn sets the submission's WithdrawnAt, or returns
 	// ENOTFOUND.

@@ -391,6 +391,8 @@ func testAnonymity(t *testing.T, newHub func(testing.TB, server.Config) *hub) {
 		}
 	})
 
+	t.Run("WithdrawByObject", func(t *testing.T) { h.testWithdrawByObject(t) })
+
 	t.Run("AccessLog", func(t *testing.T) {
 		logs := h.logs.String()
 		if !strings.Contains(logs, "user=b-analyst") {
@@ -431,6 +433,9 @@ func testAnonymity(t *testing.T, newHub func(testing.TB, server.Config) *hub) {
 				t.Errorf("record of %s under policy none: %+v, %v", id, recs, err)
 			}
 		}
+		// Without a record, only the handle can withdraw.
+		h.do(t, req{method: http.MethodPost, path: root + "withdraw/", user: "s-analyst", contentType: "application/json",
+			body: []byte(`{"object_id":"` + first.Successes[0].ID + `"}`)}).wantError(t, http.StatusBadRequest)
 		stored, err := h.store.Status(ctx, h.comm.ID, first.ID)
 		if err != nil || stored.OrgID != 0 {
 			t.Errorf("the stored status names organisation %d (%v)", stored.OrgID, err)
@@ -504,5 +509,40 @@ func (h *anonHub) testModeration(t *testing.T) {
 	}
 	if got := h.published(t, "b-analyst", "tips"); len(got) != len(sable.ids)+2 {
 		t.Errorf("after rejection and withdrawal a reader sees %d objects", len(got))
+	}
+}
+
+// testWithdrawByObject: under the sealed record S may withdraw without the
+// handle, naming an object; that withdraws every anonymous submission of
+// S that published it (here the approved one in tips; those in open were
+// withdrawn already). Others, naming the same object, learn nothing.
+func (h *anonHub) testWithdrawByObject(t *testing.T) {
+	var tipsIndicator string
+	for id := range h.published(t, "b-analyst", "tips") {
+		if strings.HasPrefix(id, "indicator--") {
+			tipsIndicator = id
+		}
+	}
+	byObject := func(user, id string) *response {
+		return h.do(t, req{method: http.MethodPost, path: root + "withdraw/", user: user, contentType: "application/json",
+			body: []byte(`{"object_id":"` + id + `"}`)})
+	}
+	for _, user := range []string{"b-analyst", "isac-analyst", "operator"} {
+		res, fake := byObject(user, tipsIndicator), byObject(user, indicatorID(778))
+		res.header.Del("Date")
+		fake.header.Del("Date")
+		if res.status != http.StatusNotFound || strings.ReplaceAll(rawBytes(res), tipsIndicator, indicatorID(778)) != rawBytes(fake) {
+			t.Errorf("%s withdrawing S's object by id answers %d %s", user, res.status, clipBody(res.body))
+		}
+	}
+	var w taxii.Withdrawal
+	byObject("s-analyst", tipsIndicator).want(t, http.StatusOK, &w)
+	if len(w.Revoked) != len(sable.ids) {
+		t.Errorf("S withdrawing by object id revoked %v", w.Revoked)
+	}
+	for id, o := range h.published(t, "b-analyst", "tips") {
+		if !strings.HasPrefix(id, "identity--") && o["revoked"] != true {
+			t.Errorf("after withdrawal by object id, %s in tips is not revoked", id)
+		}
 	}
 }

@@ -56,7 +56,9 @@ func (s *Server) handlePreview(w http.ResponseWriter, r *http.Request) error {
 // section 3.6), under the community's identity, so that readers who already
 // have it learn it is withdrawn. A submission still waiting for moderation
 // leaves the queue. The handle alone is the proof: the hub may not know
-// who submitted, and the request is not logged with the caller's name.
+// who submitted, and the request is not logged with the caller's name. In a
+// community that keeps a sealed record, the submitting organisation may
+// instead name an object its submission published (withdrawObject).
 func (s *Server) handleWithdraw(w http.ResponseWriter, r *http.Request) error {
 	c := callerOf(r)
 	c.anonymous = true
@@ -72,8 +74,18 @@ func (s *Server) handleWithdraw(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var req taxii.WithdrawRequest
-	if err := json.Unmarshal(body, &req); err != nil || !strings.HasPrefix(req.Handle, handlePrefix) {
-		return isachub.Errorf(isachub.EINVALID, `The body must be {"handle": "%s..."}, with the withdrawal handle the anonymous submission answered.`, handlePrefix)
+	err = json.Unmarshal(body, &req)
+	switch {
+	case err == nil && req.Handle == "" && req.ObjectID != "":
+		resp, err := s.withdrawObject(r.Context(), c, comm, req.ObjectID)
+		if err != nil {
+			return err
+		}
+		writeTAXII(w, http.StatusOK, resp)
+		return nil
+	case err != nil || !strings.HasPrefix(req.Handle, handlePrefix):
+		return isachub.Errorf(isachub.EINVALID, `The body must be {"handle": "%s..."}, with the withdrawal handle the anonymous submission answered, `+
+			`or, where the community keeps a sealed record, {"object_id": "..."} with an object your organisation published anonymously.`, handlePrefix)
 	}
 	hash := hashHandle(req.Handle)
 	rec, err := s.store.AnonymousByHandle(r.Context(), comm.ID, hash)
@@ -98,6 +110,44 @@ func (s *Server) handleWithdraw(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeTAXII(w, http.StatusOK, resp)
 	return nil
+}
+
+// withdrawObject withdraws, without the handle, every anonymous submission
+// of the caller's organisation that published the object, in a community
+// that keeps a sealed record (which alone can tell whose it is). To anyone
+// else the object's submissions do not exist: the answer is the one for an
+// object no anonymous submission published.
+func (s *Server) withdrawObject(ctx context.Context, c *caller, comm *isachub.Community, id string) (*taxii.Withdrawal, error) {
+	if comm.Record() != isachub.RecordSealed {
+		return nil, isachub.Errorf(isachub.EINVALID,
+			"This community keeps no record of who submitted, so only the withdrawal handle can withdraw a submission.")
+	}
+	notFound := isachub.Errorf(isachub.ENOTFOUND, "No anonymous submission of your organisation published %q.", clip(id))
+	if !plausibleName(id) {
+		return nil, notFound
+	}
+	recs, err := s.store.AnonymousSubmissions(ctx, comm.ID, id)
+	if err != nil {
+		return nil, err
+	}
+	resp := &taxii.Withdrawal{}
+	found := false
+	for _, rec := range recs {
+		if rec.OrgID == 0 || rec.OrgID != c.org.ID {
+			continue
+		}
+		found = true
+		one, err := s.revoke(ctx, rec)
+		if err != nil {
+			return nil, err
+		}
+		resp.Revoked = append(resp.Revoked, one.Revoked...)
+		resp.Unchanged = append(resp.Unchanged, one.Unchanged...)
+	}
+	if !found {
+		return nil, notFound
+	}
+	return resp, nil
 }
 
 // errUnknownHandle is the one answer to a handle that withdraws nothing.

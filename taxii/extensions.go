@@ -42,9 +42,13 @@ type AnonymousStatus struct {
 	WithdrawalHandle string `json:"x_isachub_withdrawal_handle"`
 }
 
-// WithdrawRequest is the body of POST {api-root}/withdraw/.
+// WithdrawRequest is the body of POST {api-root}/withdraw/: the
+// withdrawal handle of a submission, or, in a community that keeps a sealed
+// record, the id of an object one of the caller's organisation's anonymous
+// submissions published.
 type WithdrawRequest struct {
-	Handle string `json:"handle"`
+	Handle   string `json:"handle,omitempty"`
+	ObjectID string `json:"object_id,omitempty"`
 }
 
 // Withdrawal answers POST {api-root}/withdraw/.

@@ -87,11 +87,18 @@ func testPublishAndWithdraw(t *testing.T, db testDB) {
 		}
 	})
 	t.Run("OKAnonymousCollection", func(t *testing.T) {
-		code, _, errOut := h.client(t, "bob", submission(t), nil, "publish", "--url", h.root("aviation-isac"), "--collection", "anon")
+		code, out, errOut := h.client(t, "bob", submission(t), nil, "publish", "--url", h.root("aviation-isac"), "--collection", "anon")
 		if code != exitOK {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
 		withdrawalHandle(t, errOut)
+		// Under the sealed record bob's organisation may withdraw
+		// without the handle, by naming the object.
+		published := parseStatus(t, out).Successes[0].ID
+		code, out, errOut = h.client(t, "bob", "", nil, "withdraw", "--url", h.root("aviation-isac"), "--object", published)
+		if code != exitOK || !strings.Contains(out, "revoked\t"+published) {
+			t.Errorf("withdraw --object: exit %d, out %q, stderr %q", code, out, errOut)
+		}
 	})
 	t.Run("OKNamed", func(t *testing.T) {
 		code, out, errOut := h.client(t, "bob", submission(t), nil, "publish", "--url", h.root("aviation-isac"), "--collection", "shared")
@@ -219,6 +226,7 @@ func TestClientErrors(t *testing.T) {
 		{"ErrEmptyBundle", nil, `{"type":"bundle","id":"bundle--5f0c6a52-1c55-4a8e-9a40-3d1b7f6e2a11","objects":[]}`, []string{"publish", "--url", h.root("aviation-isac"), "--collection", "shared"}, exitUsage, "holds no STIX objects"},
 		{"ErrNoFile", nil, "", []string{"publish", "--url", h.root("aviation-isac"), "--collection", "shared", "testdata/none.json"}, exitUsage, "none.json"},
 		{"ErrNoHandle", nil, "", []string{"withdraw", "--url", h.root("aviation-isac")}, exitUsage, "ISACHUB_WITHDRAWAL_HANDLE"},
+		{"ErrHandleAndObject", nil, "", []string{"withdraw", "--url", h.root("aviation-isac"), "--handle", "isachub-withdraw_x", "--object", "indicator--1b9e2f3a-4c5d-4e6f-8a7b-9c0d1e2f3a4b"}, exitUsage, "--object ID"},
 		{"ErrUnknownCollection", nil, sub, []string{"preview", "--url", h.root("aviation-isac"), "--collection", "ghost"}, exitNegative, "404"},
 		{"ErrWrongToken", map[string]string{"ISACHUB_TOKEN": "isachub_wrong"}, sub, []string{"publish", "--url", h.root("aviation-isac"), "--collection", "shared"}, exitNegative, "401"},
 		{"ErrUntrustedCertificate", nil, sub, []string{"publish", "--url", untrusted.URL + "/aviation-isac/", "--collection", "shared"}, exitUsage, "certificate"},

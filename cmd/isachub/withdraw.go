@@ -15,22 +15,23 @@ import (
 // submission answered, it revokes what the submission published, or takes
 // it out of the moderation queue, and prints what changed.
 func runWithdraw(ctx context.Context, env *Env, args []string) int {
-	c := newClientCmd(env, "withdraw", "--url API_ROOT_URL [--handle H]")
+	c := newClientCmd(env, "withdraw", "--url API_ROOT_URL [--handle H | --object ID]")
+	objectFlag := c.fs.String("object", "", "instead of the handle, where the community keeps a sealed record: an object your organisation published anonymously; every such submission of yours that published it is withdrawn")
 	handleFlag := c.fs.String("handle", "", "the withdrawal handle (default $ISACHUB_WITHDRAWAL_HANDLE, which other users cannot see in the process list)")
 	hub, code := c.parse(args, 0)
 	if code >= 0 {
 		return code
 	}
-	handle := strings.TrimSpace(*handleFlag)
-	if handle == "" {
-		handle = strings.TrimSpace(env.Getenv("ISACHUB_WITHDRAWAL_HANDLE"))
+	req := taxii.WithdrawRequest{Handle: strings.TrimSpace(*handleFlag), ObjectID: strings.TrimSpace(*objectFlag)}
+	if req.Handle == "" && req.ObjectID == "" {
+		req.Handle = strings.TrimSpace(env.Getenv("ISACHUB_WITHDRAWAL_HANDLE"))
 	}
-	if handle == "" {
-		c.failf("the withdrawal handle is required: --handle H or $ISACHUB_WITHDRAWAL_HANDLE")
+	if (req.Handle == "") == (req.ObjectID == "") {
+		c.failf("give the withdrawal handle (--handle H or $ISACHUB_WITHDRAWAL_HANDLE) or, where the community keeps a sealed record, --object ID")
 		c.fs.Usage()
 		return exitUsage
 	}
-	body, err := json.Marshal(taxii.WithdrawRequest{Handle: handle})
+	body, err := json.Marshal(req)
 	if err != nil {
 		return c.failf("%v", err)
 	}
