@@ -80,6 +80,19 @@ func WithdrawPending(ctx context.Context, store Store, p *Pending) (*Status, err
 // queue.
 func finishPending(ctx context.Context, store Store, p *Pending, outcome func(StatusDetail) (StatusDetail, bool)) (*Status, error) {
 	st, err := store.Status(ctx, p.CommunityID, p.ID)
+	if ErrorCode(err) == ENOTFOUND {
+		// Its status was never stored (the server removes such a
+		// submission from the queue, unless that failed too): decide on
+		// a status of its own, so that it can leave the queue.
+		st = &Status{ID: p.ID, CommunityID: p.CommunityID, CollectionID: p.CollectionID, OrgID: p.SubmitterOrgID, Status: StatusPending,
+			RequestTimestamp: p.CreatedAt, TotalCount: len(p.Objects)}
+		for _, raw := range p.Objects {
+			if o, err := stix.ParseObject(raw); err == nil {
+				st.Pendings = append(st.Pendings, StatusDetail{ID: o.ID(), Version: o.Version()})
+			}
+		}
+		err = store.CreateStatus(ctx, st)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -123,10 +123,19 @@ func (s *Server) queue(ctx context.Context, st *isachub.Status, objs []*stix.Obj
 	if a != nil {
 		p.Anonymous = a.rec
 	}
-	if err := s.store.CreateStatus(ctx, st); err != nil {
+	// The queue first: a status that says pending must have its queued
+	// submission. If the status cannot be stored, the submission leaves
+	// the queue again, so that nothing half-made is left to approve.
+	if err := s.store.CreatePending(ctx, p); err != nil {
 		return err
 	}
-	return s.store.CreatePending(ctx, p)
+	if err := s.store.CreateStatus(ctx, st); err != nil {
+		if derr := s.store.DeletePending(ctx, p.CommunityID, p.ID); derr != nil {
+			s.log.Error("removing a queued submission whose status could not be stored", "id", p.ID, "err", derr)
+		}
+		return err
+	}
+	return nil
 }
 
 // recordResults adds the outcome of each stored object to the status;
