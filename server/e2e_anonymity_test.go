@@ -256,6 +256,15 @@ func testAnonymity(t *testing.T, newHub func(testing.TB, server.Config) *hub) {
 		if _, ok := objs[communityID]; !ok {
 			t.Errorf("the community's identity %s is not published with the submission", communityID)
 		}
+		// The hub serves both identities to every member, and they are
+		// the ones published.
+		var served struct{ Objects []map[string]any }
+		h.do(t, req{path: root + "identity/", user: "c-analyst"}).want(t, http.StatusOK, &served)
+		if len(served.Objects) != 2 || served.Objects[0]["id"] != communityID || served.Objects[1]["id"] != sectorID ||
+			fmt.Sprint(served.Objects[0]) != fmt.Sprint(objs[communityID]) {
+			t.Errorf("served identities: %v", served.Objects)
+		}
+		h.do(t, req{path: "/other-isac/identity/", user: "c-analyst"}).wantError(t, http.StatusNotFound)
 		ind, sight, rel, note := objs[newID[sable.ids["indicator"]]], objs[newID[sable.ids["sighting"]]], objs[newID[sable.ids["relationship"]]], objs[newID[sable.ids["note"]]]
 		if ind == nil || sight == nil || rel == nil || note == nil {
 			t.Fatalf("published: %v", objs)

@@ -10,12 +10,14 @@ import (
 	"time"
 
 	"github.com/isachub/isachub"
+	"github.com/isachub/isachub/anon"
 	"github.com/isachub/isachub/stix"
 	"github.com/isachub/isachub/taxii"
 )
 
 // The isachub endpoints of anonymous publishing, beside TAXII 2.1: the
-// preview of an anonymous submission and the withdrawal of one.
+// community's identity, the preview of an anonymous submission and the
+// withdrawal of one.
 
 // handlePreview answers what an anonymous POST of the same envelope to the
 // collection would publish, without storing anything.
@@ -48,6 +50,21 @@ func (s *Server) handlePreview(w http.ResponseWriter, r *http.Request) error {
 		resp.Objects = append(resp.Objects, o.Raw())
 	}
 	writeTAXII(w, http.StatusOK, resp)
+	return nil
+}
+
+// handleIdentity serves the community's own STIX identity, under which
+// anonymous submissions are re-issued (their created_by_ref), and the
+// generic identity of its sector (their where_sighted_refs), as an
+// envelope. Both are also published with every anonymous submission, in
+// the collection that receives it.
+func (s *Server) handleIdentity(w http.ResponseWriter, r *http.Request) error {
+	comm, err := s.community(r.Context(), callerOf(r), r.PathValue("root"))
+	if err != nil {
+		return err
+	}
+	writeTAXII(w, http.StatusOK, taxii.Envelope{Objects: []json.RawMessage{
+		anon.CommunityIdentity(comm).Raw(), anon.SectorIdentity(comm).Raw()}})
 	return nil
 }
 

@@ -31,6 +31,7 @@ func (s *Server) routes() http.Handler {
 		{"DELETE /{root}/collections/{id}/objects/{object}/{$}", s.handleDeleteObject},
 		{"GET /{root}/collections/{id}/objects/{object}/versions/{$}", s.handleVersions},
 		// isachub's own endpoints: anonymous publishing and moderation.
+		{"GET /{root}/identity/{$}", s.handleIdentity},
 		{"POST /{root}/collections/{id}/preview/{$}", s.handlePreview},
 		{"POST /{root}/withdraw/{$}", s.handleWithdraw},
 		{"GET /{root}/collections/{id}/pending/{$}", s.handlePending},
