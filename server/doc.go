@@ -23,4 +23,23 @@
 // to non-members exactly like a nonexistent one. A status resource is read
 // by the submitting organisation only. A DELETE or a POST conflict admits
 // that an id exists only to a caller who may see a version of it.
+//
+// # Anonymous publishing and moderation
+//
+// Beside TAXII 2.1, isachub serves its own endpoints under each API root,
+// with the same media type: GET identity/ (the community's identity and
+// its sector identity), POST collections/{id}/preview/ (what an anonymous
+// submission would publish), POST withdraw/ (by withdrawal handle, or by
+// object id under the sealed record), and, for the ISAC's analysts, GET
+// collections/{id}/pending/ and POST collections/{id}/pending/{status
+// id}/approve/ or reject/. A POST to objects/ is anonymous when
+// isachub.Anonymous says so (the token, the collection, or the header
+// X-Isachub-Anonymous): it is re-issued by package anon, stored with
+// Store.AddAnonymous, published whole or not at all, answered with a
+// withdrawal handle (HeaderWithdrawalHandle) shown once, and its status
+// names no organisation. The access log leaves out the user of every
+// request that could tie it to an anonymous submission (the POST, the
+// preview, polling the status, the withdrawal). A POST to a moderated
+// collection is queued (Store.CreatePending) with a pending status until
+// isachub.Approve or isachub.Reject.
 package server
