@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/isachub/isachub"
+	"github.com/isachub/isachub/internal/pgtest"
 	"github.com/isachub/isachub/postgres"
 	"github.com/isachub/isachub/stix"
 )
@@ -143,7 +144,7 @@ func benchCollection(b *testing.B) (*postgres.DB, string) {
 		_, err = conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+benchSchema+" CASCADE; CREATE SCHEMA "+benchSchema)
 		mustOK(b, err)
 	}
-	db := openDSN(b, withSearchPath(b, dsn, benchSchema))
+	db := openDSN(b, pgtest.WithSearchPath(b, dsn, benchSchema))
 	if ready {
 		var coll string
 		mustOK(b, conn.QueryRow(ctx, "SELECT id FROM "+benchSchema+".bench_ready").Scan(&coll))

@@ -3,22 +3,17 @@ package server_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/isachub/isachub"
+	"github.com/isachub/isachub/internal/pgtest"
 	"github.com/isachub/isachub/postgres"
 	"github.com/isachub/isachub/server"
 	"github.com/isachub/isachub/sqlite"
@@ -127,50 +122,12 @@ func forBackends(t *testing.T, test func(t *testing.T, newHub func(testing.TB, s
 	}
 }
 
-// freshSchema creates a schema with a random name in the database that
-// ISACHUB_TEST_POSTGRES names, drops it when the test ends, and returns a
-// DSN that uses it. Without the variable the test is skipped (failed when
-// CI is set).
+// freshSchema returns the DSN of a new schema in the database that
+// ISACHUB_TEST_POSTGRES names, dropped when the test ends. Without the
+// variable the test is skipped (failed when CI is set).
 func freshSchema(tb testing.TB) string {
 	tb.Helper()
-	const dsnVar = "ISACHUB_TEST_POSTGRES"
-	dsn := os.Getenv(dsnVar)
-	if dsn == "" {
-		const how = dsnVar + "=postgres://postgres@127.0.0.1:5432/test?sslmode=disable go test ./server/"
-		if os.Getenv("CI") != "" {
-			tb.Fatalf("CI is set but %s is not (%s)", dsnVar, how)
-		}
-		tb.Skipf("the PostgreSQL end-to-end tests need a database: run %s", how)
-	}
-	var b [8]byte
-	rand.Read(b[:])
-	schema := "isachub_server_test_" + hex.EncodeToString(b[:])
-	ctx := context.Background()
-	exec := func(sql string) error {
-		conn, err := pgx.Connect(ctx, dsn)
-		if err != nil {
-			return err
-		}
-		defer conn.Close(ctx)
-		_, err = conn.Exec(ctx, sql)
-		return err
-	}
-	if err := exec("CREATE SCHEMA " + schema); err != nil {
-		tb.Fatalf("create schema: %v", err)
-	}
-	tb.Cleanup(func() {
-		if err := exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			tb.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(dsn)
-	if err != nil {
-		tb.Fatalf("%s is not a URL: %v", dsnVar, err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return pgtest.Schema(tb, "./server/", "isachub_server_test_")
 }
 
 // load finds the records create made in an existing database.

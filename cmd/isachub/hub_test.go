@@ -1,19 +1,13 @@
 package main
 
 import (
-	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"net/http/httptest"
-	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
-
+	"github.com/isachub/isachub/internal/pgtest"
 	"github.com/isachub/isachub/server"
 )
 
@@ -145,48 +139,11 @@ func sqliteDB(t *testing.T) testDB {
 	}}
 }
 
-// freshSchema creates a schema with a random name in the database that
-// ISACHUB_TEST_POSTGRES names, drops it when the test ends, and returns a
-// DSN that uses it.
+// freshSchema returns a new schema in the database that
+// ISACHUB_TEST_POSTGRES names, dropped when the test ends. Without the
+// variable the test is skipped (failed when CI is set).
 func freshSchema(t *testing.T) testDB {
 	t.Helper()
-	const dsnVar = "ISACHUB_TEST_POSTGRES"
-	dsn := os.Getenv(dsnVar)
-	if dsn == "" {
-		const how = dsnVar + "=postgres://postgres@127.0.0.1:5432/test?sslmode=disable go test ./cmd/isachub/"
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set but %s is not (%s)", dsnVar, how)
-		}
-		t.Skipf("the PostgreSQL run needs a database: %s", how)
-	}
-	var b [8]byte
-	rand.Read(b[:])
-	schema := "isachub_cli_test_" + hex.EncodeToString(b[:])
-	exec := func(dsn, stmt string) error {
-		ctx := context.Background()
-		conn, err := pgx.Connect(ctx, dsn)
-		if err != nil {
-			return err
-		}
-		defer conn.Close(ctx)
-		_, err = conn.Exec(ctx, stmt)
-		return err
-	}
-	if err := exec(dsn, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := exec(dsn, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatalf("%s is not a URL: %v", dsnVar, err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	withSchema := u.String()
-	return testDB{dsn: withSchema, exec: func(stmt string) error { return exec(withSchema, stmt) }}
+	dsn := pgtest.Schema(t, "./cmd/isachub/", "isachub_cli_test_")
+	return testDB{dsn: dsn, exec: func(stmt string) error { return pgtest.Exec(dsn, stmt) }}
 }
