@@ -555,3 +555,31 @@ func (h *anonHub) testWithdrawByObject(t *testing.T) {
 		}
 	}
 }
+
+// statusFails is a store whose CreateStatus fails.
+type statusFails struct{ isachub.Store }
+
+func (statusFails) CreateStatus(context.Context, *isachub.Status) error {
+	return isachub.Errorf(isachub.EINTERNAL, "the status table is full")
+}
+
+// TestAnonymousAnswerSurvivesStatusFailure: once an anonymous submission
+// is published, its answer reaches the submitter with the withdrawal
+// handle even when its status cannot be stored, since the hub may know no
+// other way to let it withdraw.
+func TestAnonymousAnswerSurvivesStatusFailure(t *testing.T) {
+	h := newAnonHub(t, newHub)
+	h.srv.Close()
+	h.srv = httptest.NewServer(server.New(server.Config{}, statusFails{h.store}, nil).Handler())
+	t.Cleanup(h.srv.Close)
+	st := h.postAnonymous(t, "s-anon", "open", sableSubmission("2026-05-01T00:00:00.000Z"))
+	if st.SuccessCount != len(sable.ids) || st.ID == "" {
+		t.Fatalf("status %+v", st.Status)
+	}
+	var w taxii.Withdrawal
+	h.do(t, req{method: http.MethodPost, path: root + "withdraw/", user: "s-anon", contentType: "application/json",
+		body: []byte(`{"handle":"` + st.WithdrawalHandle + `"}`)}).want(t, http.StatusOK, &w)
+	if len(w.Revoked) != len(sable.ids) {
+		t.Errorf("withdrawal revoked %v", w.Revoked)
+	}
+}

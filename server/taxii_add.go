@@ -94,11 +94,15 @@ func (s *Server) addAnonymous(w http.ResponseWriter, r *http.Request, c *caller,
 		if err != nil {
 			return err
 		}
+		// From here on the objects are published: the answer must reach
+		// the submitter with its withdrawal handle whatever else fails, or
+		// it could never withdraw them (the hub may not know who it is).
+		st.ID = uuid.NewString()
 		if err := s.recordResults(r.Context(), c, coll, st, results, a.isPublished); err != nil {
-			return err
+			s.log.Error("checking the conflicts of an anonymous submission failed", "status", st.ID, "err", err)
 		}
 		if err := s.store.CreateStatus(r.Context(), st); err != nil {
-			return err
+			s.log.Error("storing the status of an anonymous submission failed; the answer carries it", "status", st.ID, "err", err)
 		}
 	}
 	w.Header().Set(HeaderWithdrawalHandle, a.handle)
