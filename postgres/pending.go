@@ -2,30 +2,15 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/isachub/isachub"
+	"github.com/isachub/isachub/internal/pendingrec"
 	"github.com/isachub/isachub/internal/rawjson"
 )
-
-// pendingAnon is the stored form of a pending submission's anonymous
-// record (the pending.anonymous column): its own JSON names, so that
-// renaming a Go field never loses a queued record.
-type pendingAnon struct {
-	ID           string    `json:"id"`
-	CommunityID  int64     `json:"community_id"`
-	CollectionID string    `json:"collection_id"`
-	HandleHash   []byte    `json:"handle_hash,omitempty"`
-	OrgID        int64     `json:"org_id,omitempty"`
-	ObjectIDs    []string  `json:"object_ids,omitempty"`
-	CreatedAt    time.Time `json:"created_at"`
-	WithdrawnAt  time.Time `json:"withdrawn_at"`
-}
 
 // CreatePending stores p in the moderation queue, setting p.CreatedAt. Its
 // collection must be one of its community's (ENOTFOUND otherwise); an id
@@ -44,7 +29,7 @@ func (db *DB) CreatePending(ctx context.Context, p *isachub.Pending) error {
 	}
 	var anon []byte // NULL when not anonymous
 	if a := p.Anonymous; a != nil {
-		if anon, err = json.Marshal(pendingAnon(*a)); err != nil {
+		if anon, err = pendingrec.Encode(a); err != nil {
 			return dbError(err, "encode anonymous record", "Pending submission "+quote(p.ID))
 		}
 	}
@@ -89,27 +74,17 @@ func scanPending(row pgx.CollectableRow) (*isachub.Pending, error) {
 	}
 	p.CreatedAt = p.CreatedAt.UTC()
 	if anon != nil {
-		var a pendingAnon
-		if err := json.Unmarshal(anon, &a); err != nil {
+		rec, err := pendingrec.Decode(anon)
+		if err != nil {
 			return nil, fmt.Errorf("decode anonymous record: %w", err)
 		}
-		rec := isachub.AnonymousSubmission(a)
-		rec.CreatedAt, rec.WithdrawnAt = utcOrZero(rec.CreatedAt), utcOrZero(rec.WithdrawnAt)
-		p.Anonymous = &rec
+		p.Anonymous = rec
 	}
 	var err error
 	if p.Objects, err = rawjson.Split(objects); err != nil {
 		return nil, fmt.Errorf("decode pending objects: %w", err)
 	}
 	return &p, nil
-}
-
-// utcOrZero returns t in UTC, or the zero time for a zero t.
-func utcOrZero(t time.Time) time.Time {
-	if t.IsZero() {
-		return time.Time{}
-	}
-	return t.UTC()
 }
 
 // Pending returns the community's pending submission with the id, or

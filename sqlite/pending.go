@@ -3,27 +3,12 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
-	"time"
 
 	"github.com/isachub/isachub"
+	"github.com/isachub/isachub/internal/pendingrec"
 	"github.com/isachub/isachub/internal/rawjson"
 )
-
-// pendingAnon is the stored form of a pending submission's anonymous
-// record (the pending.anonymous column): its own JSON names, so that
-// renaming a Go field never loses a queued record.
-type pendingAnon struct {
-	ID           string    `json:"id"`
-	CommunityID  int64     `json:"community_id"`
-	CollectionID string    `json:"collection_id"`
-	HandleHash   []byte    `json:"handle_hash,omitempty"`
-	OrgID        int64     `json:"org_id,omitempty"`
-	ObjectIDs    []string  `json:"object_ids,omitempty"`
-	CreatedAt    time.Time `json:"created_at"`
-	WithdrawnAt  time.Time `json:"withdrawn_at"`
-}
 
 // CreatePending stores p in the moderation queue, setting p.CreatedAt. Its
 // collection must be one of its community's (ENOTFOUND otherwise); an id
@@ -59,7 +44,7 @@ func (db *DB) CreatePending(ctx context.Context, p *isachub.Pending) error {
 			} else if none {
 				a.OrgID, submitter = 0, 0 // the community keeps no record of who submitted
 			}
-			b, err := json.Marshal(pendingAnon(a))
+			b, err := pendingrec.Encode(&a)
 			if err != nil {
 				return internal("encode anonymous record", err)
 			}
@@ -98,27 +83,17 @@ func scanPending(row interface{ Scan(...any) error }) (*isachub.Pending, error) 
 	}
 	p.CreatedAt = fromMicros(created)
 	if anon.Valid {
-		var a pendingAnon
-		if err := json.Unmarshal([]byte(anon.String), &a); err != nil {
+		rec, err := pendingrec.Decode([]byte(anon.String))
+		if err != nil {
 			return nil, internal("decode anonymous record", err)
 		}
-		rec := isachub.AnonymousSubmission(a)
-		rec.CreatedAt, rec.WithdrawnAt = utcOrZero(rec.CreatedAt), utcOrZero(rec.WithdrawnAt)
-		p.Anonymous = &rec
+		p.Anonymous = rec
 	}
 	var err error
 	if p.Objects, err = rawjson.Split(objects); err != nil {
 		return nil, internal("decode pending objects", err)
 	}
 	return &p, nil
-}
-
-// utcOrZero returns t in UTC, or the zero time for a zero t.
-func utcOrZero(t time.Time) time.Time {
-	if t.IsZero() {
-		return time.Time{}
-	}
-	return t.UTC()
 }
 
 // Pending returns the community's pending submission with the id, or
