@@ -48,10 +48,12 @@
 //
 // A version with a stricter or looser marking than the previous one is
 // allowed; a reader sees the latest (first) version it is entitled to and
-// nothing of newer (older) ones. Paged reads apply the rule in the store's
-// query (ObjectFilter.Hidden, from Reader.Hidden), before paging, so that
-// more, next, counts and the date_added headers say nothing of hidden
-// versions; full-text search takes the hidden levels per collection too
-// (ObjectStore.SearchObjects), before its limit. Reader.Visible filters
-// versions already in hand.
+// nothing of newer (older) ones. Every read of object content takes the
+// policy's answer as a required argument (a Visibility, from
+// Reader.Visibility; its zero value hides everything, and the few internal
+// callers that need everything say so with Unrestricted), and the store
+// applies it in its query, before paging, so that more, next, counts and
+// the date_added headers say nothing of hidden versions; full-text search
+// takes a Visibility per collection (ObjectStore.SearchObjects), before its
+// limit. Reader.Visible filters versions already in hand.
 package isachub

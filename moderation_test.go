@@ -62,7 +62,7 @@ func TestApproveReject(t *testing.T) {
 	ctx := context.Background()
 	db, comm, org, coll := moderationFixture(t)
 	count := func() int {
-		p, err := db.Objects(ctx, coll.ID, isachub.ObjectFilter{Versions: []string{"all"}})
+		p, err := db.Objects(ctx, coll.ID, isachub.Unrestricted(), isachub.ObjectFilter{Versions: []string{"all"}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -62,15 +62,8 @@ type ObjectFilter struct {
 	// SpecVersions is match[spec_version]. Empty means the latest spec
 	// version of each object.
 	SpecVersions []string
-	// Hidden is the set of stored TLP levels (stix.TLPNone: unmarked) whose
-	// versions the caller may not see (Reader.Hidden). The store filters
-	// them in its query, before paging, and computes first, last and the
-	// latest spec_version as if they did not exist: a reader sees the
-	// latest version it is entitled to and nothing of newer ones. The zero
-	// value hides nothing (internal callers).
-	Hidden TLPSet
-	Limit  int    // at most this many; the store caps it at its maximum
-	Next   string // opaque cursor from a previous ObjectPage.Next
+	Limit        int    // at most this many; the store caps it at its maximum
+	Next         string // opaque cursor from a previous ObjectPage.Next
 }
 
 // The page sizes of ObjectFilter.Limit that every store applies (TAXII 2.1
@@ -106,18 +99,22 @@ type ObjectStore interface {
 	// not stored; a version already stored is a success that stores nothing.
 	// The error is non-nil only when nothing was stored.
 	AddObjects(ctx context.Context, collectionID string, submitterOrgID int64, objs []*stix.Object) ([]AddResult, error)
-	// Objects returns one page of the collection's object versions.
-	Objects(ctx context.Context, collectionID string, f ObjectFilter) (*ObjectPage, error)
+	// Objects returns one page of the collection's object versions that
+	// see shows. The levels see hides are filtered in the query, before
+	// paging, and first, last and the latest spec_version are computed as
+	// if their versions did not exist: a reader sees the latest version it
+	// is entitled to and nothing of newer ones.
+	Objects(ctx context.Context, collectionID string, see Visibility, f ObjectFilter) (*ObjectPage, error)
 	// DeleteObject removes the versions of the object that f selects (only
 	// f.Versions and f.SpecVersions are read). Only the organisation that
 	// first published the id may delete it: others get ENOTFOUND when they
 	// cannot read it, and EFORBIDDEN otherwise, as the caller decides.
 	DeleteObject(ctx context.Context, collectionID, id string, orgID int64, f ObjectFilter) error
 	// SearchObjects runs a full-text query over name, description, pattern
-	// and SCO values of the latest versions in the given collections only,
-	// best match first. hidden gives, per collection id, the TLP levels the
-	// caller may not see (Reader.Hidden; nil or a missing id hides
-	// nothing): they are left out in the query, before the limit, so an
-	// object whose latest version is hidden is not found.
-	SearchObjects(ctx context.Context, collectionIDs []string, query string, limit int, hidden map[string]TLPSet) ([]*ObjectVersion, error)
+	// and SCO values of the latest versions in the collections of scope
+	// only (a collection id to what the caller may see of it), best match
+	// first. The levels each Visibility hides are left out in the query,
+	// before the limit, so an object whose latest version is hidden is not
+	// found.
+	SearchObjects(ctx context.Context, scope map[string]Visibility, query string, limit int) ([]*ObjectVersion, error)
 }

@@ -1,6 +1,8 @@
 package isachub
 
 import (
+	"slices"
+
 	"github.com/isachub/isachub/stix"
 )
 
@@ -11,11 +13,16 @@ import (
 // that the rules live in one place. See the package documentation for the
 // table.
 
-// Reader is who asks to see object content: a user's organisation, the
-// community it belongs to, and whether the user is the hub operator.
+// Reader is who asks to see or do something: a user's organisation, the
+// community it belongs to, the user's role in it, and whether the user is
+// the hub operator. Every rule of who may see what and who may do what is a
+// method of Reader, in this file.
 type Reader struct {
 	OrgID       int64
 	CommunityID int64
+	// Role is the user's role in its organisation: it decides whether the
+	// user may publish (Role.CanPublish). The zero value may only read.
+	Role Role
 	// HubOperator marks the hub operator, who administers every community
 	// and sees every collection's metadata; object content follows the
 	// rights of the operator's own organisation.
@@ -101,8 +108,8 @@ func (r Reader) MaySee(c *Collection, level stix.TLP) bool {
 
 // Hidden returns the stored TLP levels (stix.TLPNone for unmarked
 // versions, which take the collection's default) of the versions of c that
-// the reader may not see: what ObjectFilter.Hidden must be set to for the
-// reader. It is every level when the reader may not open c.
+// the reader may not see. It is every level when the reader may not open c.
+// A read passes the policy's answer as a Visibility (Reader.Visibility).
 func (r Reader) Hidden(c *Collection) TLPSet {
 	var hidden TLPSet
 	for l := stix.TLPNone; l <= stix.TLPRed; l++ {
@@ -111,6 +118,87 @@ func (r Reader) Hidden(c *Collection) TLPSet {
 		}
 	}
 	return hidden
+}
+
+// allLevels is every stored TLP level, stix.TLPNone included.
+const allLevels = TLPSet(1<<(uint(stix.TLPRed)+1) - 1)
+
+// Visibility is the policy's answer to "which versions of this collection
+// may this read return", as the stores take it: every read of object
+// content (Store.Objects, Store.SearchObjects) requires one, so that no
+// read can forget the rule. It can only be made by Reader.Visibility, or by
+// Unrestricted for the few internal callers that truly need everything, so
+// that grep finds each of them. The zero value hides every version.
+type Visibility struct {
+	hidden  TLPSet
+	granted bool
+}
+
+// Visibility returns what the reader may see of c's versions: the levels of
+// Reader.Hidden left out. It hides everything when the reader may not open
+// c.
+func (r Reader) Visibility(c *Collection) Visibility {
+	return Visibility{hidden: r.Hidden(c), granted: true}
+}
+
+// Unrestricted returns the Visibility that hides nothing. It is for
+// internal callers that act for the hub itself, never on behalf of a
+// reader: say why at each call.
+func Unrestricted() Visibility { return Visibility{granted: true} }
+
+// Hidden returns the stored TLP levels (stix.TLPNone: unmarked) that a read
+// with v must leave out, in its query and before paging. The zero
+// Visibility hides every level.
+func (v Visibility) Hidden() TLPSet {
+	if !v.granted {
+		return allLevels
+	}
+	return v.hidden
+}
+
+// Nothing reports whether v hides every level, so that a read can answer
+// an empty result without asking the database.
+func (v Visibility) Nothing() bool { return v.Hidden() == allLevels }
+
+// InCommunity reports whether the reader's organisation is a member of the
+// community.
+func (r Reader) InCommunity(communityID int64) bool { return r.CommunityID == communityID }
+
+// MaySeeCommunity reports whether the reader may see an API root: the hub
+// operator sees all, a member the one community its organisation is in.
+func (r Reader) MaySeeCommunity(comm *Community) bool {
+	return r.HubOperator || r.InCommunity(comm.ID)
+}
+
+// MayWrite reports whether the reader may add objects to a collection: the
+// hub operator, or a member whose organisation may write it and whose role
+// may publish.
+func (r Reader) MayWrite(c *Collection) bool {
+	if r.HubOperator {
+		return true
+	}
+	return r.InCommunity(c.CommunityID) && c.CanWrite(r.OrgID) && r.Role.CanPublish()
+}
+
+// MaySeeCollection reports whether a collection appears to the reader at
+// all: one it may open or write. Any other is answered exactly like one
+// that does not exist, so that a sharing group's collections reveal
+// nothing to outsiders.
+func (r Reader) MaySeeCollection(c *Collection) bool { return r.MayOpen(c) || r.MayWrite(c) }
+
+// MaySeeStatus reports whether the reader may read a status resource: only
+// the submitting organisation. Not the hub operator of another
+// organisation: a status lists the ids of what was submitted, which is
+// object content (TLP applies), not administrative metadata.
+//
+// The status of an anonymous submission names no organisation (OrgID 0): a
+// member of the community who holds its id, which only the submitter
+// received, may read it.
+func (r Reader) MaySeeStatus(st *Status) bool {
+	if st.OrgID == 0 {
+		return r.InCommunity(st.CommunityID)
+	}
+	return st.OrgID == r.OrgID
 }
 
 // MayLeaveCommunity reports whether a version of c whose effective TLP is
@@ -135,7 +223,8 @@ func AcceptTLP(c *Collection, level stix.TLP) error {
 // Visible returns the versions of vs that the reader may see, in order;
 // colls maps collection ids to their collections, and a version of a
 // collection not in colls is dropped. It is for versions already in hand:
-// reads filter in the store (ObjectFilter.Hidden, SearchObjects' hidden).
+// reads filter in the store (the Visibility of Store.Objects and
+// Store.SearchObjects).
 func (r Reader) Visible(colls map[string]*Collection, vs []*ObjectVersion) []*ObjectVersion {
 	out := vs[:0:0]
 	for _, v := range vs {
@@ -144,4 +233,39 @@ func (r Reader) Visible(colls map[string]*Collection, vs []*ObjectVersion) []*Ob
 		}
 	}
 	return out
+}
+
+// SearchScope splits a search's scope for a store's query: the ids of the
+// collections to search, sorted, and the levels hidden in each that hides
+// any. A collection whose Visibility hides everything is not searched.
+func SearchScope(scope map[string]Visibility) (collectionIDs []string, hidden map[string]TLPSet) {
+	hidden = make(map[string]TLPSet)
+	for id, see := range scope {
+		if see.Nothing() {
+			continue
+		}
+		collectionIDs = append(collectionIDs, id)
+		if h := see.Hidden(); h != 0 {
+			hidden[id] = h
+		}
+	}
+	slices.Sort(collectionIDs)
+	return collectionIDs, hidden
+}
+
+// Hiding returns the Visibility that hides exactly the given stored
+// levels. It is for the stores' conformance tests (storetest), which hold
+// the query to every combination; a caller acting for a reader uses
+// Reader.Visibility, and one acting for the hub uses Unrestricted.
+func Hiding(levels TLPSet) Visibility { return Visibility{hidden: levels & allLevels, granted: true} }
+
+// UnrestrictedScope returns a search scope (Store.SearchObjects) that
+// hides nothing in the given collections: Unrestricted for each. Like
+// Unrestricted, it is for callers acting for the hub itself.
+func UnrestrictedScope(collectionIDs ...string) map[string]Visibility {
+	scope := make(map[string]Visibility, len(collectionIDs))
+	for _, id := range collectionIDs {
+		scope[id] = Unrestricted()
+	}
+	return scope
 }

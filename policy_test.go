@@ -135,3 +135,72 @@ func TestVisible(t *testing.T) {
 		t.Errorf("operator: %d visible", len(got))
 	}
 }
+
+// TestVisibility holds the rule that a read hides by default: the zero
+// Visibility hides every level, a reader's follows Reader.Hidden, and only
+// Unrestricted hides nothing.
+func TestVisibility(t *testing.T) {
+	var zero isachub.Visibility
+	if !zero.Nothing() {
+		t.Fatalf("the zero Visibility hides %v, want every level", zero.Hidden())
+	}
+	if u := isachub.Unrestricted(); u.Hidden() != 0 || u.Nothing() {
+		t.Fatalf("Unrestricted hides %v, want nothing", u.Hidden())
+	}
+	open := &isachub.Collection{CommunityID: 1, ReadAll: true, WriteAll: true}
+	member := isachub.Reader{OrgID: 10, CommunityID: 1}
+	if got, want := member.Visibility(open).Hidden(), member.Hidden(open); got != want {
+		t.Fatalf("member's Visibility hides %v, Reader.Hidden says %v", got, want)
+	}
+	outsider := isachub.Reader{OrgID: 20, CommunityID: 2}
+	if !outsider.Visibility(&isachub.Collection{CommunityID: 1, Readers: []int64{10}}).Nothing() {
+		t.Fatal("an outsider's Visibility of a named collection hides less than everything")
+	}
+	ids, hidden := isachub.SearchScope(map[string]isachub.Visibility{"b": member.Visibility(open), "a": isachub.Unrestricted(), "z": zero})
+	if len(ids) != 2 || ids[0] != "a" || ids[1] != "b" {
+		t.Fatalf("SearchScope ids = %v, want [a b] (z hides everything)", ids)
+	}
+	if _, ok := hidden["a"]; ok || hidden["b"] != member.Hidden(open) {
+		t.Fatalf("SearchScope hidden = %v", hidden)
+	}
+}
+
+// TestWriteRules holds who may write a collection, read a status and see a
+// collection at all.
+func TestWriteRules(t *testing.T) {
+	const comm = 1
+	open := &isachub.Collection{CommunityID: comm, ReadAll: true, WriteAll: true}
+	named := &isachub.Collection{CommunityID: comm, Readers: []int64{10}, Writers: []int64{10}}
+	analyst := isachub.Reader{OrgID: 10, CommunityID: comm, Role: isachub.RoleAnalyst}
+	reader := isachub.Reader{OrgID: 10, CommunityID: comm, Role: isachub.RoleReader}
+	other := isachub.Reader{OrgID: 11, CommunityID: comm, Role: isachub.RoleAdmin}
+	outsider := isachub.Reader{OrgID: 20, CommunityID: 2, Role: isachub.RoleAdmin}
+	operator := isachub.Reader{OrgID: 20, CommunityID: 2, HubOperator: true}
+	for _, tc := range []struct {
+		name string
+		r    isachub.Reader
+		c    *isachub.Collection
+		want bool
+	}{
+		{"analyst/open", analyst, open, true},
+		{"reader-role/open", reader, open, false},
+		{"other-org/named", other, named, false},
+		{"outsider/open", outsider, open, false},
+		{"operator/named", operator, named, true},
+	} {
+		if got := tc.r.MayWrite(tc.c); got != tc.want {
+			t.Errorf("%s: MayWrite = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	if other.MaySeeCollection(named) || !analyst.MaySeeCollection(named) {
+		t.Error("MaySeeCollection: a named collection must appear to its members only")
+	}
+	st := &isachub.Status{OrgID: 10, CommunityID: comm}
+	if !analyst.MaySeeStatus(st) || other.MaySeeStatus(st) || operator.MaySeeStatus(st) {
+		t.Error("MaySeeStatus: only the submitting organisation may read a status")
+	}
+	anon := &isachub.Status{CommunityID: comm}
+	if !other.MaySeeStatus(anon) || outsider.MaySeeStatus(anon) {
+		t.Error("MaySeeStatus: an anonymous status is read by members of its community only")
+	}
+}

@@ -53,7 +53,7 @@ func benchIngest(b *testing.B, search bool) {
 			}
 		}
 		if search {
-			vs, err := db.SearchObjects(b.Context(), []string{coll}, fmt.Sprintf("server number %d", total-1), 10, nil)
+			vs, err := db.SearchObjects(b.Context(), isachub.UnrestrictedScope(coll), fmt.Sprintf("server number %d", total-1), 10)
 			if err != nil || len(vs) != 1 {
 				b.Fatalf("search after ingest: %d results, error %v; want 1 result", len(vs), err)
 			}
@@ -115,7 +115,7 @@ func BenchmarkPage(b *testing.B) {
 		b.Run(fmt.Sprintf("Page%d", page), func(b *testing.B) {
 			f := isachub.ObjectFilter{Types: []string{"indicator"}, AddedAfter: after, Limit: 1000}
 			for b.Loop() {
-				p, err := db.Objects(ctx, coll, f)
+				p, err := db.Objects(ctx, coll, isachub.Unrestricted(), f)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -47,7 +47,7 @@ func TestAddObjectsColumns(t *testing.T) {
 			res, err := db.AddObjects(ctx, coll.ID, org.ID, []*stix.Object{o})
 			mustOK(t, err)
 			mustOK(t, res[0].Err)
-			page, err := db.Objects(ctx, coll.ID, isachub.ObjectFilter{IDs: []string{id}, Versions: []string{tt.version}})
+			page, err := db.Objects(ctx, coll.ID, isachub.Unrestricted(), isachub.ObjectFilter{IDs: []string{id}, Versions: []string{tt.version}})
 			mustOK(t, err)
 			if len(page.Objects) != 1 {
 				t.Fatalf("match[version]=%s found %d versions, want 1", tt.version, len(page.Objects))

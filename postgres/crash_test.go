@@ -71,7 +71,7 @@ func TestCrashIngest(t *testing.T) {
 	stored := map[string]bool{}
 	f := isachub.ObjectFilter{Limit: isachub.MaxPageSize}
 	for {
-		page, err := db.Objects(ctx, coll.ID, f)
+		page, err := db.Objects(ctx, coll.ID, isachub.Unrestricted(), f)
 		mustOK(t, err)
 		for _, v := range page.Objects {
 			stored[v.ID] = true

@@ -23,8 +23,8 @@ func EncodeCursor(collectionID string, f isachub.ObjectFilter, dateAdded int64) 
 
 // ExplainObjects returns PostgreSQL's plan (EXPLAIN, text format) of the
 // query that Objects runs for f.
-func (db *DB) ExplainObjects(ctx context.Context, collectionID string, f isachub.ObjectFilter) (string, error) {
-	q, err := objectsQuery(collectionID, f)
+func (db *DB) ExplainObjects(ctx context.Context, collectionID string, see isachub.Visibility, f isachub.ObjectFilter) (string, error) {
+	q, err := objectsQuery(collectionID, f, see.Hidden())
 	if err != nil {
 		return "", err
 	}

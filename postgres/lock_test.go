@@ -65,7 +65,7 @@ func TestWriterWaitsForCollectionLock(t *testing.T) {
 	}
 	mustOK(t, r.err)
 	mustOK(t, r.res[0].Err)
-	page, err := db.Objects(ctx, coll.ID, isachub.ObjectFilter{IDs: []string{indicator(t, 101).ID()}})
+	page, err := db.Objects(ctx, coll.ID, isachub.Unrestricted(), isachub.ObjectFilter{IDs: []string{indicator(t, 101).ID()}})
 	mustOK(t, err)
 	if len(page.Objects) != 1 || page.Objects[0].DateAdded.UnixMicro() <= last {
 		t.Fatalf("date_added %v is not after the committed last_date_added %v", page.Objects[0].DateAdded, time.UnixMicro(last).UTC())

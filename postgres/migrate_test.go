@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/isachub/isachub"
 	"github.com/isachub/isachub/postgres"
 )
 
@@ -80,7 +81,7 @@ func TestMigrateSearchIndex(t *testing.T) {
 	if indexed != 2 || until != 1001 {
 		t.Fatalf("after migration 0003: %d rows in object_search, indexed_until %d; want 2 and 1001", indexed, until)
 	}
-	vs, err := db.SearchObjects(ctx, []string{coll}, "zeppelin", 10, nil)
+	vs, err := db.SearchObjects(ctx, isachub.UnrestrictedScope(coll), "zeppelin", 10)
 	mustOK(t, err)
 	if len(vs) != 1 || vs[0].ID != malware(t, 0).ID() {
 		t.Fatalf("search for zeppelin after migration = %+v, want %s", vs, malware(t, 0).ID())

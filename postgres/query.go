@@ -22,8 +22,8 @@ const selectVersion = `SELECT collection_id, date_added, id, type, spec_version,
 // clause, and limit+1 rows tell whether there are more. The query walks an
 // index on (collection_id, date_added) or (collection_id, type, date_added)
 // from the bound, so a page deep in the collection costs what the first does.
-func (db *DB) Objects(ctx context.Context, collectionID string, f isachub.ObjectFilter) (*isachub.ObjectPage, error) {
-	q, err := objectsQuery(collectionID, f)
+func (db *DB) Objects(ctx context.Context, collectionID string, see isachub.Visibility, f isachub.ObjectFilter) (*isachub.ObjectPage, error) {
+	q, err := objectsQuery(collectionID, f, see.Hidden())
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +49,7 @@ type pageQuery struct {
 }
 
 // objectsQuery builds the page query of f in the collection.
-func objectsQuery(collectionID string, f isachub.ObjectFilter) (*pageQuery, error) {
+func objectsQuery(collectionID string, f isachub.ObjectFilter, hidden isachub.TLPSet) (*pageQuery, error) {
 	limit := f.Limit
 	if limit <= 0 {
 		limit = isachub.DefaultPageSize
@@ -67,11 +67,11 @@ func objectsQuery(collectionID string, f isachub.ObjectFilter) (*pageQuery, erro
 		}
 		after = max(after, da)
 	}
-	w := &where{hidden: f.Hidden}
+	w := &where{hidden: hidden}
 	w.add("collection_id = %s", collectionID)
 	w.add("date_added > %s", after)
-	if f.Hidden != 0 {
-		w.conds = append(w.conds, "tlp <> ALL("+tlpArray(f.Hidden)+")")
+	if hidden != 0 {
+		w.conds = append(w.conds, "tlp <> ALL("+tlpArray(hidden)+")")
 	}
 	if err := w.filters(f.IDs, f.Types, f.Versions, f.SpecVersions, true); err != nil {
 		return nil, err
@@ -88,7 +88,7 @@ func objectsQuery(collectionID string, f isachub.ObjectFilter) (*pageQuery, erro
 type where struct {
 	conds  []string
 	args   []any
-	hidden isachub.TLPSet // the TLP levels the caller may not see (isachub.ObjectFilter.Hidden)
+	hidden isachub.TLPSet // the TLP levels the caller may not see (isachub.Visibility.Hidden)
 }
 
 // add appends a condition whose %s verbs are replaced by placeholders for

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"unicode"
@@ -39,7 +38,8 @@ var searchLists = []string{"aliases", "labels"}
 // break it and both sides split text the same way (the way SQLite's
 // unicode61 tokenizer does: on every character that is not a letter or a
 // digit).
-func (db *DB) SearchObjects(ctx context.Context, collectionIDs []string, query string, limit int, hidden map[string]isachub.TLPSet) ([]*isachub.ObjectVersion, error) {
+func (db *DB) SearchObjects(ctx context.Context, scope map[string]isachub.Visibility, query string, limit int) ([]*isachub.ObjectVersion, error) {
+	collectionIDs, hidden := isachub.SearchScope(scope)
 	words := searchWords(query)
 	if len(words) == 0 {
 		return nil, isachub.Errorf(isachub.EINVALID, "The search query %q has no words to search for.", query)
@@ -58,11 +58,11 @@ func (db *DB) SearchObjects(ctx context.Context, collectionIDs []string, query s
 	// Words are letters and digits only, so quoting them is safe.
 	q := "'" + strings.Join(words, "' & '") + "'"
 	// Versions of the TLP levels hidden in their collection are left out
-	// before the limit (isachub.ObjectFilter.Hidden).
+	// before the limit (the Visibility of each collection in scope).
 	args := []any{collectionIDs, q, limit}
 	hide := ""
-	for _, id := range slices.Sorted(maps.Keys(hidden)) {
-		if h := hidden[id]; h != 0 && slices.Contains(collectionIDs, id) {
+	for _, id := range collectionIDs {
+		if h := hidden[id]; h != 0 {
 			args = append(args, id)
 			hide += fmt.Sprintf(" AND NOT (v.collection_id = $%d AND v.tlp = ANY(%s))", len(args), tlpArray(h))
 		}

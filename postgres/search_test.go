@@ -20,7 +20,7 @@ func FuzzSearch(f *testing.F) {
 	org, coll := setup(f, db)
 	ingest(f, db, coll.ID, org.ID, 0, 50, 50)
 	f.Fuzz(func(t *testing.T, q string) {
-		vs, err := db.SearchObjects(t.Context(), []string{coll.ID}, q, 10, nil)
+		vs, err := db.SearchObjects(t.Context(), isachub.UnrestrictedScope(coll.ID), q, 10)
 		if code := isachub.ErrorCode(err); code != "" && code != isachub.EINVALID {
 			t.Fatalf("SearchObjects(%q): error code %q: %v", q, code, err)
 		}

@@ -33,7 +33,7 @@ func TestMigrateTLP(t *testing.T) {
 	}
 	mustOK(t, db.Exec(ctx, `UPDATE object_versions SET tlp = 0`))
 	mustOK(t, db.Exec(ctx, string(sql)[start:start+end]))
-	p, err := db.Objects(ctx, coll.ID, isachub.ObjectFilter{Limit: 100})
+	p, err := db.Objects(ctx, coll.ID, isachub.Unrestricted(), isachub.ObjectFilter{Limit: 100})
 	mustOK(t, err)
 	if len(p.Objects) != len(samples) {
 		t.Fatalf("%d versions, want %d", len(p.Objects), len(samples))

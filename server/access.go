@@ -11,57 +11,16 @@ import (
 // This file is the one place in the server that decides what a caller may
 // see and do. Every handler asks it, and it asks the hub's confidentiality
 // policy (isachub.Reader, policy.go in the root package) for the TLP rules:
-// which object versions the caller may see (objectHidden, applied by the
-// store in its query, before paging) and which a collection may hold
+// which object versions the caller may see (Reader.Visibility, applied by
+// the store in its query, before paging) and which a collection may hold
 // (acceptTLP, on POST).
 
 func (c *caller) hubAdmin() bool { return c.user.HubAdmin }
 
-// reader is the caller as the confidentiality policy sees it.
+// reader is the caller as the hub's policy (policy.go) sees it: every rule
+// of what the caller may see and do is a method of the Reader.
 func (c *caller) reader() isachub.Reader {
-	return isachub.Reader{OrgID: c.org.ID, CommunityID: c.org.CommunityID, HubOperator: c.user.HubAdmin}
-}
-
-// inCommunity reports whether the caller's organisation is a member of the
-// community.
-func (c *caller) inCommunity(communityID int64) bool {
-	return c.org.CommunityID == communityID
-}
-
-// canSeeCommunity reports whether the caller may see an API root: the hub
-// operator sees all, a member the one community their organisation is in.
-func (c *caller) canSeeCommunity(comm *isachub.Community) bool {
-	return c.hubAdmin() || c.inCommunity(comm.ID)
-}
-
-// canRead reports whether the caller may open a collection to read its
-// objects (each version then subject to its TLP: objectHidden). A sharing
-// group's collection is read by the group's members (and the operator).
-func (c *caller) canRead(coll *isachub.Collection) bool {
-	return c.reader().MayOpen(coll)
-}
-
-// objectHidden returns the TLP levels of the collection's object versions
-// that the caller may not see, for isachub.ObjectFilter.Hidden.
-func (c *caller) objectHidden(coll *isachub.Collection) isachub.TLPSet {
-	return c.reader().Hidden(coll)
-}
-
-// canWrite reports whether the caller may add objects to a collection: the
-// hub operator, or a member whose organisation may write it and whose role
-// may publish.
-func (c *caller) canWrite(coll *isachub.Collection) bool {
-	if c.hubAdmin() {
-		return true
-	}
-	return c.inCommunity(coll.CommunityID) && coll.CanWrite(c.org.ID) && c.user.Role.CanPublish()
-}
-
-// canSeeCollection reports whether a collection appears to the caller at
-// all: one it may read or write. Any other answers 404, exactly like one
-// that does not exist.
-func (c *caller) canSeeCollection(coll *isachub.Collection) bool {
-	return c.canRead(coll) || c.canWrite(coll)
+	return isachub.Reader{OrgID: c.org.ID, CommunityID: c.org.CommunityID, Role: c.user.Role, HubOperator: c.user.HubAdmin}
 }
 
 // community returns the API root named slug if the caller may see it, and
@@ -77,7 +36,7 @@ func (s *Server) community(ctx context.Context, c *caller, slug string) (*isachu
 	} else if err != nil {
 		return nil, err
 	}
-	if !c.canSeeCommunity(comm) {
+	if !c.reader().MaySeeCommunity(comm) {
 		return nil, notFound
 	}
 	return comm, nil
@@ -91,7 +50,7 @@ func (s *Server) visibleCommunities(ctx context.Context, c *caller) ([]*isachub.
 	}
 	var out []*isachub.Community
 	for _, comm := range all {
-		if c.canSeeCommunity(comm) {
+		if c.reader().MaySeeCommunity(comm) {
 			out = append(out, comm)
 		}
 	}
@@ -111,7 +70,7 @@ func (s *Server) collection(ctx context.Context, c *caller, comm *isachub.Commun
 	} else if err != nil {
 		return nil, err
 	}
-	if !c.canSeeCollection(coll) {
+	if !c.reader().MaySeeCollection(coll) {
 		return nil, notFound
 	}
 	return coll, nil
@@ -128,7 +87,7 @@ func (s *Server) readableCollection(ctx context.Context, c *caller, root, id str
 	if err != nil {
 		return nil, err
 	}
-	if !c.canRead(coll) {
+	if !c.reader().MayOpen(coll) {
 		return nil, isachub.Errorf(isachub.EFORBIDDEN, "You may not read collection %q.", coll.ID)
 	}
 	return coll, nil
@@ -145,7 +104,7 @@ func (s *Server) writableCollection(ctx context.Context, c *caller, root, id str
 	if err != nil {
 		return nil, nil, err
 	}
-	if !c.canWrite(coll) {
+	if !c.reader().MayWrite(coll) {
 		return nil, nil, isachub.Errorf(isachub.EFORBIDDEN, "You may not write to collection %q.", coll.ID)
 	}
 	return comm, coll, nil
@@ -154,11 +113,11 @@ func (s *Server) writableCollection(ctx context.Context, c *caller, root, id str
 // seesObject reports whether the caller may see any version of the object
 // in a collection: what a 403 or a conflict message may admit exists.
 func (s *Server) seesObject(ctx context.Context, c *caller, coll *isachub.Collection, id string) (bool, error) {
-	if !c.canRead(coll) {
+	if !c.reader().MayOpen(coll) {
 		return false, nil
 	}
-	p, err := s.store.Objects(ctx, coll.ID, isachub.ObjectFilter{IDs: []string{id}, Versions: []string{"all"},
-		SpecVersions: allSpecVersions, Hidden: c.objectHidden(coll), Limit: 1})
+	p, err := s.store.Objects(ctx, coll.ID, c.reader().Visibility(coll), isachub.ObjectFilter{IDs: []string{id},
+		Versions: []string{"all"}, SpecVersions: allSpecVersions, Limit: 1})
 	if err != nil {
 		return false, err
 	}
@@ -173,21 +132,6 @@ var allSpecVersions = []string{"2.0", "2.1"}
 // the collection's default, in a collection open to every member.
 func acceptTLP(coll *isachub.Collection, o *stix.Object) error {
 	return isachub.AcceptTLP(coll, isachub.CollectionTLP(coll, stix.EffectiveTLP(o)))
-}
-
-// canSeeStatus reports whether the caller may read a status resource: only
-// the submitting organisation. Not the hub operator of another
-// organisation: a status lists the ids of what was submitted, which is
-// object content (TLP applies), not administrative metadata.
-//
-// The status of an anonymous submission names no organisation (OrgID 0): a
-// member of the community who holds its id, which only the submitter
-// received, may read it.
-func (c *caller) canSeeStatus(st *isachub.Status) bool {
-	if st.OrgID == 0 {
-		return c.inCommunity(st.CommunityID)
-	}
-	return st.OrgID == c.org.ID
 }
 
 // plausibleName reports whether s can be a collection id, alias or status

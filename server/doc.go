@@ -10,11 +10,12 @@
 //
 // # Confidentiality
 //
-// access.go is the one place that decides what a caller may see and do. It
-// asks the hub's confidentiality policy in the root package (isachub.Reader:
-// the TLP 2.0 rules of FIRST, with the markings of STIX 2.1 section 7.2)
-// and hands the store the TLP levels the caller may not see
-// (isachub.ObjectFilter.Hidden), so that objects, manifest, object-by-id and
+// access.go is the one place in this package that decides what a caller
+// may see and do. It asks the hub's policy in the root package
+// (isachub.Reader, policy.go: the TLP 2.0 rules of FIRST, with the markings
+// of STIX 2.1 section 7.2, and who may write, read a status or see a
+// collection) and hands the store the caller's isachub.Visibility, a
+// required argument of every read, so that objects, manifest, object-by-id and
 // versions are filtered in the query, before paging: more, next and the
 // X-TAXII-Date-Added-First/Last headers say nothing of hidden versions, and
 // an object whose every version is hidden is 404 like one that does not

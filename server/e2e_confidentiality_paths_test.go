@@ -138,18 +138,13 @@ func (h *confidential) attackSearch(t *testing.T, a attacker) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := isachub.Reader{OrgID: org.ID, CommunityID: org.CommunityID, HubOperator: u.HubAdmin}
-	hidden := map[string]isachub.TLPSet{}
-	var ids []string
+	r := isachub.Reader{OrgID: org.ID, CommunityID: org.CommunityID, Role: u.Role, HubOperator: u.HubAdmin}
+	scope := map[string]isachub.Visibility{}
 	for _, c := range h.colls {
-		if r.MayOpen(c) {
-			hidden[c.ID] = r.Hidden(c)
-			ids = append(ids, c.ID)
-		}
+		scope[c.ID] = r.Visibility(c)
 	}
-	slices.Sort(ids)
 	for _, o := range h.objs {
-		found, err := h.store.SearchObjects(ctx, ids, o.name, 100, hidden)
+		found, err := h.store.SearchObjects(ctx, scope, o.name, 100)
 		if err != nil {
 			t.Fatal(err)
 		}

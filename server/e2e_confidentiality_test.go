@@ -135,7 +135,7 @@ func newConfidential(t *testing.T, newHub func(testing.TB, server.Config) *hub) 
 	}
 	// date_added as served, from the store (no TLP rule applies there).
 	for _, alias := range []string{"open", "jewels"} {
-		p, err := h.store.Objects(ctx, h.colls[alias].ID, isachub.ObjectFilter{Versions: []string{"all"}, Limit: 1000})
+		p, err := h.store.Objects(ctx, h.colls[alias].ID, isachub.Unrestricted(), isachub.ObjectFilter{Versions: []string{"all"}, Limit: 1000})
 		if err != nil {
 			t.Fatal(err)
 		}

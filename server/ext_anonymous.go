@@ -83,7 +83,7 @@ func (s *Server) handleWithdraw(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !c.inCommunity(comm.ID) {
+	if !c.reader().InCommunity(comm.ID) {
 		return isachub.Errorf(isachub.EFORBIDDEN, "Only a member of the community can withdraw its submissions.")
 	}
 	body, err := readBody(w, r, 4096)
@@ -205,7 +205,10 @@ func (s *Server) revoke(ctx context.Context, rec *isachub.AnonymousSubmission) (
 	now := time.Now().UTC()
 	var revoked []*stix.Object
 	for _, id := range rec.ObjectIDs {
-		p, err := s.store.Objects(ctx, rec.CollectionID, isachub.ObjectFilter{IDs: []string{id}, Limit: 1})
+		// Unrestricted: the hub revokes what the submission published, on
+		// the submitter's behalf, whatever its TLP; nothing read is shown
+		// but the object's id and version, which the submitter sent.
+		p, err := s.store.Objects(ctx, rec.CollectionID, isachub.Unrestricted(), isachub.ObjectFilter{IDs: []string{id}, Limit: 1})
 		if err != nil {
 			return nil, err
 		}

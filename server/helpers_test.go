@@ -362,7 +362,7 @@ func (h *hub) countObjects(tb testing.TB, alias string) int {
 	n := 0
 	f := isachub.ObjectFilter{Versions: []string{"all"}, Limit: 1000}
 	for {
-		p, err := h.store.Objects(context.Background(), h.colls[alias].ID, f)
+		p, err := h.store.Objects(context.Background(), h.colls[alias].ID, isachub.Unrestricted(), f)
 		if err != nil {
 			tb.Fatal(err)
 		}

@@ -21,7 +21,7 @@ func (s *Server) handleCollections(w http.ResponseWriter, r *http.Request) error
 	}
 	var res taxii.Collections
 	for _, coll := range all {
-		if c.canSeeCollection(coll) {
+		if c.reader().MaySeeCollection(coll) {
 			res.Collections = append(res.Collections, collectionResource(c, coll))
 		}
 	}
@@ -50,8 +50,8 @@ func collectionResource(c *caller, coll *isachub.Collection) taxii.Collection {
 		Title:       coll.Title,
 		Description: coll.Description,
 		Alias:       coll.Alias,
-		CanRead:     c.canRead(coll),
-		CanWrite:    c.canWrite(coll),
+		CanRead:     c.reader().MayOpen(coll),
+		CanWrite:    c.reader().MayWrite(coll),
 		MediaTypes:  []string{taxii.MediaTypeSTIX21},
 	}
 }

@@ -19,7 +19,7 @@ func (s *Server) handleDiscovery(w http.ResponseWriter, r *http.Request) error {
 	for _, comm := range comms {
 		u := base + "/" + comm.Slug + "/"
 		d.APIRoots = append(d.APIRoots, u)
-		if !c.hubAdmin() && c.inCommunity(comm.ID) {
+		if !c.hubAdmin() && c.reader().InCommunity(comm.ID) {
 			d.Default = u
 		}
 	}

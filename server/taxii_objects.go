@@ -47,8 +47,7 @@ func (s *Server) page(r *http.Request, allowed taxii.Filter, fix func(*isachub.O
 	}
 	// The store leaves out what the caller may not see before paging, so
 	// that more, next and the date_added headers tell nothing of it.
-	f.Hidden = c.objectHidden(coll)
-	return s.store.Objects(r.Context(), coll.ID, f)
+	return s.store.Objects(r.Context(), coll.ID, c.reader().Visibility(coll), f)
 }
 
 // handleGetObjects serves the objects of a collection (section 5.3) as an

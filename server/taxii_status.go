@@ -32,7 +32,7 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) error {
 		// with the caller's name: it would say who submitted.
 		c.anonymous = true
 	}
-	if !c.canSeeStatus(st) {
+	if !c.reader().MaySeeStatus(st) {
 		return notFound
 	}
 	writeTAXII(w, http.StatusOK, statusResource(st))

@@ -164,7 +164,7 @@ func bigDB(b *testing.B) (db *sqlite.DB, coll string, after map[int]time.Time) {
 	after = map[int]time.Time{1: {}}
 	f := isachub.ObjectFilter{Types: []string{"indicator"}, Limit: 1000}
 	for p := 1; p < 900; p++ {
-		page, err := db.Objects(ctx, coll, f)
+		page, err := db.Objects(ctx, coll, isachub.Unrestricted(), f)
 		if err != nil || !page.More {
 			b.Fatalf("page %d: %v (more %v)", p, err, page != nil && page.More)
 		}
@@ -183,7 +183,7 @@ func BenchmarkPage(b *testing.B) {
 		b.Run(fmt.Sprintf("page%d", p), func(b *testing.B) {
 			f := isachub.ObjectFilter{Types: []string{"indicator"}, AddedAfter: after[p], Limit: 1000}
 			for b.Loop() {
-				page, err := db.Objects(ctx, coll, f)
+				page, err := db.Objects(ctx, coll, isachub.Unrestricted(), f)
 				if err != nil || len(page.Objects) != 1000 || !page.More {
 					b.Fatalf("page %d: %v", p, err)
 				}
@@ -239,7 +239,7 @@ func BenchmarkSearch(b *testing.B) {
 	} {
 		b.Run(q.name, func(b *testing.B) {
 			for b.Loop() {
-				res, err := db.SearchObjects(ctx, []string{coll}, q.query, 100, nil)
+				res, err := db.SearchObjects(ctx, isachub.UnrestrictedScope(coll), q.query, 100)
 				if err != nil || len(res) == 0 {
 					b.Fatalf("search %q: %v, %d results", q.query, err, len(res))
 				}
@@ -264,9 +264,9 @@ func BenchmarkPageTLP(b *testing.B) {
 	}
 	for _, p := range []int{1, 900} {
 		b.Run(fmt.Sprintf("member/page%d", p), func(b *testing.B) {
-			f := isachub.ObjectFilter{Types: []string{"indicator"}, AddedAfter: after[p], Limit: 1000, Hidden: red}
+			f := isachub.ObjectFilter{Types: []string{"indicator"}, AddedAfter: after[p], Limit: 1000}
 			for b.Loop() {
-				page, err := db.Objects(ctx, coll, f)
+				page, err := db.Objects(ctx, coll, isachub.Hiding(red), f)
 				if err != nil || len(page.Objects) != 1000 || !page.More {
 					b.Fatalf("page %d: %v", p, err)
 				}
@@ -274,9 +274,9 @@ func BenchmarkPageTLP(b *testing.B) {
 		})
 	}
 	b.Run("operator-sees-nothing", func(b *testing.B) {
-		f := isachub.ObjectFilter{Types: []string{"indicator"}, Limit: 1000, Hidden: allButClear}
+		f := isachub.ObjectFilter{Types: []string{"indicator"}, Limit: 1000}
 		for b.Loop() {
-			page, err := db.Objects(ctx, coll, f)
+			page, err := db.Objects(ctx, coll, isachub.Hiding(allButClear), f)
 			if err != nil || len(page.Objects) != 0 || page.More {
 				b.Fatalf("operator page: %v", err)
 			}

@@ -79,7 +79,7 @@ func crashTest(t *testing.T, mode string) {
 		seen := map[string]bool{}
 		f := isachub.ObjectFilter{Limit: 1000}
 		for {
-			page, err := db.Objects(ctx, coll, f)
+			page, err := db.Objects(ctx, coll, isachub.Unrestricted(), f)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -105,7 +105,7 @@ func crashTest(t *testing.T, mode string) {
 		if err != nil || res[0].Err != nil {
 			t.Fatalf("round %d: writing after the kill: %v %v", round, err, res)
 		}
-		found, err := db.SearchObjects(ctx, []string{coll}, "Malicious", 5, nil)
+		found, err := db.SearchObjects(ctx, isachub.UnrestrictedScope(coll), "Malicious", 5)
 		if err != nil || len(found) == 0 {
 			t.Fatalf("round %d: search after the kill: %v, %d results", round, err, len(found))
 		}

@@ -23,11 +23,11 @@ func TestDriverErrorsDoNotLeak(t *testing.T) {
 			return err
 		}},
 		{"Objects", "ALTER TABLE objects RENAME COLUMN raw TO body", func(t *testing.T, db isachub.Store, coll string, org int64) error {
-			_, err := db.Objects(t.Context(), coll, isachub.ObjectFilter{})
+			_, err := db.Objects(t.Context(), coll, isachub.Unrestricted(), isachub.ObjectFilter{})
 			return err
 		}},
 		{"Search", "DROP TABLE objects_fts", func(t *testing.T, db isachub.Store, coll string, org int64) error {
-			_, err := db.SearchObjects(t.Context(), []string{coll}, "malicious", 10, nil)
+			_, err := db.SearchObjects(t.Context(), isachub.UnrestrictedScope(coll), "malicious", 10)
 			return err
 		}},
 		{"Audit", "DROP TABLE audit_log", func(t *testing.T, db isachub.Store, coll string, org int64) error {

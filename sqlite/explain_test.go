@@ -19,11 +19,11 @@ func TestExplainObjects(t *testing.T) {
 	ctx := t.Context()
 	org, coll := benchTenant(t, ctx, db)
 	ingest(t, ctx, db, coll, org, storetest.Indicators(0, 2000), 1000)
-	page, err := db.Objects(ctx, coll, isachub.ObjectFilter{Limit: 10})
+	page, err := db.Objects(ctx, coll, isachub.Unrestricted(), isachub.ObjectFilter{Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
-	typesPage, err := db.Objects(ctx, coll, isachub.ObjectFilter{Limit: 10, Types: []string{"malware", "indicator"}})
+	typesPage, err := db.Objects(ctx, coll, isachub.Unrestricted(), isachub.ObjectFilter{Limit: 10, Types: []string{"malware", "indicator"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,39 +42,41 @@ func TestExplainObjects(t *testing.T) {
 		// pages, and the versions of the given ids.
 		index  string
 		sorted bool
+		// hidden is what the read hides (isachub.Hiding).
+		hidden isachub.TLPSet
 	}{
-		{"Default", isachub.ObjectFilter{}, "objects_added", false},
-		{"AddedAfter", isachub.ObjectFilter{AddedAfter: after}, "objects_added", false},
-		{"Next", isachub.ObjectFilter{Limit: 10, Next: page.Next}, "objects_added", false},
-		{"Type", isachub.ObjectFilter{Types: []string{"indicator"}}, "objects_type", false},
-		{"TypeAddedAfter", isachub.ObjectFilter{Types: []string{"indicator"}, AddedAfter: after}, "objects_type", false},
-		{"TypeAllVersions", isachub.ObjectFilter{Types: []string{"indicator"}, Versions: []string{"all"}, AddedAfter: after}, "objects_type", false},
-		{"AllVersions", isachub.ObjectFilter{Versions: []string{"all"}, AddedAfter: after}, "objects_added", false},
-		{"First", isachub.ObjectFilter{Versions: []string{"first"}, AddedAfter: after}, "objects_added", false},
-		{"Timestamp", isachub.ObjectFilter{Versions: []string{"2026-01-02T03:04:05.000Z", "last"}, AddedAfter: after}, "objects_added", false},
-		{"SpecVersion", isachub.ObjectFilter{SpecVersions: []string{"2.1"}, AddedAfter: after}, "objects_added", false},
-		{"Types", isachub.ObjectFilter{Types: []string{"indicator", "malware", "tool"}, AddedAfter: after}, "objects_type", true},
-		{"TypesNext", isachub.ObjectFilter{Types: []string{"indicator", "malware"}, Limit: 10, Next: typesPage.Next}, "objects_type", true},
-		{"IDs", isachub.ObjectFilter{IDs: []string{storetest.IndicatorID(1), storetest.IndicatorID(2)}}, "objects_id", true},
-		{"IDsTypes", isachub.ObjectFilter{IDs: []string{storetest.IndicatorID(1)}, Types: []string{"indicator", "malware"}}, "objects_id", true},
+		{"Default", isachub.ObjectFilter{}, "objects_added", false, 0},
+		{"AddedAfter", isachub.ObjectFilter{AddedAfter: after}, "objects_added", false, 0},
+		{"Next", isachub.ObjectFilter{Limit: 10, Next: page.Next}, "objects_added", false, 0},
+		{"Type", isachub.ObjectFilter{Types: []string{"indicator"}}, "objects_type", false, 0},
+		{"TypeAddedAfter", isachub.ObjectFilter{Types: []string{"indicator"}, AddedAfter: after}, "objects_type", false, 0},
+		{"TypeAllVersions", isachub.ObjectFilter{Types: []string{"indicator"}, Versions: []string{"all"}, AddedAfter: after}, "objects_type", false, 0},
+		{"AllVersions", isachub.ObjectFilter{Versions: []string{"all"}, AddedAfter: after}, "objects_added", false, 0},
+		{"First", isachub.ObjectFilter{Versions: []string{"first"}, AddedAfter: after}, "objects_added", false, 0},
+		{"Timestamp", isachub.ObjectFilter{Versions: []string{"2026-01-02T03:04:05.000Z", "last"}, AddedAfter: after}, "objects_added", false, 0},
+		{"SpecVersion", isachub.ObjectFilter{SpecVersions: []string{"2.1"}, AddedAfter: after}, "objects_added", false, 0},
+		{"Types", isachub.ObjectFilter{Types: []string{"indicator", "malware", "tool"}, AddedAfter: after}, "objects_type", true, 0},
+		{"TypesNext", isachub.ObjectFilter{Types: []string{"indicator", "malware"}, Limit: 10, Next: typesPage.Next}, "objects_type", true, 0},
+		{"IDs", isachub.ObjectFilter{IDs: []string{storetest.IndicatorID(1), storetest.IndicatorID(2)}}, "objects_id", true, 0},
+		{"IDsTypes", isachub.ObjectFilter{IDs: []string{storetest.IndicatorID(1)}, Types: []string{"indicator", "malware"}}, "objects_id", true, 0},
 		// TLP: hidden versions are filtered in the same walk; the latest
 		// visible version is checked through objects_id (hiddenAware).
-		{"HiddenLast", isachub.ObjectFilter{Hidden: hidden, AddedAfter: after}, "objects_added", false},
-		{"HiddenNext", isachub.ObjectFilter{Hidden: hidden, Limit: 10, Next: page.Next}, "objects_added", false},
-		{"HiddenFirstOrLast", isachub.ObjectFilter{Hidden: hidden, Versions: []string{"first", "last"}, AddedAfter: after}, "objects_added", false},
-		{"HiddenType", isachub.ObjectFilter{Hidden: hidden, Types: []string{"indicator"}, AddedAfter: after}, "objects_type", false},
-		{"HiddenTypes", isachub.ObjectFilter{Hidden: hidden, Types: []string{"indicator", "malware"}, AddedAfter: after}, "objects_type", true},
-		{"HiddenIDs", isachub.ObjectFilter{Hidden: hidden, IDs: []string{storetest.IndicatorID(1)}, Versions: []string{"all"}}, "objects_id", true},
+		{"HiddenLast", isachub.ObjectFilter{AddedAfter: after}, "objects_added", false, hidden},
+		{"HiddenNext", isachub.ObjectFilter{Limit: 10, Next: page.Next}, "objects_added", false, hidden},
+		{"HiddenFirstOrLast", isachub.ObjectFilter{Versions: []string{"first", "last"}, AddedAfter: after}, "objects_added", false, hidden},
+		{"HiddenType", isachub.ObjectFilter{Types: []string{"indicator"}, AddedAfter: after}, "objects_type", false, hidden},
+		{"HiddenTypes", isachub.ObjectFilter{Types: []string{"indicator", "malware"}, AddedAfter: after}, "objects_type", true, hidden},
+		{"HiddenIDs", isachub.ObjectFilter{IDs: []string{storetest.IndicatorID(1)}, Versions: []string{"all"}}, "objects_id", true, hidden},
 	}
 	check := func(t *testing.T) {
 		for _, tc := range shapes {
 			t.Run(tc.name, func(t *testing.T) {
-				plan, err := db.ExplainObjects(ctx, coll, tc.f)
+				plan, err := db.ExplainObjects(ctx, coll, isachub.Hiding(tc.hidden), tc.f)
 				if err != nil {
 					t.Fatal(err)
 				}
 				joined := strings.Join(plan, "\n")
-				if testing.Verbose() && tc.f.Hidden != 0 {
+				if testing.Verbose() && tc.hidden != 0 {
 					t.Logf("plan:\n%s", joined)
 				}
 				reads := 0
@@ -98,7 +100,7 @@ func TestExplainObjects(t *testing.T) {
 						t.Fatalf("the visibility subquery does not read one id's versions through objects_id:\n%s", joined)
 					}
 				}
-				if tc.f.Hidden != 0 && !strings.Contains(joined, "SEARCH o2 ") && tc.f.Versions == nil {
+				if tc.hidden != 0 && !strings.Contains(joined, "SEARCH o2 ") && tc.f.Versions == nil {
 					t.Fatalf("no visibility subquery:\n%s", joined)
 				}
 				if strings.Contains(joined, "TEMP B-TREE") != tc.sorted && !tc.sorted {

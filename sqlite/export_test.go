@@ -10,8 +10,8 @@ import (
 
 // ExplainObjects returns the EXPLAIN QUERY PLAN details of the page query
 // that Objects runs for f.
-func (db *DB) ExplainObjects(ctx context.Context, collectionID string, f isachub.ObjectFilter) ([]string, error) {
-	q, args, _, err := objectQuery(collectionID, f)
+func (db *DB) ExplainObjects(ctx context.Context, collectionID string, see isachub.Visibility, f isachub.ObjectFilter) ([]string, error) {
+	q, args, _, err := objectQuery(collectionID, f, see.Hidden())
 	if err != nil {
 		return nil, err
 	}

@@ -26,17 +26,17 @@ func FuzzQuery(f *testing.F) {
 		f.Add(seed[0], seed[1], seed[2], seed[3], seed[4])
 	}
 	f.Fuzz(func(t *testing.T, query, version, typ, id, spec string) {
-		_, err := db.SearchObjects(ctx, []string{coll}, query, 10, nil)
+		_, err := db.SearchObjects(ctx, isachub.UnrestrictedScope(coll), query, 10)
 		if err != nil && isachub.ErrorCode(err) != isachub.EINVALID {
 			t.Fatalf("SearchObjects(%q): %v", query, err)
 		}
 		filter := isachub.ObjectFilter{Versions: []string{version}, Types: []string{typ}, IDs: []string{id}, SpecVersions: []string{spec}, Limit: 5}
-		_, err = db.Objects(ctx, coll, filter)
+		_, err = db.Objects(ctx, coll, isachub.Unrestricted(), filter)
 		if err != nil && isachub.ErrorCode(err) != isachub.EINVALID {
 			t.Fatalf("Objects(%+v): %v", filter, err)
 		}
 		filter.Types, filter.IDs = []string{typ, "indicator"}, nil
-		_, err = db.Objects(ctx, coll, filter)
+		_, err = db.Objects(ctx, coll, isachub.Unrestricted(), filter)
 		if err != nil && isachub.ErrorCode(err) != isachub.EINVALID {
 			t.Fatalf("Objects(%+v): %v", filter, err)
 		}

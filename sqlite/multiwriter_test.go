@@ -56,7 +56,7 @@ func TestTwoHandlesOneFile(t *testing.T) {
 			finished = true
 		default:
 		}
-		page, err := b.Objects(ctx, coll, isachub.ObjectFilter{AddedAfter: after, Limit: 37})
+		page, err := b.Objects(ctx, coll, isachub.Unrestricted(), isachub.ObjectFilter{AddedAfter: after, Limit: 37})
 		if err != nil {
 			t.Fatal(err)
 		}

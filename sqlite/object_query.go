@@ -16,8 +16,8 @@ import (
 // the cursor: no OFFSET, so every page costs the same. An unknown
 // collection reads as empty (callers load the collection first, to check
 // access).
-func (db *DB) Objects(ctx context.Context, collectionID string, f isachub.ObjectFilter) (*isachub.ObjectPage, error) {
-	q, args, limit, err := objectQuery(collectionID, f)
+func (db *DB) Objects(ctx context.Context, collectionID string, see isachub.Visibility, f isachub.ObjectFilter) (*isachub.ObjectPage, error) {
+	q, args, limit, err := objectQuery(collectionID, f, see.Hidden())
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +91,7 @@ func pageLimit(n int) int {
 //   - several types: one objects_type range per type, each limited to the
 //     page, merged (at most types x page rows are sorted);
 //   - ids: objects_id (coll, id) and a sort of those ids' versions only.
-func objectQuery(collectionID string, f isachub.ObjectFilter) (string, []any, int, error) {
+func objectQuery(collectionID string, f isachub.ObjectFilter, hidden isachub.TLPSet) (string, []any, int, error) {
 	limit := pageLimit(f.Limit)
 	after := micros(f.AddedAfter)
 	if f.Next != "" {
@@ -108,17 +108,17 @@ func objectQuery(collectionID string, f isachub.ObjectFilter) (string, []any, in
 		cond.WriteString(` AND o.id`)
 		condArgs = inList(&cond, condArgs, f.IDs)
 	}
-	vcond, vargs, err := versionCond(f.Versions, f.Hidden)
+	vcond, vargs, err := versionCond(f.Versions, hidden)
 	if err != nil {
 		return "", nil, 0, err
 	}
 	cond.WriteString(vcond)
 	condArgs = append(condArgs, vargs...)
-	if f.Hidden != 0 {
-		cond.WriteString(` AND o.tlp NOT IN ` + tlpList(f.Hidden))
+	if hidden != 0 {
+		cond.WriteString(` AND o.tlp NOT IN ` + tlpList(hidden))
 	}
 	if len(f.SpecVersions) == 0 {
-		cond.WriteString(` AND ` + hiddenAware(`o.spec_latest = 1`, `o2.spec_version > o.spec_version`, f.Hidden))
+		cond.WriteString(` AND ` + hiddenAware(`o.spec_latest = 1`, `o2.spec_version > o.spec_version`, hidden))
 	} else {
 		cond.WriteString(` AND o.spec_version`)
 		condArgs = inList(&cond, condArgs, f.SpecVersions)

@@ -2,8 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"maps"
-	"slices"
 	"strings"
 	"unicode"
 
@@ -21,7 +19,8 @@ const searchCandidates = 1000
 // the 1,000 most recently indexed matches. Every word of query must occur;
 // each is quoted, so no input can break FTS syntax. Versions of the TLP
 // levels hidden in their collection are left out among the candidates.
-func (db *DB) SearchObjects(ctx context.Context, collectionIDs []string, query string, limit int, hidden map[string]isachub.TLPSet) ([]*isachub.ObjectVersion, error) {
+func (db *DB) SearchObjects(ctx context.Context, scope map[string]isachub.Visibility, query string, limit int) ([]*isachub.ObjectVersion, error) {
+	collectionIDs, hidden := isachub.SearchScope(scope)
 	match := ftsQuery(query)
 	if match == "" {
 		return nil, isachub.Errorf(isachub.EINVALID, "The search query %q has no words to search for.", query)
@@ -62,8 +61,8 @@ func searchQuery(collectionIDs []string, match string, limit int, hidden map[str
 			WHERE objects_fts MATCH ? AND o.coll IN (SELECT pk FROM collections WHERE id`)
 	args := inList(&b, []any{match}, collectionIDs)
 	b.WriteString(`)`)
-	for _, id := range slices.Sorted(maps.Keys(hidden)) {
-		if h := hidden[id]; h != 0 && slices.Contains(collectionIDs, id) {
+	for _, id := range collectionIDs {
+		if h := hidden[id]; h != 0 {
 			b.WriteString(` AND NOT (o.coll = (SELECT pk FROM collections WHERE id = ?) AND o.tlp IN ` + tlpList(h) + `)`)
 			args = append(args, id)
 		}

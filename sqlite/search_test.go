@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"testing"
 
+	"github.com/isachub/isachub"
 	"github.com/isachub/isachub/storetest"
 )
 
@@ -33,7 +34,7 @@ func TestSearchTokens(t *testing.T) {
 		{"198.51.0.2 wild", 0},
 	} {
 		t.Run(tc.query, func(t *testing.T) {
-			got, err := db.SearchObjects(ctx, []string{coll}, tc.query, 10, nil)
+			got, err := db.SearchObjects(ctx, isachub.UnrestrictedScope(coll), tc.query, 10)
 			if err != nil || len(got) != tc.want {
 				t.Fatalf("search %q: %d results (%v), want %d", tc.query, len(got), err, tc.want)
 			}

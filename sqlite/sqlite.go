@@ -58,7 +58,8 @@
 //
 // The rules live in the root package (isachub.Reader, policy.go; FIRST TLP
 // 2.0 and STIX 2.1 section 7.2). This package stores what they need and
-// applies the caller's isachub.ObjectFilter.Hidden in the page query: each
+// applies the reader's isachub.Visibility (a required argument of every
+// read) in the page query: each
 // version's own TLP level (stix.EffectiveTLP, 0 when unmarked, so that the
 // collection's default applies when read) is the tlp column, written at
 // ingest (migration 0002 computes it for versions stored before). Hidden

@@ -35,7 +35,7 @@ func TestMigrateTLP(t *testing.T) {
 	if err := db.Exec(ctx, string(sql)[start:start+end]); err != nil {
 		t.Fatal(err)
 	}
-	p, err := db.Objects(ctx, coll, isachub.ObjectFilter{Limit: 100})
+	p, err := db.Objects(ctx, coll, isachub.Unrestricted(), isachub.ObjectFilter{Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}

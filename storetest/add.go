@@ -13,9 +13,24 @@ import (
 // all pages through the collection with f and returns every version.
 func all(t *testing.T, s isachub.Store, collID string, f isachub.ObjectFilter) []*isachub.ObjectVersion {
 	t.Helper()
+	return allSeen(t, s, collID, isachub.Unrestricted(), f)
+}
+
+// everything is the search scope of the collections, hiding nothing.
+func everything(collIDs ...string) map[string]isachub.Visibility {
+	scope := make(map[string]isachub.Visibility, len(collIDs))
+	for _, id := range collIDs {
+		scope[id] = isachub.Unrestricted()
+	}
+	return scope
+}
+
+// allSeen is all for a read that sees what see shows.
+func allSeen(t *testing.T, s isachub.Store, collID string, see isachub.Visibility, f isachub.ObjectFilter) []*isachub.ObjectVersion {
+	t.Helper()
 	var out []*isachub.ObjectVersion
 	for range 100000 {
-		page, err := s.Objects(t.Context(), collID, f)
+		page, err := s.Objects(t.Context(), collID, see, f)
 		mustOK(t, err)
 		out = append(out, page.Objects...)
 		if !page.More {
@@ -139,7 +154,7 @@ func testAddObjects(t *testing.T, s isachub.Store) {
 		c2 := &isachub.Collection{CommunityID: f.comm.ID, Title: "Second", ReadAll: true, WriteAll: true}
 		mustOK(t, s.CreateCollection(ctx, c2))
 		mustAdd(t, s, c2.ID, f.orgB.ID, Indicator(1))
-		page, err := s.Objects(ctx, c2.ID, isachub.ObjectFilter{})
+		page, err := s.Objects(ctx, c2.ID, isachub.Unrestricted(), isachub.ObjectFilter{})
 		mustOK(t, err)
 		if len(page.Objects) != 1 || page.Objects[0].SubmitterOrgID != f.orgB.ID {
 			t.Fatalf("second collection holds %+v", page.Objects)

@@ -86,7 +86,7 @@ func testConcurrentPaging(t *testing.T, s isachub.Store) {
 				// Read whether the writers were done before the request,
 				// so that an empty page really is the final one.
 				finished := active.Load() == 0
-				page, err := s.Objects(ctx, f.coll.ID, filter)
+				page, err := s.Objects(ctx, f.coll.ID, isachub.Unrestricted(), filter)
 				r.requests++
 				if err != nil {
 					r.err = err

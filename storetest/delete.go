@@ -86,12 +86,12 @@ func testDeleteCollectionObjects(t *testing.T, s isachub.Store) {
 	mustAdd(t, s, c.ID, f.orgA.ID, Indicators(0, 20)...)
 	mustAdd(t, s, f.coll.ID, f.orgA.ID, Indicators(0, 5)...)
 	mustOK(t, s.DeleteCollection(f.ctx, f.comm.ID, c.ID))
-	page, err := s.Objects(f.ctx, c.ID, isachub.ObjectFilter{Versions: []string{"all"}})
+	page, err := s.Objects(f.ctx, c.ID, isachub.Unrestricted(), isachub.ObjectFilter{Versions: []string{"all"}})
 	mustOK(t, err)
 	if len(page.Objects) != 0 {
 		t.Fatalf("a deleted collection still serves %d objects", len(page.Objects))
 	}
-	found, err := s.SearchObjects(f.ctx, []string{c.ID, f.coll.ID}, "Malicious", 100, nil)
+	found, err := s.SearchObjects(f.ctx, everything(c.ID, f.coll.ID), "Malicious", 100)
 	mustOK(t, err)
 	if len(found) != 5 {
 		t.Fatalf("search after DeleteCollection found %d objects, want the other collection's 5", len(found))
@@ -99,7 +99,7 @@ func testDeleteCollectionObjects(t *testing.T, s isachub.Store) {
 	// The same id may be created again, empty.
 	c2 := &isachub.Collection{ID: c.ID, CommunityID: f.comm.ID, Title: "Reborn"}
 	mustOK(t, s.CreateCollection(f.ctx, c2))
-	page, err = s.Objects(f.ctx, c.ID, isachub.ObjectFilter{Versions: []string{"all"}})
+	page, err = s.Objects(f.ctx, c.ID, isachub.Unrestricted(), isachub.ObjectFilter{Versions: []string{"all"}})
 	mustOK(t, err)
 	if len(page.Objects) != 0 {
 		t.Fatalf("a re-created collection holds %d objects", len(page.Objects))

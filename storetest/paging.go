@@ -60,7 +60,7 @@ func testPaging(t *testing.T, s isachub.Store) {
 		var got []*isachub.ObjectVersion
 		var after time.Time
 		for {
-			page, err := s.Objects(f.ctx, f.coll.ID, isachub.ObjectFilter{Limit: 7, AddedAfter: after})
+			page, err := s.Objects(f.ctx, f.coll.ID, isachub.Unrestricted(), isachub.ObjectFilter{Limit: 7, AddedAfter: after})
 			mustOK(t, err)
 			got = append(got, page.Objects...)
 			if !page.More {
@@ -86,9 +86,9 @@ func testPaging(t *testing.T, s isachub.Store) {
 	})
 	t.Run("ChangingLimit", func(t *testing.T) {
 		// A cursor does not pin the page size.
-		page, err := s.Objects(f.ctx, f.coll.ID, isachub.ObjectFilter{Limit: 10})
+		page, err := s.Objects(f.ctx, f.coll.ID, isachub.Unrestricted(), isachub.ObjectFilter{Limit: 10})
 		mustOK(t, err)
-		page2, err := s.Objects(f.ctx, f.coll.ID, isachub.ObjectFilter{Limit: 20, Next: page.Next})
+		page2, err := s.Objects(f.ctx, f.coll.ID, isachub.Unrestricted(), isachub.ObjectFilter{Limit: 20, Next: page.Next})
 		mustOK(t, err)
 		if len(page2.Objects) != 20 || page2.Objects[0].ID != want[10] {
 			t.Fatalf("second page with another limit starts at %s with %d objects", page2.Objects[0].ID, len(page2.Objects))
@@ -98,7 +98,7 @@ func testPaging(t *testing.T, s isachub.Store) {
 		// Versions added while a client pages are on the later pages.
 		f2 := isachub.ObjectFilter{Limit: 1000, Types: []string{"indicator"}}
 		var got []*isachub.ObjectVersion
-		page, err := s.Objects(f.ctx, f.coll.ID, f2)
+		page, err := s.Objects(f.ctx, f.coll.ID, isachub.Unrestricted(), f2)
 		mustOK(t, err)
 		got = append(got, page.Objects...)
 		mustAdd(t, s, f.coll.ID, f.orgA.ID, Indicators(n, n+5)...)
@@ -121,7 +121,7 @@ func testCursor(t *testing.T, s isachub.Store) {
 	f := newFixture(t, s)
 	mustAdd(t, s, f.coll.ID, f.orgA.ID, Indicators(0, 10)...)
 	q := isachub.ObjectFilter{Limit: 3, Types: []string{"indicator"}}
-	page, err := s.Objects(f.ctx, f.coll.ID, q)
+	page, err := s.Objects(f.ctx, f.coll.ID, isachub.Unrestricted(), q)
 	mustOK(t, err)
 	if !page.More || page.Next == "" {
 		t.Fatalf("first page: more %v next %q", page.More, page.Next)
@@ -141,17 +141,17 @@ func testCursor(t *testing.T, s isachub.Store) {
 		{"Huge", isachub.ObjectFilter{Next: strings.Repeat("A", 10000)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := s.Objects(f.ctx, f.coll.ID, tc.f)
+			_, err := s.Objects(f.ctx, f.coll.ID, isachub.Unrestricted(), tc.f)
 			wantCode(t, err, isachub.EINVALID)
 		})
 	}
 	t.Run("OK", func(t *testing.T) {
 		// The order of a filter's values does not change the query.
 		q := isachub.ObjectFilter{Limit: 3, Types: []string{"indicator", "malware"}}
-		page, err := s.Objects(f.ctx, f.coll.ID, q)
+		page, err := s.Objects(f.ctx, f.coll.ID, isachub.Unrestricted(), q)
 		mustOK(t, err)
 		q.Types, q.Next = []string{"malware", "indicator"}, page.Next
-		page2, err := s.Objects(f.ctx, f.coll.ID, q)
+		page2, err := s.Objects(f.ctx, f.coll.ID, isachub.Unrestricted(), q)
 		mustOK(t, err)
 		if len(page2.Objects) != 3 || page2.Objects[0].ID != IndicatorID(3) {
 			t.Fatalf("second page = %v", ids(page2.Objects))

@@ -49,7 +49,7 @@ func testVersions(t *testing.T, s isachub.Store) {
 	}
 	t.Run("ErrInvalid", func(t *testing.T) {
 		for _, v := range []string{"latest", "2026-13-01T00:00:00Z", "", "1"} {
-			_, err := s.Objects(f.ctx, f.coll.ID, isachub.ObjectFilter{Versions: []string{v}})
+			_, err := s.Objects(f.ctx, f.coll.ID, isachub.Unrestricted(), isachub.ObjectFilter{Versions: []string{v}})
 			wantCode(t, err, isachub.EINVALID)
 		}
 	})
@@ -182,14 +182,14 @@ func testFilters(t *testing.T, s isachub.Store) {
 		})
 	}
 	t.Run("UnknownCollectionIsEmpty", func(t *testing.T) {
-		page, err := s.Objects(f.ctx, "00000000-0000-4000-8000-000000000000", isachub.ObjectFilter{})
+		page, err := s.Objects(f.ctx, "00000000-0000-4000-8000-000000000000", isachub.Unrestricted(), isachub.ObjectFilter{})
 		mustOK(t, err)
 		if len(page.Objects) != 0 || page.More {
 			t.Fatalf("unknown collection returned %+v", page)
 		}
 	})
 	t.Run("TenantScoping", func(t *testing.T) {
-		page, err := s.Objects(f.ctx, f.otherColl.ID, isachub.ObjectFilter{Versions: []string{"all"}})
+		page, err := s.Objects(f.ctx, f.otherColl.ID, isachub.Unrestricted(), isachub.ObjectFilter{Versions: []string{"all"}})
 		mustOK(t, err)
 		if len(page.Objects) != 0 {
 			t.Fatalf("another collection sees %d objects", len(page.Objects))
@@ -211,14 +211,14 @@ func testLimits(t *testing.T, s isachub.Store) {
 		{isachub.MaxPageSize + 1, isachub.MaxPageSize, true},
 		{1 << 30, isachub.MaxPageSize, true},
 	} {
-		page, err := s.Objects(f.ctx, f.coll.ID, isachub.ObjectFilter{Limit: tc.limit})
+		page, err := s.Objects(f.ctx, f.coll.ID, isachub.Unrestricted(), isachub.ObjectFilter{Limit: tc.limit})
 		mustOK(t, err)
 		if len(page.Objects) != tc.want || page.More != tc.more {
 			t.Fatalf("limit %d: %d objects, more %v; want %d, %v", tc.limit, len(page.Objects), page.More, tc.want, tc.more)
 		}
 	}
 	// Exactly a page left: more is false.
-	page, err := s.Objects(f.ctx, f.coll.ID, isachub.ObjectFilter{Limit: 1, AddedAfter: all(t, s, f.coll.ID, isachub.ObjectFilter{Limit: 1000})[isachub.MaxPageSize-1].DateAdded})
+	page, err := s.Objects(f.ctx, f.coll.ID, isachub.Unrestricted(), isachub.ObjectFilter{Limit: 1, AddedAfter: all(t, s, f.coll.ID, isachub.ObjectFilter{Limit: 1000})[isachub.MaxPageSize-1].DateAdded})
 	mustOK(t, err)
 	if len(page.Objects) != 1 || page.More || page.Next != "" {
 		t.Fatalf("last page: %d objects, more %v, next %q", len(page.Objects), page.More, page.Next)

@@ -4,7 +4,7 @@
 // 2.1 filter (section 3.4) and keyset pagination, ownership, deletion,
 // full-text search, statuses (section 4.3), the audit log and the job
 // outbox, sharing groups, the TLP visibility filter
-// (isachub.ObjectFilter.Hidden: hidden versions are left out before paging,
+// (the isachub.Visibility of every read: hidden versions are left out before paging,
 // and first/last/spec-latest are those of the visible versions), and
 // anonymous publishing: community secrets and submitter-record policies,
 // organisations' staff flag and redaction rules, anonymous objects with

@@ -66,7 +66,7 @@ func testCommunities(t *testing.T, s isachub.Store) {
 		wantCode(t, err, isachub.ENOTFOUND)
 		_, err = s.Status(ctx, b.ID, st.ID)
 		wantCode(t, err, isachub.ENOTFOUND)
-		page, err := s.Objects(ctx, c.ID, isachub.ObjectFilter{Versions: []string{"all"}})
+		page, err := s.Objects(ctx, c.ID, isachub.Unrestricted(), isachub.ObjectFilter{Versions: []string{"all"}})
 		if err == nil && len(page.Objects) != 0 {
 			t.Fatalf("objects of a deleted community's collection are still served: %d", len(page.Objects))
 		}
@@ -133,7 +133,7 @@ func testOrgs(t *testing.T, s isachub.Store) {
 		_, err = s.TokenByHash(ctx, tok.Hash)
 		wantCode(t, err, isachub.ENOTFOUND)
 		// The intelligence it published stays.
-		page, err := s.Objects(ctx, f.coll.ID, isachub.ObjectFilter{})
+		page, err := s.Objects(ctx, f.coll.ID, isachub.Unrestricted(), isachub.ObjectFilter{})
 		mustOK(t, err)
 		if len(page.Objects) != 2 {
 			t.Fatalf("after DeleteOrg the collection has %d objects, want 2", len(page.Objects))

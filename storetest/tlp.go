@@ -31,7 +31,7 @@ func MarkedIndicator(i int, modified time.Time, level stix.TLP) *stix.Object {
 	return mustObject(m)
 }
 
-// testTLPVisibility checks ObjectFilter.Hidden: hidden versions are left out
+// testTLPVisibility checks the Visibility of a read (isachub.Hiding): hidden versions are left out
 // before paging, and first, last and the default spec_version are those of
 // the visible versions.
 func testTLPVisibility(t *testing.T, s isachub.Store) {
@@ -80,10 +80,10 @@ func testTLPVisibility(t *testing.T, s isachub.Store) {
 		t.Run(tc.name, func(t *testing.T) {
 			// Pages of one: more and next must count visible versions only.
 			var pages int
-			f2 := isachub.ObjectFilter{Hidden: tc.hidden, Versions: tc.versions, Limit: 1}
+			f2 := isachub.ObjectFilter{Versions: tc.versions, Limit: 1}
 			var got []string
 			for {
-				p, err := s.Objects(f.ctx, coll.ID, f2)
+				p, err := s.Objects(f.ctx, coll.ID, isachub.Hiding(tc.hidden), f2)
 				mustOK(t, err)
 				pages++
 				for _, v := range p.Objects {
@@ -108,6 +108,15 @@ func testTLPVisibility(t *testing.T, s isachub.Store) {
 			}
 		})
 	}
+	t.Run("ZeroVisibility", func(t *testing.T) {
+		// The zero Visibility hides everything: a read that forgets to
+		// ask the policy returns nothing.
+		p, err := s.Objects(f.ctx, coll.ID, isachub.Visibility{}, isachub.ObjectFilter{Versions: []string{"all"}})
+		mustOK(t, err)
+		if len(p.Objects) != 0 || p.More || p.Next != "" {
+			t.Fatalf("the zero Visibility read %d versions (more %v)", len(p.Objects), p.More)
+		}
+	})
 	t.Run("OKStoredTLP", func(t *testing.T) {
 		got := map[string]stix.TLP{}
 		for _, v := range all(t, s, coll.ID, isachub.ObjectFilter{Versions: []string{"all"}, SpecVersions: []string{"2.0", "2.1"}}) {
@@ -122,26 +131,29 @@ func testTLPVisibility(t *testing.T, s isachub.Store) {
 		}
 	})
 	t.Run("OKIDFilter", func(t *testing.T) {
-		got := all(t, s, coll.ID, isachub.ObjectFilter{Hidden: red, IDs: []string{IndicatorID(1), IndicatorID(5)}})
+		got := allSeen(t, s, coll.ID, isachub.Hiding(red), isachub.ObjectFilter{IDs: []string{IndicatorID(1), IndicatorID(5)}})
 		if len(got) != 1 || label(got[0]) != "1@1" {
 			t.Fatalf("got %d versions, want 1@1", len(got))
 		}
 	})
 	t.Run("OKSearch", func(t *testing.T) {
 		for _, tc := range []struct {
-			name   string
-			hidden map[string]isachub.TLPSet
-			limit  int
-			want   []string
+			name  string
+			scope map[string]isachub.Visibility
+			limit int
+			want  []string
 		}{
-			{"NothingHidden", nil, 10, []string{IndicatorID(1), IndicatorID(2), IndicatorID(3), IndicatorID(4)}},
-			{"RedHidden", map[string]isachub.TLPSet{coll.ID: red}, 10, []string{IndicatorID(2), IndicatorID(3)}},
-			{"RedHiddenLimit", map[string]isachub.TLPSet{coll.ID: red}, 1, nil}, // one of 2 and 3
-			{"OnlyClear", map[string]isachub.TLPSet{coll.ID: onlyClear}, 10, []string{}},
-			{"OtherCollection", map[string]isachub.TLPSet{f.coll.ID: onlyClear.With(stix.TLPClear)}, 10, []string{IndicatorID(1), IndicatorID(2), IndicatorID(3), IndicatorID(4)}},
+			{"NothingHidden", everything(coll.ID), 10, []string{IndicatorID(1), IndicatorID(2), IndicatorID(3), IndicatorID(4)}},
+			{"RedHidden", map[string]isachub.Visibility{coll.ID: isachub.Hiding(red)}, 10, []string{IndicatorID(2), IndicatorID(3)}},
+			{"RedHiddenLimit", map[string]isachub.Visibility{coll.ID: isachub.Hiding(red)}, 1, nil}, // one of 2 and 3
+			{"OnlyClear", map[string]isachub.Visibility{coll.ID: isachub.Hiding(onlyClear)}, 10, []string{}},
+			{"OtherCollection", map[string]isachub.Visibility{coll.ID: isachub.Unrestricted(), f.coll.ID: isachub.Hiding(onlyClear.With(stix.TLPClear))}, 10, []string{IndicatorID(1), IndicatorID(2), IndicatorID(3), IndicatorID(4)}},
+			// The zero Visibility hides everything: a read that forgets
+			// to ask the policy finds nothing.
+			{"ZeroVisibility", map[string]isachub.Visibility{coll.ID: {}}, 10, []string{}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				vs, err := s.SearchObjects(f.ctx, []string{coll.ID}, "Indicator", tc.limit, tc.hidden)
+				vs, err := s.SearchObjects(f.ctx, tc.scope, "Indicator", tc.limit)
 				mustOK(t, err)
 				got := ids(vs)
 				slices.Sort(got)
@@ -159,7 +171,7 @@ func testTLPVisibility(t *testing.T, s isachub.Store) {
 	})
 	t.Run("OKTypeFilters", func(t *testing.T) {
 		for _, types := range [][]string{{"indicator"}, {"indicator", "malware"}} {
-			got := all(t, s, coll.ID, isachub.ObjectFilter{Hidden: onlyClear, Types: types})
+			got := allSeen(t, s, coll.ID, isachub.Hiding(onlyClear), isachub.ObjectFilter{Types: types})
 			if len(got) != 2 {
 				t.Fatalf("types %v: got %d versions, want 2", types, len(got))
 			}

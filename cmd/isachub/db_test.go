@@ -123,7 +123,7 @@ func TestBackup(t *testing.T) {
 		cp, err := openStore(context.Background(), "sqlite:"+dst)
 		mustDB(t, err)
 		defer cp.Close()
-		page, err := cp.Objects(ctx, coll.ID, isachub.ObjectFilter{Limit: 1000})
+		page, err := cp.Objects(ctx, coll.ID, isachub.Unrestricted(), isachub.ObjectFilter{Limit: 1000})
 		mustDB(t, err)
 		if len(page.Objects) != 250 {
 			t.Fatalf("the backup holds %d objects, want 250", len(page.Objects))
