@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/isachub/isachub"
 	"github.com/isachub/isachub/server"
@@ -58,6 +59,9 @@ func FuzzAddObjects(f *testing.F) {
 			}
 			if st.SuccessCount+st.FailureCount+st.PendingCount != st.TotalCount {
 				t.Fatalf("status counts do not add up: %+v", st)
+			}
+			if st.SuccessCount > 0 {
+				readBack(t, h, handler)
 			}
 		case http.StatusUnprocessableEntity, http.StatusRequestEntityTooLarge:
 			var e taxii.Error
@@ -116,6 +120,9 @@ func FuzzAddAnonymous(f *testing.F) {
 			if bytes.Contains(w.Body.Bytes(), []byte("a.example")) {
 				t.Fatalf("the status holds the declared domain: %s", w.Body.Bytes())
 			}
+			if st.SuccessCount > 0 {
+				readBack(t, h, handler)
+			}
 		case http.StatusUnprocessableEntity, http.StatusRequestEntityTooLarge, http.StatusBadRequest:
 			var e taxii.Error
 			if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil || e.Title == "" {
@@ -125,4 +132,18 @@ func FuzzAddAnonymous(f *testing.F) {
 			t.Fatalf("status %d: %s", w.Code, w.Body.Bytes())
 		}
 	})
+}
+
+// readBack reads the open collection's latest page as a member of another
+// organisation and fails unless it is valid JSON in UTF-8: what one member
+// stored must never break another's client (issue 13 item 2).
+func readBack(t *testing.T, h *hub, handler http.Handler) {
+	r := httptest.NewRequest(http.MethodGet, h.objectsURL("open")+"?limit=1000", nil)
+	r.Header.Set("Authorization", "Bearer "+h.tokens["b-analyst"])
+	r.Header.Set("Accept", taxii.MediaTypeTAXII21)
+	w := httptest.NewRecorder()
+	handler.ServeHTTP(w, r)
+	if w.Code != http.StatusOK || !utf8.Valid(w.Body.Bytes()) || !json.Valid(w.Body.Bytes()) {
+		t.Fatalf("reading back the collection: %d, UTF-8 %v, JSON %v", w.Code, utf8.Valid(w.Body.Bytes()), json.Valid(w.Body.Bytes()))
+	}
 }

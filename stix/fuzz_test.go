@@ -6,6 +6,7 @@ import (
 	"os"
 	"reflect"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/isachub/isachub/stix"
 )
@@ -37,7 +38,11 @@ func FuzzParseValidate(f *testing.F) {
 				continue
 			}
 			res := stix.Validate(it.Object)
-			_ = res.Valid()
+			// Nothing valid may fail to be UTF-8 (issue 13 item 2): a
+			// valid object is stored and served as sent.
+			if res.Valid() && !utf8.Valid(it.Object.Raw()) {
+				t.Fatalf("a valid object is not UTF-8: %q", it.Object.Raw())
+			}
 			_ = stix.EffectiveTLP(it.Object)
 			_, _, _ = stix.DeterministicID(it.Object)
 			// Value's fast decoder must agree with encoding/json.

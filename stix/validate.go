@@ -32,6 +32,9 @@ func Validate(o *Object) Result {
 	for _, k := range o.dupKeys {
 		c.errorf(join("", k), "appears more than once in the object; JSON object keys must be unique")
 	}
+	if path, problem, ok := TextIssue(o.raw); !ok {
+		c.errorf(path, "%s", problem)
+	}
 	m, err := o.Value()
 	if err != nil { // cannot happen for a parsed object; kept for safety
 		c.errorf("", "cannot decode the object: %v", err)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/url"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/isachub/isachub/taxii"
 )
@@ -88,6 +89,9 @@ func FuzzReadEnvelope(f *testing.F) {
 		for _, o := range valid {
 			if o == nil {
 				t.Fatal("nil valid object")
+			}
+			if !utf8.Valid(o.Raw()) {
+				t.Fatalf("a valid object is not UTF-8: %q", o.Raw())
 			}
 		}
 	})
