@@ -37,19 +37,19 @@ func Approve(ctx context.Context, store Store, p *Pending) (*Status, error) {
 	if err != nil {
 		return nil, err
 	}
-	outcome := make(map[string]error, len(results))
+	outcome := make(map[string]AddResult, len(results))
 	for _, r := range results {
-		outcome[r.ID+"\x00"+r.Version] = r.Err
+		outcome[r.ID+"\x00"+r.Version] = r
 	}
 	return finishPending(ctx, store, p, func(d StatusDetail) (StatusDetail, bool) {
-		err, found := outcome[d.ID+"\x00"+d.Version]
+		r, found := outcome[d.ID+"\x00"+d.Version]
 		if !found {
 			return StatusDetail{ID: d.ID, Version: d.Version, Message: "The object was not stored."}, false
 		}
-		if err != nil {
-			return StatusDetail{ID: d.ID, Version: d.Version, Message: ErrorMessage(err)}, false
+		if r.Err != nil {
+			return StatusDetail{ID: d.ID, Version: d.Version, Message: ErrorMessage(r.Err)}, false
 		}
-		return StatusDetail{ID: d.ID, Version: d.Version}, true
+		return StatusDetail{ID: d.ID, Version: d.Version, Message: r.Note}, true
 	})
 }
 

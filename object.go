@@ -88,6 +88,10 @@ type AddResult struct {
 	// an *Error otherwise, for example ECONFLICT when another organisation
 	// first published the id.
 	Err error
+	// Note is, for a success, what the sender should know: that the
+	// version was stored already with other content, which is kept
+	// (DuplicateNote). "" otherwise.
+	Note string
 }
 
 // ObjectStore keeps object versions.

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -20,7 +19,7 @@ func (db *DB) CreateCommunity(ctx context.Context, c *isachub.Community) error {
 		return err
 	}
 	if len(c.AnonSecret) == 0 {
-		c.AnonSecret = newSecret()
+		c.AnonSecret = isachub.NewCommunitySecret()
 	}
 	at := now()
 	err := db.pool.QueryRow(ctx, `INSERT INTO communities
@@ -34,14 +33,6 @@ func (db *DB) CreateCommunity(ctx context.Context, c *isachub.Community) error {
 	}
 	c.CreatedAt = at
 	return nil
-}
-
-// newSecret returns a community's key for re-minting anonymous ids: 32
-// bytes from crypto/rand (which never fails on supported systems).
-func newSecret() []byte {
-	b := make([]byte, 32)
-	rand.Read(b)
-	return b
 }
 
 // UpdateCommunity stores the title, description, sector, identity id,
@@ -85,7 +76,7 @@ func (db *DB) UpdateCommunity(ctx context.Context, c *isachub.Community) error {
 // who published an object it knows the original id of. Nothing brings any
 // of it back.
 func eraseSubmitters(ctx context.Context, tx pgx.Tx, communityID int64) error {
-	if _, err := tx.Exec(ctx, `UPDATE communities SET anon_secret = $1 WHERE id = $2`, newSecret(), communityID); err != nil {
+	if _, err := tx.Exec(ctx, `UPDATE communities SET anon_secret = $1 WHERE id = $2`, isachub.NewCommunitySecret(), communityID); err != nil {
 		return dbError(err, "replace the re-minting secret", "Community")
 	}
 	if _, err := tx.Exec(ctx, `UPDATE anonymous_submissions SET org_id = 0

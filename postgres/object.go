@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -115,6 +114,11 @@ func (db *DB) addObjects(ctx context.Context, collectionID string, submitterOrgI
 		}
 		var fresh []*newVersion
 		var clearFirst, clearLatest []int64
+		// A version sent again is compared with the stored one
+		// (isachub.DuplicateNote): batchRaw holds those of this batch,
+		// dups the indexes of the others, read below.
+		batchRaw := map[string][]byte{}
+		var dups []int
 		for i, nv := range prepared {
 			if nv == nil {
 				continue
@@ -125,13 +129,17 @@ func (db *DB) addObjects(ctx context.Context, collectionID string, submitterOrgI
 				states[nv.id] = st
 			}
 			if st.owner != submitterOrgID {
-				results[i].Err = isachub.Errorf(isachub.ECONFLICT,
-					"The object %s was first published in this collection by another organisation; only that organisation may add versions of it.", nv.id)
+				results[i].Err = isachub.ErrNotOwner(nv.id)
 				continue
 			}
 			key := nv.id + "\x00" + nv.vkey
 			if v, ok := existing[key]; ok {
 				results[i].Version = v // already stored: success, nothing written
+				if raw, ok := batchRaw[key]; ok {
+					results[i].Note = isachub.DuplicateNote(raw, nv.obj.Raw())
+				} else {
+					dups = append(dups, i)
+				}
 				continue
 			}
 			nv.dateAdded = next
@@ -141,6 +149,7 @@ func (db *DB) addObjects(ctx context.Context, collectionID string, submitterOrgI
 			}
 			results[i].Version = versionString(nv.obj, nv.dateAdded)
 			existing[key] = results[i].Version
+			batchRaw[key] = nv.obj.Raw()
 			idx := len(fresh)
 			fresh = append(fresh, nv)
 			if !st.latest.ok || st.latest.before(nv.vts, nv.dateAdded) {
@@ -164,6 +173,9 @@ func (db *DB) addObjects(ctx context.Context, collectionID string, submitterOrgI
 			if nv.spec > st.maxSpec {
 				st.maxSpec = nv.spec
 			}
+		}
+		if err := noteDuplicates(ctx, tx, collectionID, prepared, dups, results); err != nil {
+			return err
 		}
 		finish := func(b *pgx.Batch) error {
 			if hook != nil {
@@ -199,33 +211,54 @@ func (db *DB) addObjects(ctx context.Context, collectionID string, submitterOrgI
 
 // prepare checks what the store needs of o and extracts its version.
 func prepare(o *stix.Object) (*newVersion, error) {
-	nv := &newVersion{obj: o, id: o.ID(), typ: o.Type(), spec: o.SpecVersion()}
-	switch {
-	case nv.id == "" || nv.typ == "":
-		return nil, isachub.Errorf(isachub.EINVALID, "The object has no id or no type.")
-	case !strings.HasPrefix(nv.id, nv.typ+"--"):
-		return nil, isachub.Errorf(isachub.EINVALID, "The id %q does not start with the object's type %q.", nv.id, nv.typ)
+	st, err := isachub.CheckStorable(o)
+	if err != nil {
+		return nil, err
 	}
-	for _, s := range append([]string{nv.id, nv.typ, nv.spec, o.Created(), o.Modified(), o.CreatedByRef()}, o.ObjectMarkingRefs()...) {
-		if strings.ContainsRune(s, 0) || !utf8.ValidString(s) {
-			return nil, isachub.Errorf(isachub.EINVALID, "The object %q has a NUL character or invalid UTF-8 in a common property.", nv.id)
-		}
-	}
-	if nv.spec == "" {
-		nv.spec = defaultSpec(o)
-	}
-	if v := o.Version(); v != "" {
-		t, err := time.Parse(time.RFC3339Nano, v)
-		if err != nil {
-			return nil, isachub.Errorf(isachub.EINVALID, "The version timestamp %q of %s is not an RFC 3339 timestamp.", v, nv.id)
-		}
-		nv.vts = t.UTC().Truncate(time.Microsecond)
+	nv := &newVersion{obj: o, id: o.ID(), typ: o.Type(), spec: st.SpecVersion}
+	if st.Versioned {
+		nv.vts = st.Version.Truncate(time.Microsecond)
 		nv.vkey = isachub.FormatTimestamp(nv.vts)
 	} else {
 		sum := sha256.Sum256(o.Raw())
 		nv.vkey = "sha256:" + hex.EncodeToString(sum[:])
 	}
 	return nv, nil
+}
+
+// noteDuplicates sets the Note of the results at dups, versions stored
+// before this batch, by comparing their content with the stored one
+// (isachub.DuplicateNote), in one query.
+func noteDuplicates(ctx context.Context, tx pipeline, coll string, prepared []*newVersion, dups []int, results []isachub.AddResult) error {
+	if len(dups) == 0 {
+		return nil
+	}
+	ids, vkeys := make([]string, len(dups)), make([]string, len(dups))
+	for j, i := range dups {
+		ids[j], vkeys[j] = prepared[i].id, prepared[i].vkey
+	}
+	rows, err := tx.Query(ctx, `SELECT v.id, v.vkey, v.raw FROM object_versions v
+		JOIN unnest($2::text[], $3::text[]) AS d(id, vkey) ON v.id = d.id AND v.vkey = d.vkey
+		WHERE v.collection_id = $1`, coll, ids, vkeys)
+	if err != nil {
+		return dbError(err, "read stored versions", "Objects")
+	}
+	stored := map[string][]byte{}
+	var id, vkey string
+	var raw []byte
+	_, err = pgx.ForEachRow(rows, []any{&id, &vkey, &raw}, func() error {
+		stored[id+"\x00"+vkey] = bytes.Clone(raw)
+		return nil
+	})
+	if err != nil {
+		return dbError(err, "read stored versions", "Objects")
+	}
+	for _, i := range dups {
+		if raw, ok := stored[prepared[i].id+"\x00"+prepared[i].vkey]; ok {
+			results[i].Note = isachub.DuplicateNote(raw, prepared[i].obj.Raw())
+		}
+	}
+	return nil
 }
 
 // defaultSpec is the spec_version of an object without the property: STIX
@@ -249,6 +282,7 @@ func versionString(o *stix.Object, dateAdded int64) string {
 // pipeline is what AddObjects needs of its connection.
 type pipeline interface {
 	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	Conn() *pgx.Conn
 }
 

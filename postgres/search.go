@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -21,14 +20,6 @@ const (
 	maxLexeme     = 256
 	maxSearchSize = 256 << 10
 )
-
-// searchProps are the properties whose text is searchable: names,
-// descriptions, patterns and the values of SCOs (the same as sqlite's).
-var searchProps = []string{"name", "description", "pattern", "value", "display_name",
-	"subject", "body", "path", "key", "abstract", "content", "explanation", "url"}
-
-// searchLists are the searchable properties that are lists of strings.
-var searchLists = []string{"aliases", "labels"}
 
 // SearchObjects runs a full-text query over the latest versions in the given
 // collections only, best match first. The store computes the words of
@@ -84,25 +75,7 @@ func (db *DB) SearchObjects(ctx context.Context, scope map[string]isachub.Visibi
 // searchVector returns the tsvector of o: the distinct words of its
 // searchable properties and of its hashes' values.
 func searchVector(o *stix.Object) pgtype.TSVector {
-	var b strings.Builder
-	for _, p := range searchProps {
-		b.WriteString(o.String(p))
-		b.WriteByte(' ')
-	}
-	for _, p := range searchLists {
-		for _, s := range o.Strings(p) {
-			b.WriteString(s)
-			b.WriteByte(' ')
-		}
-	}
-	var hashes map[string]string
-	if raw, ok := o.Property("hashes"); ok && json.Unmarshal(raw, &hashes) == nil {
-		for _, h := range hashes {
-			b.WriteString(h)
-			b.WriteByte(' ')
-		}
-	}
-	words := searchWords(b.String())
+	words := searchWords(isachub.SearchText(o))
 	v := pgtype.TSVector{Lexemes: make([]pgtype.TSVectorLexeme, 0, len(words)), Valid: true}
 	size := 0
 	for _, w := range words {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/isachub/isachub"
 	"github.com/isachub/isachub/server"
 	"github.com/isachub/isachub/taxii"
 )
@@ -251,4 +252,27 @@ func testObjectEndpoints(t *testing.T, newHub func(testing.TB, server.Config) *h
 		h.do(t, req{path: obj, user: "b-analyst"}).wantError(t, http.StatusNotFound)
 		h.do(t, req{method: http.MethodDelete, path: obj, user: "a-analyst"}).wantError(t, http.StatusNotFound)
 	})
+}
+
+// TestDuplicateOtherContent: a POST of an id and version already stored
+// with other content succeeds (TAXII 2.1 section 5.4 lets the server keep
+// the first) and its status entry says the first was kept (issue 13
+// item 4).
+func TestDuplicateOtherContent(t *testing.T) { forBackends(t, testDuplicateOtherContent) }
+
+func testDuplicateOtherContent(t *testing.T, newHub func(testing.TB, server.Config) *hub) {
+	h := newHub(t, server.Config{})
+	first := indicator(1, "2026-01-01T00:00:00.000Z")
+	h.post(t, "a-analyst", "open", envelope(first))
+	st := h.post(t, "a-analyst", "open", envelope(strings.Replace(first, "Bad address 1", "Renamed", 1), first))
+	if st.SuccessCount != 2 || len(st.Successes) != 2 {
+		t.Fatalf("status %+v, want two successes", st)
+	}
+	if st.Successes[0].Message != isachub.MsgDuplicateContent || st.Successes[1].Message != "" {
+		t.Fatalf("messages %q and %q, want the first to say the stored content is kept", st.Successes[0].Message, st.Successes[1].Message)
+	}
+	res := h.do(t, req{path: h.objectsURL("open") + indicatorID(1) + "/", user: "b-analyst"})
+	if !strings.Contains(string(res.body), "Bad address 1") {
+		t.Fatalf("the stored content changed: %s", res.body)
+	}
 }

@@ -151,6 +151,7 @@ func (s *Server) recordResults(ctx context.Context, c *caller, coll *isachub.Col
 		}
 		d := isachub.StatusDetail{ID: res.ID, Version: res.Version}
 		if res.Err == nil {
+			d.Message = res.Note
 			st.Successes = append(st.Successes, d)
 			continue
 		}

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"errors"
 
@@ -16,7 +15,7 @@ func (db *DB) CreateCommunity(ctx context.Context, c *isachub.Community) error {
 		return err
 	}
 	if len(c.AnonSecret) == 0 {
-		c.AnonSecret = newSecret()
+		c.AnonSecret = isachub.NewCommunitySecret()
 	}
 	now := db.nowMicros()
 	return db.write(ctx, func(tx *sql.Tx) error {
@@ -33,14 +32,6 @@ func (db *DB) CreateCommunity(ctx context.Context, c *isachub.Community) error {
 		c.CreatedAt = fromMicros(now)
 		return internal("insert community", err)
 	})
-}
-
-// newSecret returns a community's key for re-minting anonymous ids: 32
-// bytes from crypto/rand (which never fails on supported systems).
-func newSecret() []byte {
-	b := make([]byte, 32)
-	rand.Read(b)
-	return b
 }
 
 // UpdateCommunity stores the title, description, sector, identity id,
@@ -79,7 +70,7 @@ func (db *DB) UpdateCommunity(ctx context.Context, c *isachub.Community) error {
 // (anon.OrgKey), and whoever kept it could recompute who published an
 // object it knows the original id of. Nothing brings any of it back.
 func eraseSubmitters(ctx context.Context, tx *sql.Tx, communityID int64) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE communities SET anon_secret = ? WHERE id = ?`, newSecret(), communityID); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE communities SET anon_secret = ? WHERE id = ?`, isachub.NewCommunitySecret(), communityID); err != nil {
 		return internal("replace the re-minting secret", err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE anonymous_submissions SET org_id = 0

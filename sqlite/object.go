@@ -74,15 +74,25 @@ func (db *DB) addObjects(ctx context.Context, collectionID string, submitterOrgI
 				known[id] = iv
 			}
 			if len(iv.vers) > 0 && iv.owner != submitterOrgID {
-				results[i].Err = isachub.Errorf(isachub.ECONFLICT,
-					"The object %s was first published in this collection by another organisation; only that organisation may add versions of it.", id)
+				results[i].Err = isachub.ErrNotOwner(id)
 				continue
 			}
 			if v := findVersion(iv.vers, in.vkey); v != nil {
 				if !in.versioned {
 					results[i].Version = isachub.FormatTimestamp(fromMicros(v.dateAdded))
 				}
-				continue // already stored: success, nothing to do
+				// Already stored: success, nothing to do but say whether
+				// the content sent differs from what is kept.
+				if v.in != nil {
+					results[i].Note = isachub.DuplicateNote(v.in.obj.Raw(), in.obj.Raw())
+				} else {
+					var stored []byte
+					if err := tx.QueryRowContext(ctx, `SELECT raw FROM objects WHERE pk = ?`, v.pk).Scan(&stored); err != nil {
+						return internal("read a stored version", err)
+					}
+					results[i].Note = isachub.DuplicateNote(stored, in.obj.Raw())
+				}
+				continue
 			}
 			last = max(now, last+1)
 			v := &version{vkey: in.vkey, vts: in.vts, spec: in.spec, dateAdded: last, in: in}

@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -44,30 +43,17 @@ type incoming struct {
 // prepare extracts the columns of o, or returns the EINVALID error that
 // makes it unstorable.
 func prepare(o *stix.Object) (*incoming, error) {
-	if o.ID() == "" || o.Type() == "" {
-		return nil, isachub.Errorf(isachub.EINVALID, "The object has no id or no type.")
+	st, err := isachub.CheckStorable(o)
+	if err != nil {
+		return nil, err
 	}
-	if !strings.HasPrefix(o.ID(), o.Type()+"--") {
-		return nil, isachub.Errorf(isachub.EINVALID, "The id %q does not start with the object's type %q.", o.ID(), o.Type())
-	}
-	in := &incoming{obj: o, spec: o.SpecVersion()}
-	if v := o.Version(); v != "" {
-		vts, ok := parseTimestamp(v)
-		if !ok {
-			return nil, isachub.Errorf(isachub.EINVALID, "The version timestamp %q of %s is not an RFC 3339 timestamp.", v, o.ID())
-		}
-		in.vts, in.vkey, in.versioned = vts, vts, true
+	in := &incoming{obj: o, spec: st.SpecVersion, versioned: st.Versioned}
+	if st.Versioned {
+		in.vts = st.Version.Format(vtsLayout)
+		in.vkey = in.vts
 	} else {
 		sum := sha256.Sum256(o.Raw())
 		in.vkey = "sha256:" + hex.EncodeToString(sum[:])
-	}
-	if in.spec == "" {
-		// STIX 2.1 section 3.2: without spec_version an SCO is 2.1 and
-		// any other object 2.0.
-		in.spec = "2.0"
-		if !in.versioned {
-			in.spec = "2.1"
-		}
 	}
 	m := o.ObjectMarkingRefs()
 	if m == nil {
@@ -83,38 +69,9 @@ func prepare(o *stix.Object) (*incoming, error) {
 	return in, nil
 }
 
-// ftsText returns the words of o that full-text search finds: name,
-// description, pattern, SCO values, hashes and similar free text.
-func ftsText(o *stix.Object) string {
-	var b strings.Builder
-	add := func(raw json.RawMessage) {
-		if s := jsonString(raw); s != "" {
-			b.WriteString(s)
-			b.WriteByte('\n')
-		}
-	}
-	for _, p := range ftsProps {
-		if raw, ok := o.Property(p); ok {
-			add(raw)
-		}
-	}
-	for _, p := range []string{"aliases", "labels"} {
-		for _, s := range o.Strings(p) {
-			b.WriteString(s)
-			b.WriteByte('\n')
-		}
-	}
-	if raw, ok := o.Property("hashes"); ok {
-		var hs map[string]string
-		if json.Unmarshal(raw, &hs) == nil {
-			for _, h := range hs {
-				b.WriteString(h)
-				b.WriteByte('\n')
-			}
-		}
-	}
-	return joinedDots(b.String())
-}
+// ftsText returns the words of o that full-text search finds
+// (isachub.SearchText), with the dots that are not inside a word removed.
+func ftsText(o *stix.Object) string { return joinedDots(isachub.SearchText(o)) }
 
 // joinedDots returns s with every '.' that does not join two letters or
 // digits replaced by a space: the full-text tokenizer keeps dots inside
@@ -142,26 +99,6 @@ func isWordByte(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
 }
 
-// ftsProps are the string properties full-text search indexes.
-var ftsProps = []string{"name", "description", "pattern", "value", "display_name",
-	"subject", "body", "path", "key", "abstract", "content", "explanation", "url"}
-
-// jsonString decodes a raw JSON string, or returns "" for other JSON
-// values. Strings without escapes, the common case, are not copied
-// through the JSON decoder.
-func jsonString(raw json.RawMessage) string {
-	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
-		return ""
-	}
-	if bytes.IndexByte(raw, '\\') < 0 {
-		return string(raw[1 : len(raw)-1])
-	}
-	var s string
-	if json.Unmarshal(raw, &s) != nil {
-		return ""
-	}
-	return s
-}
 
 // version is one stored version of an id, with its flags as stored
 // (is*) and as they should be (want*).

@@ -3,6 +3,7 @@ package storetest
 import (
 	"bytes"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -141,12 +142,37 @@ func testAddObjects(t *testing.T, s isachub.Store) {
 		if len(again) != 3 {
 			t.Fatalf("duplicates were stored: %d versions, want 3", len(again))
 		}
+		for i, r := range res {
+			if r.Note != "" {
+				t.Fatalf("the same content sent again has a note: %d %+v", i, r)
+			}
+		}
 		// The same version with another precision is the same version.
 		v2 := Parse(t, `{"type":"malware","spec_version":"2.1","id":"`+MalwareID(1)+`","created":"2026-01-02T03:04:05Z",
 			"modified":"2026-01-02T03:04:05Z","name":"Trojan family 1","is_family":true}`)
 		mustAdd(t, s, f.coll.ID, f.orgA.ID, v2)
 		if n := len(all(t, s, f.coll.ID, isachub.ObjectFilter{Versions: []string{"all"}})); n != 3 {
 			t.Fatalf("a timestamp written with another precision made a new version: %d versions", n)
+		}
+	})
+	t.Run("DuplicateOtherContentSaysSo", func(t *testing.T) {
+		// The same id and version with other content: the first is kept,
+		// and the result says so (TAXII 2.1 section 5.4), for a version
+		// stored before and for one earlier in the same batch.
+		changed := Parse(t, strings.Replace(string(Indicator(1).Raw()), `"name":"`, `"name":"changed `, 1))
+		fresh := IndicatorVersion(40, Epoch)
+		freshChanged := Parse(t, strings.Replace(string(fresh.Raw()), `"name":"`, `"name":"changed `, 1))
+		reformatted := Parse(t, strings.Replace(string(Malware(1).Raw()), `{`, `{ `, 1)) // same JSON, other bytes
+		res := mustAdd(t, s, f.coll.ID, f.orgA.ID, changed, fresh, freshChanged, reformatted)
+		for i, want := range []string{isachub.MsgDuplicateContent, "", isachub.MsgDuplicateContent, ""} {
+			if res[i].Err != nil || res[i].Note != want {
+				t.Fatalf("result %d = %+v, want success with note %q", i, res[i], want)
+			}
+		}
+		for _, v := range all(t, s, f.coll.ID, isachub.ObjectFilter{IDs: []string{IndicatorID(1), fresh.ID()}}) {
+			if strings.Contains(string(v.Raw), "changed") {
+				t.Fatalf("the later content replaced the first: %s", v.Raw)
+			}
 		}
 	})
 	t.Run("SameIDOtherCollection", func(t *testing.T) {

@@ -41,6 +41,7 @@ var tests = []test{
 	{"AddObjects", testAddObjects},
 	{"AddObjectsInvalid", testAddObjectsInvalid},
 	{"Ownership", testOwnership},
+	{"StoreRules", testStoreRules},
 	{"Versions", testVersions},
 	{"SCOVersions", testSCOVersions},
 	{"SpecVersions", testSpecVersions},
