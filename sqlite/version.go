@@ -99,7 +99,6 @@ func isWordByte(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
 }
 
-
 // version is one stored version of an id, with its flags as stored
 // (is*) and as they should be (want*).
 type version struct {
