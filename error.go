@@ -15,6 +15,9 @@ const (
 	EFORBIDDEN    = "forbidden"    // the caller is known but may not do this
 	EUNAUTHORIZED = "unauthorized" // the caller is not authenticated
 	ETOOLARGE     = "too_large"    // the request exceeds a size limit
+	// EUNPROCESSABLE: well-formed input that cannot be acted on as a
+	// whole, such as an anonymous submission with an invalid object.
+	EUNPROCESSABLE = "unprocessable"
 )
 
 // Error is an application error with a machine-readable Code and a Message

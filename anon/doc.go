@@ -52,9 +52,10 @@
 //     warning too.
 //  6. Each object is written again as compact JSON with its keys sorted,
 //     which drops the formatting of the submitter's tool, and parsed back.
-//     An object that was valid (stix.Validate) must still be valid; if not,
-//     Anonymise fails with an error that names the object and the property
-//     instead of publishing an invalid object.
+//     An object that was valid (pattern.Validate, the hub's one rule of
+//     what may be stored) must still be valid; if not, Anonymise fails with
+//     an error that names the object and the property instead of
+//     publishing an invalid object.
 //
 // Anonymise never modifies its input and is deterministic: the same
 // objects and Config give byte-identical output.

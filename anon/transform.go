@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/isachub/isachub"
+	"github.com/isachub/isachub/pattern"
 	"github.com/isachub/isachub/stix"
 )
 
@@ -41,8 +42,8 @@ func (a *anonymiser) transform(o *stix.Object) (*stix.Object, error) {
 	if err != nil {
 		return nil, isachub.Errorf(isachub.EINVALID, "Object %s cannot be parsed after anonymisation: %v.", orig, err)
 	}
-	if in := stix.Validate(o); in.Valid() {
-		if res := stix.Validate(out); !res.Valid() {
+	if in := pattern.Validate(o); in.Valid() {
+		if res := pattern.Validate(out); !res.Valid() {
 			is := res.Errors[0]
 			return nil, isachub.Errorf(isachub.EINVALID,
 				"Anonymising object %s would make it invalid: %s %s. Take your declared item out of that property, or publish this object under your own name.",

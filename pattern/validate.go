@@ -6,8 +6,12 @@ import (
 	"github.com/isachub/isachub/stix"
 )
 
-// Validate is stix.Validate with the one check that package stix cannot
-// make on its own: the pattern of an indicator whose pattern_type is "stix"
+// Validate is the hub's one rule of whether an object may be stored: every
+// path in (package publish for TAXII POSTs, previews, anonymous and
+// moderated submissions, the web form, importers and federation; the
+// anonymiser's output; revocations; `isachub stix validate`) asks it, and
+// nothing else. It is stix.Validate with the one check that package stix
+// cannot make on its own: the pattern of an indicator whose pattern_type is "stix"
 // (or absent, as in STIX 2.0) must be a STIX pattern (STIX 2.1 section 4.7,
 // "pattern", and section 9). A pattern that does not parse, or breaks a
 // semantic rule of section 9, is an error at the path "pattern" that gives

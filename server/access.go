@@ -5,7 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/isachub/isachub"
-	"github.com/isachub/isachub/stix"
+	"github.com/isachub/isachub/publish"
 )
 
 // This file is the one place in the server that decides what a caller may
@@ -113,25 +113,7 @@ func (s *Server) writableCollection(ctx context.Context, c *caller, root, id str
 // seesObject reports whether the caller may see any version of the object
 // in a collection: what a 403 or a conflict message may admit exists.
 func (s *Server) seesObject(ctx context.Context, c *caller, coll *isachub.Collection, id string) (bool, error) {
-	if !c.reader().MayOpen(coll) {
-		return false, nil
-	}
-	p, err := s.store.Objects(ctx, coll.ID, c.reader().Visibility(coll), isachub.ObjectFilter{IDs: []string{id},
-		Versions: []string{"all"}, SpecVersions: allSpecVersions, Limit: 1})
-	if err != nil {
-		return false, err
-	}
-	return len(p.Objects) > 0, nil
-}
-
-// allSpecVersions selects every spec_version of an object.
-var allSpecVersions = []string{"2.0", "2.1"}
-
-// acceptTLP returns the error for an object that the collection may not
-// hold because of its TLP (isachub.AcceptTLP): TLP:RED, by marking or by
-// the collection's default, in a collection open to every member.
-func acceptTLP(coll *isachub.Collection, o *stix.Object) error {
-	return isachub.AcceptTLP(coll, isachub.CollectionTLP(coll, stix.EffectiveTLP(o)))
+	return publish.SeesObject(ctx, s.store, c.reader(), coll, id)
 }
 
 // plausibleName reports whether s can be a collection id, alias or status

@@ -13,9 +13,9 @@ import (
 // Error codes that only HTTP has, used with isachub.Errorf inside this
 // package and mapped below with the shared ones.
 const (
-	eNotAcceptable    = "not_acceptable"    // the Accept header admits no TAXII 2.1 response
-	eUnsupportedMedia = "unsupported_media" // a POST body that is not application/taxii+json;version=2.1
-	eUnprocessable    = "unprocessable"     // a body that is JSON but not a TAXII envelope
+	eNotAcceptable    = "not_acceptable"       // the Accept header admits no TAXII 2.1 response
+	eUnsupportedMedia = "unsupported_media"    // a POST body that is not application/taxii+json;version=2.1
+	eUnprocessable    = isachub.EUNPROCESSABLE // a body that is JSON but not a TAXII envelope
 	eMethodNotAllowed = "method_not_allowed"
 	eTooManyRequests  = "too_many_requests" // password guessing is throttled
 )

@@ -4,14 +4,12 @@ import (
 	"context"
 	"crypto/subtle"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/isachub/isachub"
 	"github.com/isachub/isachub/anon"
-	"github.com/isachub/isachub/stix"
+	"github.com/isachub/isachub/publish"
 	"github.com/isachub/isachub/taxii"
 )
 
@@ -24,29 +22,19 @@ import (
 func (s *Server) handlePreview(w http.ResponseWriter, r *http.Request) error {
 	c := callerOf(r)
 	c.anonymous = true
-	comm, coll, err := s.writableCollection(r.Context(), c, r.PathValue("root"), r.PathValue("id"))
+	sub, err := s.readSubmission(w, r)
 	if err != nil {
 		return err
 	}
-	valid, failures, err := s.readSubmission(w, r, comm, coll)
+	p, err := publish.PreviewAnonymous(sub)
 	if err != nil {
 		return err
 	}
-	if len(failures) > 0 {
-		return wholeOrNothing(failures)
-	}
-	if len(valid) == 0 {
-		return isachub.Errorf(eUnprocessable, "The envelope holds no objects to publish.")
-	}
-	a, err := anonymise(comm, coll, c.org, valid)
-	if err != nil {
-		return err
-	}
-	resp := taxii.Preview{IDs: a.result.IDs, Dropped: a.result.Dropped, StableIDs: a.stableIDs}
-	for _, w := range a.result.Warnings {
+	resp := taxii.Preview{IDs: p.IDs, Dropped: p.Dropped, StableIDs: p.StableIDs}
+	for _, w := range p.Warnings {
 		resp.Warnings = append(resp.Warnings, taxii.PreviewWarning{ObjectID: w.ObjectID, Path: w.Path, Message: w.Message})
 	}
-	for _, o := range a.publish {
+	for _, o := range p.Objects {
 		resp.Objects = append(resp.Objects, o.Raw())
 	}
 	writeTAXII(w, http.StatusOK, resp)
@@ -100,11 +88,11 @@ func (s *Server) handleWithdraw(w http.ResponseWriter, r *http.Request) error {
 		}
 		writeTAXII(w, http.StatusOK, resp)
 		return nil
-	case err != nil || !strings.HasPrefix(req.Handle, handlePrefix):
+	case err != nil || !strings.HasPrefix(req.Handle, publish.HandlePrefix):
 		return isachub.Errorf(isachub.EINVALID, `The body must be {"handle": "%s..."}, with the withdrawal handle the anonymous submission answered, `+
-			`or, where the community keeps a sealed record, {"object_id": "..."} with an object your organisation published anonymously.`, handlePrefix)
+			`or, where the community keeps a sealed record, {"object_id": "..."} with an object your organisation published anonymously.`, publish.HandlePrefix)
 	}
-	hash := hashHandle(req.Handle)
+	hash := publish.HashHandle(req.Handle)
 	rec, err := s.store.AnonymousByHandle(r.Context(), comm.ID, hash)
 	if isachub.ErrorCode(err) == isachub.ENOTFOUND {
 		p, err := s.pendingByHandle(r.Context(), comm, hash)
@@ -196,89 +184,12 @@ func (s *Server) pendingByHandle(ctx context.Context, comm *isachub.Community, h
 	return nil, errUnknownHandle()
 }
 
-// revoke adds a revoked version of every object the submission published
-// that can be revoked and is not yet, and marks the submission withdrawn.
-// SCOs and marking definitions have no revoked property (STIX 2.1 sections
-// 6 and 7.2) and stay as they are.
+// revoke withdraws a published anonymous submission (publish.Revoke) and
+// answers what it did.
 func (s *Server) revoke(ctx context.Context, rec *isachub.AnonymousSubmission) (*taxii.Withdrawal, error) {
-	resp := &taxii.Withdrawal{}
-	now := time.Now().UTC()
-	var revoked []*stix.Object
-	for _, id := range rec.ObjectIDs {
-		// Unrestricted: the hub revokes what the submission published, on
-		// the submitter's behalf, whatever its TLP; nothing read is shown
-		// but the object's id and version, which the submitter sent.
-		p, err := s.store.Objects(ctx, rec.CollectionID, isachub.Unrestricted(), isachub.ObjectFilter{IDs: []string{id}, Limit: 1})
-		if err != nil {
-			return nil, err
-		}
-		if len(p.Objects) == 0 {
-			resp.Unchanged = append(resp.Unchanged, taxii.StatusDetail{ID: id, Message: "The object is no longer in the collection."})
-			continue
-		}
-		v := p.Objects[0]
-		switch {
-		case v.Revoked:
-			resp.Unchanged = append(resp.Unchanged, taxii.StatusDetail{ID: id, Version: v.Version(), Message: "The object is already revoked."})
-			continue
-		case v.Modified == "":
-			resp.Unchanged = append(resp.Unchanged, taxii.StatusDetail{ID: id, Version: v.Version(),
-				Message: "A " + v.Type + " cannot be revoked in STIX 2.1; it stays in the collection."})
-			continue
-		}
-		o, err := revokedVersion(v, now)
-		if err != nil {
-			return nil, err
-		}
-		revoked = append(revoked, o)
-	}
-	if len(revoked) > 0 {
-		results, err := s.store.AddObjects(ctx, rec.CollectionID, 0, revoked)
-		if err != nil {
-			return nil, err
-		}
-		for _, res := range results {
-			d := taxii.StatusDetail{ID: res.ID, Version: res.Version}
-			if res.Err != nil {
-				d.Message = isachub.ErrorMessage(res.Err)
-				resp.Unchanged = append(resp.Unchanged, d)
-				continue
-			}
-			resp.Revoked = append(resp.Revoked, d)
-		}
-	}
-	if rec.WithdrawnAt.IsZero() {
-		if err := s.store.MarkWithdrawn(ctx, rec.CommunityID, rec.ID, now); err != nil {
-			return nil, err
-		}
-	}
-	return resp, nil
-}
-
-// revokedVersion returns the next version of v with revoked set: modified
-// is now, or one millisecond after v's modified when the clock says
-// otherwise, so that the new version is always the latest.
-func revokedVersion(v *isachub.ObjectVersion, now time.Time) (*stix.Object, error) {
-	var props map[string]json.RawMessage
-	if err := json.Unmarshal(v.Raw, &props); err != nil {
-		return nil, err
-	}
-	modified := now.Truncate(time.Millisecond)
-	if prev, err := time.Parse(time.RFC3339Nano, v.Modified); err == nil && !modified.After(prev) {
-		modified = prev.Truncate(time.Millisecond).Add(time.Millisecond)
-	}
-	props["revoked"] = json.RawMessage("true")
-	props["modified"], _ = json.Marshal(modified.Format("2006-01-02T15:04:05.000Z"))
-	raw, err := json.Marshal(props)
+	wd, err := publish.Revoke(ctx, s.store, rec)
 	if err != nil {
 		return nil, err
 	}
-	o, err := stix.ParseObject(raw)
-	if err != nil {
-		return nil, err
-	}
-	if res := stix.Validate(o); len(res.Errors) > 0 {
-		return nil, errors.New("the revoked version of " + v.ID + " is not valid: " + res.Errors[0].Path + ": " + res.Errors[0].Message)
-	}
-	return o, nil
+	return &taxii.Withdrawal{Revoked: statusDetails(wd.Revoked), Unchanged: statusDetails(wd.Unchanged)}, nil
 }

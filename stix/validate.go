@@ -23,7 +23,12 @@ func (r *Result) Valid() bool { return len(r.Errors) == 0 }
 // (sections 4-7), identifiers (2.9), timestamps (3.2), references and the
 // types they may point at, confidence, custom property names (11.1),
 // extensions (7.3), markings (7.2) and the SCO rules (6). Breaking a SHOULD,
-// such as using a value outside an open vocabulary, is a warning.
+// such as using a value outside an open vocabulary, is a warning. Text
+// must be UTF-8 without lone surrogates (TextIssue).
+//
+// It does not parse indicator patterns (package pattern depends on this
+// one): whether an object may be stored is pattern.Validate, which is this
+// and the pattern, and which every caller that stores or publishes uses.
 //
 // Paths in the result are relative to the object.
 func Validate(o *Object) Result {

@@ -8,17 +8,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/isachub/isachub/pattern"
 	"github.com/isachub/isachub/stix"
 )
-
-// Rejected is an element of a submitted envelope that cannot be stored: not
-// a JSON object, or a STIX object that breaks a rule of STIX 2.1.
-type Rejected struct {
-	ID      string // the object's id, or the element's JSONPath when it has none
-	Version string // the object's version, when it has one
-	Message string // what is wrong, with JSONPaths into the request body
-}
 
 // TooManyObjectsError is an envelope with more objects than the server takes
 // in one request.
@@ -31,76 +22,86 @@ func (e *TooManyObjectsError) Error() string {
 	return fmt.Sprintf("the envelope has more than %d objects; send them in several requests", e.Max)
 }
 
+// Element is one element of an envelope's objects, with its JSONPath in
+// the body ("$.objects[3]"): a JSON object, parsed but not yet validated,
+// or, when Object is nil, an element that is not a STIX object at all,
+// with the reason in Message.
+type Element struct {
+	Path    string
+	Object  *stix.Object
+	Message string
+}
+
 // ReadEnvelope reads the body of a POST to an objects endpoint (TAXII 2.1
-// section 5.4): it must be an envelope (section 3.7), {"objects": [...]},
-// whose objects are each validated with pattern.Validate (stix.Validate and
-// the indicator's STIX pattern). It returns the valid
-// objects in order and the rejected elements. The error is non-nil when the
+// section 5.4): it must be an envelope (section 3.7), {"objects": [...]}.
+// It returns every element in order: parsed when it is a JSON object, with
+// the reason otherwise. Whether an object may be stored is
+// decided by the publishing path (package publish), not here. The error is non-nil when the
 // body is not an envelope at all, and a *TooManyObjectsError when it holds
 // more than maxObjects objects: the envelope is read as a stream, so a body
 // of millions of tiny elements is refused before it is held in memory.
-func ReadEnvelope(body []byte, maxObjects int) (valid []*stix.Object, rejected []Rejected, err error) {
+func ReadEnvelope(body []byte, maxObjects int) (elems []Element, err error) {
 	trimmed := bytes.TrimSpace(body)
 	switch {
 	case len(trimmed) == 0:
-		return nil, nil, fmt.Errorf("the body is empty; send a TAXII 2.1 envelope {\"objects\": [...]}")
+		return nil, fmt.Errorf("the body is empty; send a TAXII 2.1 envelope {\"objects\": [...]}")
 	case trimmed[0] == '[':
-		return nil, nil, fmt.Errorf("the body is a JSON array, not a TAXII 2.1 envelope; send {\"objects\": [...]}")
+		return nil, fmt.Errorf("the body is a JSON array, not a TAXII 2.1 envelope; send {\"objects\": [...]}")
 	case trimmed[0] != '{':
-		return nil, nil, fmt.Errorf("the body is not a JSON object; send a TAXII 2.1 envelope {\"objects\": [...]}")
+		return nil, fmt.Errorf("the body is not a JSON object; send a TAXII 2.1 envelope {\"objects\": [...]}")
 	}
 	// The decoder checks the syntax as it goes; the body is not validated
 	// first, which would read it one more time.
 	dec := json.NewDecoder(bytes.NewReader(trimmed))
 	if _, err := dec.Token(); err != nil { // the opening brace
-		return nil, nil, notEnvelope(trimmed, err)
+		return nil, notEnvelope(trimmed, err)
 	}
 	var typ string
 	seenObjects := false
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return nil, nil, notEnvelope(trimmed, err)
+			return nil, notEnvelope(trimmed, err)
 		}
 		key, _ := tok.(string)
 		switch key {
 		case "objects":
 			if seenObjects {
-				return nil, nil, fmt.Errorf("the envelope has the property \"objects\" twice")
+				return nil, fmt.Errorf("the envelope has the property \"objects\" twice")
 			}
 			seenObjects = true
-			valid, rejected, err = readObjects(dec, maxObjects)
+			elems, err = readObjects(dec, maxObjects)
 			var tooMany *TooManyObjectsError
 			if errors.As(err, &tooMany) {
-				return nil, nil, err
+				return nil, err
 			} else if err != nil {
-				return nil, nil, notEnvelope(trimmed, err)
+				return nil, notEnvelope(trimmed, err)
 			}
 		case "type":
 			var v any
 			if err := dec.Decode(&v); err != nil {
-				return nil, nil, notEnvelope(trimmed, err)
+				return nil, notEnvelope(trimmed, err)
 			}
 			typ = fmt.Sprint(v)
 		default:
 			var skip json.RawMessage
 			if err := dec.Decode(&skip); err != nil {
-				return nil, nil, notEnvelope(trimmed, err)
+				return nil, notEnvelope(trimmed, err)
 			}
 		}
 	}
 	if _, err := dec.Token(); err != nil { // the closing brace
-		return nil, nil, notEnvelope(trimmed, err)
+		return nil, notEnvelope(trimmed, err)
 	}
 	if dec.More() {
-		return nil, nil, notEnvelope(trimmed, fmt.Errorf("more JSON after the envelope"))
+		return nil, notEnvelope(trimmed, fmt.Errorf("more JSON after the envelope"))
 	}
 	if typ == "bundle" {
-		return nil, nil, fmt.Errorf("the body is a STIX bundle, not a TAXII 2.1 envelope; send {\"objects\": [...]}")
+		return nil, fmt.Errorf("the body is a STIX bundle, not a TAXII 2.1 envelope; send {\"objects\": [...]}")
 	} else if typ != "" {
-		return nil, nil, fmt.Errorf("the body is a single STIX object (type %q), not a TAXII 2.1 envelope; send {\"objects\": [...]}", clip(typ))
+		return nil, fmt.Errorf("the body is a single STIX object (type %q), not a TAXII 2.1 envelope; send {\"objects\": [...]}", clip(typ))
 	}
-	return valid, rejected, nil
+	return elems, nil
 }
 
 // notEnvelope is the error for a body the decoder stopped in: the JSON
@@ -114,46 +115,38 @@ func notEnvelope(body []byte, err error) error {
 }
 
 // readObjects reads the value of an envelope's "objects": an array (or
-// null) whose elements are parsed and validated one at a time.
-func readObjects(dec *json.Decoder, maxObjects int) (valid []*stix.Object, rejected []Rejected, err error) {
+// null) whose elements are parsed one at a time.
+func readObjects(dec *json.Decoder, maxObjects int) (elems []Element, err error) {
 	tok, err := dec.Token()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if tok == nil {
-		return nil, nil, nil // "objects": null
+		return nil, nil // "objects": null
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '[' {
-		return nil, nil, fmt.Errorf("$.objects: expected an array of STIX objects, found %s", jsonKindOf(tok))
+		return nil, fmt.Errorf("$.objects: expected an array of STIX objects, found %s", jsonKindOf(tok))
 	}
 	for i := 0; dec.More(); i++ {
 		if i >= maxObjects {
-			return nil, nil, &TooManyObjectsError{Max: maxObjects}
+			return nil, &TooManyObjectsError{Max: maxObjects}
 		}
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		path := "$.objects[" + strconv.Itoa(i) + "]"
 		o, err := stix.ParseObject(raw)
 		if err != nil {
-			rejected = append(rejected, Rejected{ID: path, Message: rebase(err, path)})
+			elems = append(elems, Element{Path: path, Message: rebase(err, path)})
 			continue
 		}
-		if res := pattern.Validate(o); !res.Valid() {
-			id := o.ID()
-			if id == "" {
-				id = path
-			}
-			rejected = append(rejected, Rejected{ID: id, Version: o.Version(), Message: validationMessage(path, res.Errors)})
-			continue
-		}
-		valid = append(valid, o)
+		elems = append(elems, Element{Path: path, Object: o})
 	}
 	if _, err := dec.Token(); err != nil { // the closing bracket
-		return nil, nil, err
+		return nil, err
 	}
-	return valid, rejected, nil
+	return elems, nil
 }
 
 // rebase moves a parse error of one element, whose JSONPath starts at "$",
@@ -179,26 +172,4 @@ func jsonKindOf(tok json.Token) string {
 		return "a number"
 	}
 	return "null"
-}
-
-// validationMessage joins an object's validation errors, each with its
-// JSONPath in the request body, at most ten of them.
-func validationMessage(itemPath string, issues []stix.Issue) string {
-	var b strings.Builder
-	b.WriteString("invalid STIX 2.1: ")
-	for i, is := range issues {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		if i == 10 {
-			fmt.Fprintf(&b, "and %d more", len(issues)-i)
-			break
-		}
-		p := itemPath
-		if is.Path != "" {
-			p += "." + is.Path
-		}
-		b.WriteString(p + ": " + is.Message)
-	}
-	return b.String()
 }

@@ -2,6 +2,7 @@ package taxii_test
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -12,47 +13,51 @@ const goodIndicator = `{"type":"indicator","spec_version":"2.1","id":"indicator-
 
 func TestReadEnvelope(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
-		body := `{"objects":[` + goodIndicator + `,{"type":"indicator","id":"indicator--x"},[1],{"no":"type"}]}`
-		valid, rejected, err := taxii.ReadEnvelope([]byte(body), 100)
+		// Every element comes back in order with its path: parsed when it
+		// is a JSON object, valid STIX or not (package publish decides),
+		// and with the reason otherwise.
+		body := `{"objects":[` + goodIndicator + `,{"type":"indicator","id":"indicator--x"},[1],{"no":"type"},"s"]}`
+		elems, err := taxii.ReadEnvelope([]byte(body), 100)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(valid) != 1 || valid[0].ID() != "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f" {
-			t.Errorf("valid %v", valid)
+		if len(elems) != 5 || elems[0].Object.ID() != "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f" || elems[1].Object == nil || elems[3].Object == nil {
+			t.Fatalf("elements %+v", elems)
 		}
-		if len(rejected) != 3 {
-			t.Fatalf("rejected %+v", rejected)
+		for i, e := range elems {
+			if e.Path != "$.objects["+strconv.Itoa(i)+"]" {
+				t.Errorf("element %d has path %q", i, e.Path)
+			}
 		}
-		if rejected[0].ID != "indicator--x" || !strings.Contains(rejected[0].Message, "$.objects[1].") {
-			t.Errorf("rejected[0] %+v", rejected[0])
-		}
-		if rejected[1].ID != "$.objects[2]" || rejected[2].ID != "$.objects[3]" {
-			t.Errorf("rejected %+v", rejected)
+		for _, i := range []int{2, 4} {
+			if elems[i].Object != nil || !strings.Contains(elems[i].Message, elems[i].Path) {
+				t.Errorf("element %d: %+v, want a reason that names its path", i, elems[i])
+			}
 		}
 	})
 	t.Run("OKEmpty", func(t *testing.T) {
-		valid, rejected, err := taxii.ReadEnvelope([]byte(`{"objects":[]}`), 100)
-		if err != nil || len(valid)+len(rejected) != 0 {
-			t.Errorf("%v %v %v", valid, rejected, err)
+		elems, err := taxii.ReadEnvelope([]byte(`{"objects":[]}`), 100)
+		if err != nil || len(elems) != 0 {
+			t.Errorf("%v %v", elems, err)
 		}
 	})
 	t.Run("OKNoObjects", func(t *testing.T) {
 		for _, body := range []string{`{}`, `{"objects":null}`, `{"more":false,"objects":[]}`} {
-			valid, rejected, err := taxii.ReadEnvelope([]byte(body), 100)
-			if err != nil || len(valid)+len(rejected) != 0 {
-				t.Errorf("%s: %v %v %v", body, valid, rejected, err)
+			elems, err := taxii.ReadEnvelope([]byte(body), 100)
+			if err != nil || len(elems) != 0 {
+				t.Errorf("%s: %v %v", body, elems, err)
 			}
 		}
 	})
 	t.Run("ErrTooMany", func(t *testing.T) {
 		body := `{"objects":[` + strings.Repeat(`{},`, 100) + `{}]}`
-		_, _, err := taxii.ReadEnvelope([]byte(body), 100)
+		_, err := taxii.ReadEnvelope([]byte(body), 100)
 		var tm *taxii.TooManyObjectsError
 		if !errors.As(err, &tm) || tm.Max != 100 {
 			t.Errorf("err %v", err)
 		}
-		if _, rejected, err := taxii.ReadEnvelope([]byte(`{"objects":[`+strings.Repeat(`{},`, 99)+`{}]}`), 100); err != nil || len(rejected) != 100 {
-			t.Errorf("100 objects: %d rejected, %v", len(rejected), err)
+		if elems, err := taxii.ReadEnvelope([]byte(`{"objects":[`+strings.Repeat(`{},`, 99)+`{}]}`), 100); err != nil || len(elems) != 100 {
+			t.Errorf("100 objects: %d read, %v", len(elems), err)
 		}
 	})
 	for _, tt := range []struct{ name, body, msg string }{
@@ -69,7 +74,7 @@ func TestReadEnvelope(t *testing.T) {
 		{"ErrObjectsNotArray", `{"objects":{}}`, "array"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			_, _, err := taxii.ReadEnvelope([]byte(tt.body), 100)
+			_, err := taxii.ReadEnvelope([]byte(tt.body), 100)
 			if err == nil || !strings.Contains(err.Error(), tt.msg) {
 				t.Errorf("err %v, want one that mentions %q", err, tt.msg)
 			}
