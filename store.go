@@ -9,6 +9,7 @@ type Store interface {
 	OrgStore
 	UserStore
 	TokenStore
+	SessionStore
 	CollectionStore
 	GroupStore
 	ObjectStore

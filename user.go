@@ -48,6 +48,6 @@ type UserStore interface {
 	UserByID(ctx context.Context, id int64) (*User, error)
 	// Users returns the organisation's users, ordered by username.
 	Users(ctx context.Context, orgID int64) ([]*User, error)
-	// DeleteUser removes the user and their tokens.
+	// DeleteUser removes the user, their tokens and their sessions.
 	DeleteUser(ctx context.Context, username string) error
 }

@@ -37,6 +37,7 @@ var tests = []test{
 	{"Orgs", testOrgs},
 	{"Users", testUsers},
 	{"Tokens", testTokens},
+	{"Sessions", testSessions},
 	{"Collections", testCollections},
 	{"AddObjects", testAddObjects},
 	{"AddObjectsInvalid", testAddObjectsInvalid},
