@@ -10,12 +10,9 @@ import (
 
 	"github.com/isachub/isachub"
 	"github.com/isachub/isachub/anon"
+	"github.com/isachub/isachub/internal/oasistest"
 	"github.com/isachub/isachub/stix"
 )
-
-// oasisExamples is where the OASIS STIX 2.1 examples are on the
-// project's machines (read in place, not copied into the repository).
-const oasisExamples = "/work/shared/oasis/cti-stix2-json-schemas/examples"
 
 // FuzzAnonymise feeds arbitrary STIX documents to Anonymise: it must not
 // panic; when it succeeds, every output object whose input was valid is
@@ -23,8 +20,11 @@ const oasisExamples = "/work/shared/oasis/cti-stix2-json-schemas/examples"
 // the same bytes.
 func FuzzAnonymise(f *testing.F) {
 	seeds := []string{"testdata/submission.json", "../stix/testdata/valid-every-type.json"}
-	examples, _ := filepath.Glob(filepath.Join(oasisExamples, "*.json"))
-	more, _ := filepath.Glob(filepath.Join(oasisExamples, "*", "*.json"))
+	// The OASIS examples, where the machine has them (internal/oasistest),
+	// are more seeds; without them the fuzzer starts from ours alone.
+	oasis, _ := oasistest.Find()
+	examples, _ := filepath.Glob(filepath.Join(oasis, "examples", "*.json"))
+	more, _ := filepath.Glob(filepath.Join(oasis, "examples", "*", "*.json"))
 	seeds = append(seeds, examples...)
 	seeds = append(seeds, more...)
 	// Seeds of at most 8 objects each keep the fuzzer's minimisation of

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/isachub/isachub/internal/oasistest"
 	"github.com/isachub/isachub/pattern"
 	"github.com/isachub/isachub/stix"
 )
@@ -52,7 +53,7 @@ func TestValidateIndicatorPattern(t *testing.T) {
 // example bundles (../shared/oasis, read in place) passes pattern.Validate:
 // their STIX patterns parse.
 func TestValidateOASISExamples(t *testing.T) {
-	dir := filepath.Join("..", "..", "shared", "oasis", "cti-stix2-json-schemas", "examples")
+	dir := oasistest.Dir(t, "examples")
 	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no OASIS examples under %s (%v)", dir, err)

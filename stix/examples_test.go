@@ -7,20 +7,20 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/isachub/isachub/internal/oasistest"
 	"github.com/isachub/isachub/stix"
 )
 
-// oasisDir is the OASIS cti-stix2-json-schemas checkout beside the project
-// (../shared/oasis), which tests read but the project does not copy.
-var oasisDir = filepath.Join("..", "..", "shared", "oasis", "cti-stix2-json-schemas")
-
-// exampleFiles returns every JSON file of the OASIS examples
-// folder (interop holds schemas, not content). The tests fail, not skip, when the folder is missing: CI has it.
+// exampleFiles returns every JSON file of the OASIS examples folder
+// (interop holds schemas, not content), read in place; without the folder
+// the test skips, or fails when CI is set (internal/oasistest).
 func exampleFiles(t *testing.T) []string {
 	t.Helper()
+	examples := oasistest.Dir(t, "examples")
 	var files []string
-	for _, dir := range []string{"examples"} {
-		err := filepath.WalkDir(filepath.Join(oasisDir, dir), func(path string, d os.DirEntry, err error) error {
+	{
+		err := filepath.WalkDir(examples, func(path string, d os.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
@@ -34,7 +34,7 @@ func exampleFiles(t *testing.T) []string {
 		}
 	}
 	if len(files) == 0 {
-		t.Fatal("no OASIS example files found under " + oasisDir)
+		t.Fatal("no OASIS example files found under " + examples)
 	}
 	return files
 }

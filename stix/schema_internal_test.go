@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/isachub/isachub/internal/oasistest"
 )
 
 // TestTypesMatchOASISSchemas cross-checks our hand-written type tables
@@ -14,7 +16,7 @@ import (
 // know for that type, and every property a schema requires, we require.
 // The validator does not read the schemas; this test keeps the two honest.
 func TestTypesMatchOASISSchemas(t *testing.T) {
-	dir := filepath.Join("..", "..", "shared", "oasis", "cti-stix2-json-schemas", "schemas")
+	dir := oasistest.Dir(t, "schemas")
 	files, err := filepath.Glob(filepath.Join(dir, "*", "*.json"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no OASIS schemas under %s: %v", dir, err)
