@@ -26,7 +26,11 @@
 // reference properties that point at the types the spec allows; confidence
 // 0-100; non-empty lists and dictionaries; custom property names of 3-250
 // characters of [a-z0-9_] (11.1); extensions keyed by extension-definition
-// ids or predefined SCO extension names, with a valid extension_type (7.3);
+// ids (each with its extension_type) or predefined SCO extension names
+// (7.3); extension_properties only on a toplevel-property-extension (7.3);
+// lang and language-content keys that are RFC 5646 tags (3.2, 7.1); the
+// reserved properties of course-of-action, action and action_* (4.3);
+// text in UTF-8 without lone surrogates (TextIssue);
 // object_marking_refs, and granular marking selectors that resolve inside
 // the object (7.2.3); SCOs without the SDO-only properties such as created,
 // modified and revoked unless a toplevel-property-extension adds them (6);

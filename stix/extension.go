@@ -68,9 +68,17 @@ func (c *checker) checkExtensions(m map[string]any, def *typeDef) extInfo {
 	return info
 }
 
+// checkExtensionType checks the extension_type of an extension keyed by an
+// extension-definition id. Section 7.3 has the extension say which of the
+// definition's extension_types it is (new-sdo, new-sco, new-sro,
+// property-extension, toplevel-property-extension), and every one of them
+// needs it: the object alone must tell a reader how to read it, since the
+// definition may not be at hand. The OASIS schema (common/extension.json)
+// requires it the same way.
 func (c *checker) checkExtensionType(path string, ext map[string]any, info *extInfo) {
 	et, present := ext["extension_type"]
 	if !present {
+		c.errorf(path, "an extension keyed by an extension-definition id must have extension_type, one of %s (section 7.3)", strings.Join(extensionTypeEnum, ", "))
 		return
 	}
 	s, ok := et.(string)

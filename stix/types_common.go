@@ -54,7 +54,7 @@ var sdoCommon = props{
 	"revoked":             opt(tBool),
 	"labels":              opt(tStrings),
 	"confidence":          opt(tInteger(0, 100)),
-	"lang":                opt(tString),
+	"lang":                opt(tLang),
 	"external_references": opt(tExternalReferences),
 	"object_marking_refs": opt(tRefs("marking-definition")),
 	"granular_markings":   opt(tGranularMarkings),
@@ -77,7 +77,7 @@ var scoCommon = props{
 // required (checked in tGranularMarkings), selectors resolve (checked in
 // checkSelectors).
 var granularMarking = props{
-	"lang":        opt(tString),
+	"lang":        opt(tLang),
 	"marking_ref": opt(tRef("marking-definition")),
 	"selectors":   req(tStrings),
 }

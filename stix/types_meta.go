@@ -1,5 +1,7 @@
 package stix
 
+import "slices"
+
 // The meta objects of section 7: language-content, marking-definition and
 // extension-definition. Their common properties differ from SDOs', so each
 // lists its own.
@@ -25,14 +27,14 @@ var versionedMeta = merge(metaCommon, props{
 	"revoked":    opt(tBool),
 	"labels":     opt(tStrings),
 	"confidence": opt(tInteger(0, 100)),
-	"lang":       opt(tString),
+	"lang":       opt(tLang),
 })
 
 var metaTypes = map[string]*typeDef{
 	"language-content": {common: versionedMeta, props: props{
 		"object_ref":      req(tRef()),
 		"object_modified": opt(tTimestampMs),
-		"contents":        req(tDict(tDict(tAny))),
+		"contents":        req(tLangDict(tDict(tAny))),
 	}},
 	"marking-definition": {common: metaCommon, props: props{
 		"name":            opt(tString),
@@ -91,15 +93,19 @@ func markingDefinitionRule(c *checker, m map[string]any) {
 	}
 }
 
-// extensionDefinitionRule checks section 7.3: a toplevel-property-extension
-// lists its properties.
+// extensionDefinitionRule checks section 7.3: extension_properties, "the
+// list of new property names that are added to an object by an
+// extension", "MUST only be used when the extension_types contains
+// toplevel-property-extension" (the OASIS schema says the same); a
+// toplevel-property-extension should list its properties.
 func extensionDefinitionRule(c *checker, m map[string]any) {
-	for _, t := range stringsOf(m["extension_types"]) {
-		if t == "toplevel-property-extension" {
-			if _, ok := m["extension_properties"]; !ok {
-				c.warnf("extension_properties", "should list the properties of a toplevel-property-extension (section 7.3)")
-			}
-		}
+	_, listed := m["extension_properties"]
+	toplevel := slices.Contains(stringsOf(m["extension_types"]), "toplevel-property-extension")
+	switch {
+	case listed && !toplevel:
+		c.errorf("extension_properties", "must only be used when extension_types contains toplevel-property-extension (section 7.3)")
+	case !listed && toplevel:
+		c.warnf("extension_properties", "should list the properties of a toplevel-property-extension (section 7.3)")
 	}
 }
 

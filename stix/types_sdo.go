@@ -21,7 +21,9 @@ var sdoTypes = map[string]*typeDef{
 	"course-of-action": {props: props{
 		"name":        req(tString),
 		"description": opt(tString),
-		// action_* are reserved by section 4.3 for a future version.
+		// action and action_* are reserved by section 4.3 for a future
+		// version: producers must not use them.
+		"action":            opt(tReserved),
 		"action_type":       opt(tReserved),
 		"os_execution_envs": opt(tReserved),
 		"action_bin":        opt(tReserved),

@@ -53,6 +53,14 @@ func TestValidateInvalid(t *testing.T) {
 		{"ErrExtensionEmpty", with(indicator, `,"extensions":{"extension-definition--d83fce45-ef58-4c6c-a3f4-1fbc32e98c6e":{}}`), "extensions.extension-definition--d83fce45-ef58-4c6c-a3f4-1fbc32e98c6e", "at least one property"},
 		{"ErrExtensionType", with(indicator, `,"extensions":{"extension-definition--d83fce45-ef58-4c6c-a3f4-1fbc32e98c6e":{"extension_type":"new-thing"}}`), "extensions.extension-definition--d83fce45-ef58-4c6c-a3f4-1fbc32e98c6e.extension_type", "not allowed"},
 		{"ErrExtensionTypeWrongKey", with(indicator, `,"extensions":{"acme-ext":{"extension_type":"property-extension"}}`), "extensions.acme-ext", "keyed by its extension-definition id"},
+		// Issue 13 section 7: four MUSTs of STIX 2.1.
+		{"ErrCourseOfActionAction", `{"type":"course-of-action","spec_version":"2.1","id":"course-of-action--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f","created":"2016-04-06T20:03:48.000Z","modified":"2016-04-06T20:03:48.000Z","name":"Block","action":"block the address"}`, "action", "reserved"},
+		{"ErrExtensionWithoutType", with(indicator, `,"extensions":{"extension-definition--d83fce45-ef58-4c6c-a3f4-1fbc32e98c6e":{"rank":5}}`), "extensions.extension-definition--d83fce45-ef58-4c6c-a3f4-1fbc32e98c6e", "must have extension_type"},
+		{"ErrExtensionPropertiesNotToplevel", `{"type":"extension-definition","spec_version":"2.1","id":"extension-definition--d83fce45-ef58-4c6c-a3f4-1fbc32e98c6e","created_by_ref":"identity--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f","created":"2016-04-06T20:03:48.000Z","modified":"2016-04-06T20:03:48.000Z","name":"Rank","schema":"https://example.com/rank.json","version":"1.0","extension_types":["property-extension"],"extension_properties":["rank"]}`, "extension_properties", "toplevel-property-extension"},
+		{"ErrLang", with(indicator, `,"lang":"english please"`), "lang", "RFC 5646"},
+		{"ErrLangUnderscore", with(indicator, `,"lang":"en_US"`), "lang", "RFC 5646"},
+		{"ErrGranularLang", with(indicator, `,"granular_markings":[{"lang":"12","selectors":["pattern"]}]`), "granular_markings[0].lang", "RFC 5646"},
+		{"ErrLanguageContentKey", `{"type":"language-content","spec_version":"2.1","id":"language-content--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f","created":"2016-04-06T20:03:48.000Z","modified":"2016-04-06T20:03:48.000Z","object_ref":"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f","contents":{"not a tag":{"name":"x"}}}`, `contents["not a tag"]`, "RFC 5646"},
 		{"ErrObjectMarkingRef", with(indicator, `,"object_marking_refs":["identity--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"]`), "object_marking_refs[0]", `"marking-definition"`},
 		{"ErrGranularSelector", with(indicator, `,"granular_markings":[{"marking_ref":"marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da","selectors":["description"]}]`), "granular_markings[0].selectors[0]", "not in the object"},
 		{"ErrGranularSelectorIndex", with(indicator, `,"labels":["a"],"granular_markings":[{"marking_ref":"marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da","selectors":["labels.[1]"]}]`), "granular_markings[0].selectors[0]", "item [1]"},
@@ -186,5 +194,19 @@ func TestValidateExtensions(t *testing.T) {
 				t.Errorf("%s: %s", e.Path, e.Message)
 			}
 		})
+	}
+}
+
+// TestValidateLangOK: RFC 5646 tags of every shape are accepted, in any
+// case (tags are case-insensitive).
+func TestValidateLangOK(t *testing.T) {
+	for _, tag := range []string{"en", "EN", "fr-CA", "zh-Hant", "zh-Hant-TW", "de-CH-1901", "es-419", "x-private", "sr-Latn-RS"} {
+		o, err := stix.ParseObject([]byte(with(indicator, `,"lang":"`+tag+`"`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res := stix.Validate(o); !res.Valid() {
+			t.Errorf("lang %q: %+v", tag, res.Errors)
+		}
 	}
 }
