@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"math"
 	"net/http"
 	"strings"
 	"sync"
@@ -57,7 +58,7 @@ func (s *Server) authenticate(r *http.Request) (*caller, error) {
 		if looksLikeToken(password) {
 			return s.authToken(r.Context(), username, password)
 		}
-		return s.authPassword(r.Context(), username, password)
+		return s.authPassword(r.Context(), username, password, clientAddr(r.RemoteAddr))
 	}
 	return nil, errUnauthenticated()
 }
@@ -94,14 +95,22 @@ func (s *Server) authToken(ctx context.Context, username, secret string) (*calle
 // answer takes as long as for a known user with a wrong password.
 var dummyHash, _ = HashPassword("isachub-timing-equaliser")
 
-func (s *Server) authPassword(ctx context.Context, username, password string) (*caller, error) {
-	if !s.throttle.allowed(username) {
-		return nil, isachub.Errorf(eTooManyRequests,
-			"Too many failed logins for %q; wait a minute, or use an API token.", clip(username))
+// authPassword checks a password login from the client address addr,
+// through the login throttle (throttle.go). The web UI's login form calls
+// it too.
+func (s *Server) authPassword(ctx context.Context, username, password, addr string) (*caller, error) {
+	if ok, retry := s.throttle.allow(username, addr); !ok {
+		// Logged without the password, of course.
+		s.log.Warn("password login throttled", "username", clip(username), "addr", addr, "retry_after", retry.Round(time.Second))
+		return nil, &throttledError{retry: retry, err: isachub.Errorf(eTooManyRequests,
+			"Too many failed logins for %q from this address; try again in %d seconds, or use an API token.", clip(username), int(math.Ceil(retry.Seconds())))}
 	}
 	c, err := s.checkPassword(ctx, username, password)
-	if isachub.ErrorCode(err) == isachub.EUNAUTHORIZED {
-		s.throttle.failed(username)
+	switch {
+	case isachub.ErrorCode(err) == isachub.EUNAUTHORIZED:
+		s.throttle.failed(username, addr)
+	case err == nil:
+		s.throttle.succeeded(username, addr)
 	}
 	return c, err
 }

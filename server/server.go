@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime"
+	"time"
 
 	"github.com/isachub/isachub"
 )
@@ -27,6 +28,9 @@ type Config struct {
 	// MaxEnvelopeObjects is the most objects one POST may carry (default
 	// 100,000); more is 413, refused while reading.
 	MaxEnvelopeObjects int
+	// Now is the clock of the login throttle; nil is time.Now. Tests set
+	// it to move time without sleeping.
+	Now func() time.Time
 }
 
 // The defaults of Config.
@@ -79,7 +83,7 @@ func New(cfg Config, store isachub.Store, logger *slog.Logger) *Server {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg.withDefaults(), store: store, log: logger, logins: newLoginCache(), throttle: newLoginThrottle(),
+	s := &Server{cfg: cfg.withDefaults(), store: store, log: logger, logins: newLoginCache(), throttle: newLoginThrottle(cfg.Now),
 		hashing: make(chan struct{}, runtime.NumCPU())}
 	s.handler = s.routes()
 	return s
