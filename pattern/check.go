@@ -50,8 +50,8 @@ func checkKey(t token) error {
 	}
 	for i := 0; i < len(k); i++ {
 		c := k[i]
-		if !(isIdentPart(c) || c == '-') {
-			return &Error{Offset: t.off, Msg: fmt.Sprintf("property name %s may contain only ASCII letters, digits, hyphen and underscore, not %q", t.describe(), rune(c))}
+		if !(isIdentPart(c) || c == '-' || c == '.') {
+			return &Error{Offset: t.off, Msg: fmt.Sprintf("property name %s may contain only ASCII letters, digits, hyphen, dot and underscore, not %q", t.describe(), rune(c))}
 		}
 	}
 	return nil

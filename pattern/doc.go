@@ -10,9 +10,13 @@
 // ObservationCompound, ComparisonCompound, Comparison, ObjectPath, Literal)
 // is exported for tools such as indexers; Walk visits it. Errors are
 // *Error values with the byte offset of the problem and what was expected
-// there. Besides the grammar, Parse checks (sections 9.3 to 9.6): each
-// qualifier type at most once per bracketed or parenthesised expression;
-// WITHIN and REPEATS values positive; START before STOP; timestamps that
+// there. Qualifiers stack as the grammar allows (observationExpression
+// takes them recursively): [x] REPEATS 2 TIMES REPEATS 2 TIMES applies the
+// second to the result of the first. A quoted property name may hold a
+// dash or a dot and names one property ("if the property name contains a
+// dash or a dot, the property name MUST be enclosed in single quotes",
+// section 9.3): [some-type:'has.dot' = 2]. Besides the grammar, Parse
+// checks (sections 9.3 to 9.6): WITHIN and REPEATS values positive; START before STOP; timestamps that
 // are real RFC 3339 times in UTC; literal types that suit the operator
 // (LIKE, MATCHES, ISSUBSET and ISSUPERSET take strings, order operators no
 // booleans, the values of an IN set one type); MATCHES expressions that
@@ -65,10 +69,9 @@
 // observations) stops with an error rather than running for ages.
 //
 // Where the reference and STIX 2.1 disagree, the specification wins: START
-// must be before STOP (the reference just never matches), a quoted
-// property name may not contain a dot, and ([x]) WITHIN 5 SECONDS WITHIN
-// 6 SECONDS repeats a qualifier on one expression (write
-// (([x]) WITHIN 5 SECONDS) WITHIN 6 SECONDS).
+// must be before STOP (the reference just never matches), and stacked
+// qualifiers, which the reference validator refuses on a bracketed
+// expression, are valid by the grammar and the text.
 //
 // # Performance
 //

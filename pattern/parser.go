@@ -222,9 +222,13 @@ func (p *parser) parseObsUnary() (ObservationExpr, error) {
 }
 
 // parseQualifiers parses the qualifiers after one bracket or parenthesised
-// group and appends them to e. A qualifier type may appear once per group.
+// group and appends them to e, in order. The grammar's observation
+// expression takes its qualifiers recursively (STIXPattern.g4:
+// observationExpression withinQualifier, and so on) and section 9 lets an
+// observation expression carry one or more; nothing in the text forbids
+// repeating a type, so [x] REPEATS 2 TIMES REPEATS 2 TIMES is valid: each
+// qualifier applies to the result of those before it.
 func (p *parser) parseQualifiers(e ObservationExpr) (ObservationExpr, error) {
-	seen := map[QualifierKind]bool{}
 	for {
 		start := p.tok.off
 		var q Qualifier
@@ -244,10 +248,6 @@ func (p *parser) parseQualifiers(e ObservationExpr) (ObservationExpr, error) {
 		if err != nil {
 			return nil, err
 		}
-		if seen[q.Kind] {
-			return nil, &Error{Offset: start, Msg: fmt.Sprintf("duplicate %s qualifier on one observation expression (section 9.6 allows each qualifier type once; use parentheses to qualify the result again)", qualName(q.Kind))}
-		}
-		seen[q.Kind] = true
 		switch x := e.(type) {
 		case *ObservationSimple:
 			x.Qualifiers = append(x.Qualifiers, q)
@@ -255,13 +255,6 @@ func (p *parser) parseQualifiers(e ObservationExpr) (ObservationExpr, error) {
 			x.Qualifiers = append(x.Qualifiers, q)
 		}
 	}
-}
-
-func qualName(k QualifierKind) string {
-	if k == QualStartStop {
-		return "START/STOP"
-	}
-	return k.String()
 }
 
 func (p *parser) parseWithin() (Qualifier, error) {

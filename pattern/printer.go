@@ -61,15 +61,8 @@ func writeObs(b *strings.Builder, e ObservationExpr, parent int) {
 	default:
 		return
 	}
-	// Qualifiers of one type may appear once per group; start a new
-	// parenthesised group where a type repeats.
-	seen := map[QualifierKind]bool{}
+	// Qualifiers stack: each applies to the result of those before it.
 	for _, q := range quals {
-		if seen[q.Kind] {
-			body = "(" + body + ")"
-			clear(seen)
-		}
-		seen[q.Kind] = true
 		body += " " + q.String()
 	}
 	b.WriteString(body)
