@@ -12,11 +12,12 @@ import (
 // adminCmd is the common frame of the "isachub admin ..." subcommands: a
 // flag set with --db, and a run function over an open store.
 type adminCmd struct {
-	name  string // for example "admin org add"
-	usage string // the flags, for the usage line
-	fs    *flag.FlagSet
-	db    *string
-	env   *Env
+	name   string // for example "admin org add"
+	usage  string // the flags, for the usage line
+	fs     *flag.FlagSet
+	db     *string
+	create *bool
+	env    *Env
 }
 
 func newAdminCmd(env *Env, name, usage string) *adminCmd {
@@ -24,6 +25,7 @@ func newAdminCmd(env *Env, name, usage string) *adminCmd {
 	fs.SetOutput(env.Stderr)
 	a := &adminCmd{name: name, usage: usage, fs: fs, env: env}
 	a.db = dbFlag(fs)
+	a.create = createFlag(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(env.Stderr, "Usage: isachub %s %s\n", name, usage)
 		fs.PrintDefaults()
@@ -34,8 +36,8 @@ func newAdminCmd(env *Env, name, usage string) *adminCmd {
 // run parses args, checks that every flag in required is set, opens the
 // store and runs fn. Errors are printed with the command's name.
 func (a *adminCmd) run(ctx context.Context, args []string, required []string, fn func(isachub.Store) error) int {
-	if err := a.fs.Parse(args); err != nil {
-		return exitUsage
+	if code, ok := parseFlags(a.fs, args); !ok {
+		return code
 	}
 	if a.fs.NArg() > 0 {
 		fmt.Fprintf(a.env.Stderr, "isachub %s: unexpected argument %q\n", a.name, a.fs.Arg(0))
@@ -48,9 +50,9 @@ func (a *adminCmd) run(ctx context.Context, args []string, required []string, fn
 			return exitUsage
 		}
 	}
-	store, err := openStore(ctx, resolveDSN(a.env, *a.db))
+	store, err := openStore(ctx, resolveDSN(a.env, *a.db), *a.create)
 	if err != nil {
-		fmt.Fprintf(a.env.Stderr, "isachub %s: %v\n", a.name, err)
+		fmt.Fprintf(a.env.Stderr, "isachub %s: %s\n", a.name, describeErr(err))
 		return exitUsage
 	}
 	defer store.Close()

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -17,7 +16,7 @@ func line(out, s string) string {
 }
 
 func TestAdminAnonymousSettings(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "hub.db")
+	db := migratedDB(t)
 	mustAdmin(t, db, "admin", "community", "add", "--slug", "aviation-isac", "--title", "Aviation ISAC", "--sector", "aviation")
 	mustAdmin(t, db, "admin", "community", "add", "--slug", "quiet-isac", "--title", "Quiet ISAC", "--submitter-record", "none")
 	mustAdmin(t, db, "admin", "org", "add", "--community", "aviation-isac", "--slug", "skyways", "--name", "Skyways Airlines")

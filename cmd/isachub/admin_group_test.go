@@ -1,13 +1,12 @@
 package main
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 )
 
 func TestAdminGroup(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "hub.db")
+	db := migratedDB(t)
 	mustAdmin(t, db, "admin", "community", "add", "--slug", "aviation-isac", "--title", "Aviation ISAC")
 	for _, org := range []string{"skyways", "northfield", "glider"} {
 		mustAdmin(t, db, "admin", "org", "add", "--community", "aviation-isac", "--slug", org, "--name", strings.ToUpper(org))

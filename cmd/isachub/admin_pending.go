@@ -6,6 +6,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/google/uuid"
+
 	"github.com/isachub/isachub"
 	"github.com/isachub/isachub/taxii"
 )

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -24,7 +23,7 @@ func mustAdmin(tb testing.TB, db string, args ...string) string {
 }
 
 func TestAdmin(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "hub.db")
+	db := migratedDB(t)
 	if id := mustAdmin(t, db, "admin", "community", "add", "--slug", "aviation-isac", "--title", "Aviation ISAC", "--sector", "aviation"); id == "" {
 		t.Fatal("community add printed no id")
 	}

@@ -22,8 +22,8 @@ func runBackup(ctx context.Context, env *Env, args []string) int {
 		fs.PrintDefaults()
 	}
 	db := dbFlag(fs)
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
@@ -45,7 +45,7 @@ func runBackup(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "isachub backup: the database %s cannot be read: %v\n", path, err)
 		return exitUsage
 	}
-	s, err := openStore(ctx, dsn)
+	s, err := openStore(ctx, dsn, false)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "isachub backup: %s\n", describeErr(err))
 		return exitUsage

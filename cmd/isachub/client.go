@@ -84,8 +84,8 @@ func (c *clientCmd) fail(err error) int {
 // client from --url and the environment. It returns a non-negative exit
 // code when the command must stop.
 func (c *clientCmd) parse(args []string, maxArgs int) (*hubClient, int) {
-	if err := c.fs.Parse(args); err != nil {
-		return nil, exitUsage
+	if code, ok := parseFlags(c.fs, args); !ok {
+		return nil, code
 	}
 	if c.fs.NArg() > maxArgs {
 		return nil, c.failf("unexpected argument %q", c.fs.Arg(maxArgs))

@@ -2,7 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/isachub/isachub"
@@ -18,6 +22,12 @@ const defaultDB = "sqlite:./isachub.db"
 // database.
 func dbFlag(fs *flag.FlagSet) *string {
 	return fs.String("db", "", "database: sqlite:PATH (or a bare PATH) or postgres://...; default $ISACHUB_DB, else "+defaultDB)
+}
+
+// createFlag registers --create: make the SQLite database if it does not
+// exist yet.
+func createFlag(fs *flag.FlagSet) *bool {
+	return fs.Bool("create", false, "create the SQLite database file if it does not exist")
 }
 
 // resolveDSN returns the DSN to open: the --db value, else $ISACHUB_DB,
@@ -53,7 +63,11 @@ func sqlitePath(dsn string) (string, error) {
 }
 
 // openStore opens the store that dsn names and applies pending migrations.
-func openStore(ctx context.Context, dsn string) (isachub.Store, error) {
+// An SQLite file that does not exist is created only when create is set
+// (migrate, serve --demo, --create); otherwise the error says which file
+// was looked for and how to make one, so that a mistyped path never
+// silently becomes an empty hub.
+func openStore(ctx context.Context, dsn string, create bool) (isachub.Store, error) {
 	switch {
 	case isPostgresDSN(dsn):
 		db, err := postgres.Open(ctx, dsn)
@@ -65,6 +79,12 @@ func openStore(ctx context.Context, dsn string) (isachub.Store, error) {
 		path, err := sqlitePath(dsn)
 		if err != nil {
 			return nil, err
+		}
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) && !create {
+			abs, _ := filepath.Abs(path)
+			return nil, isachub.Errorf(isachub.ENOTFOUND,
+				"There is no database at %s (looked for the SQLite file %s). Create one with 'isachub migrate --db %s' (or add --create), or start a demo hub with 'isachub serve --demo'.",
+				dsn, abs, dsn)
 		}
 		db, err := sqlite.Open(ctx, path)
 		if err != nil {

@@ -99,7 +99,7 @@ func TestBackup(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "hub.db")
 	ctx := t.Context()
-	s, err := openStore(ctx, "sqlite:"+path)
+	s, err := openStore(ctx, "sqlite:"+path, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +120,7 @@ func TestBackup(t *testing.T) {
 		if code != exitOK || !strings.Contains(out, dst) {
 			t.Fatalf("code %d, out %q, err %q", code, out, errs)
 		}
-		cp, err := openStore(context.Background(), "sqlite:"+dst)
+		cp, err := openStore(context.Background(), "sqlite:"+dst, false)
 		mustDB(t, err)
 		defer cp.Close()
 		page, err := cp.Objects(ctx, coll.ID, isachub.Unrestricted(), isachub.ObjectFilter{Limit: 1000})

@@ -53,7 +53,7 @@ func startHub(t *testing.T, db testDB) *testHub {
 	admin("admin", "collection", "add", "--community", "aviation-isac", "--title", "Anonymous", "--alias", "anon", "--readers", "all", "--writers", "all", "--anonymous")
 	admin("admin", "collection", "add", "--community", "quiet-isac", "--title", "Shared", "--alias", "shared", "--readers", "all", "--writers", "all")
 
-	store, err := openStore(t.Context(), h.dsn)
+	store, err := openStore(t.Context(), h.dsn, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,9 +125,21 @@ func forBackends(t *testing.T, test func(t *testing.T, db testDB)) {
 	t.Run("postgres", func(t *testing.T) { test(t, freshSchema(t)) })
 }
 
-// sqliteDB returns a fresh SQLite database file.
-func sqliteDB(t *testing.T) testDB {
+// migratedDB returns the path of a new SQLite database made with
+// "isachub migrate", as an operator makes one: the other commands never
+// create a database by themselves.
+func migratedDB(t *testing.T) string {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "hub.db")
+	if code, _, errOut := runCLI(t, "", nil, "migrate", "--db", path); code != exitOK {
+		t.Fatalf("isachub migrate: exit %d: %s", code, errOut)
+	}
+	return path
+}
+
+// sqliteDB returns a fresh SQLite database file, migrated.
+func sqliteDB(t *testing.T) testDB {
+	path := migratedDB(t)
 	return testDB{dsn: "sqlite:" + path, exec: func(stmt string) error {
 		db, err := sql.Open("sqlite", path)
 		if err != nil {

@@ -14,6 +14,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"syscall"
@@ -96,31 +98,138 @@ func main() {
 }
 
 // Run finds the subcommand named by the leading words of args and runs it
-// with the rest, returning the process exit code.
+// with the rest, returning the process exit code. Flags may come before
+// the last word of the command's name ("admin --db X community add");
+// "help CMD" is "CMD -h"; a command group alone ("admin", "admin group")
+// lists its subcommands.
 func Run(ctx context.Context, env *Env, args []string) int {
 	cmds := commands()
 	// Longest name first, so that "admin user add" wins over "admin".
 	slices.SortFunc(cmds, func(a, b command) int {
 		return len(strings.Fields(b.name)) - len(strings.Fields(a.name))
 	})
-	for _, c := range cmds {
-		words := strings.Fields(c.name)
-		if len(args) >= len(words) && slices.Equal(args[:len(words)], words) {
-			return c.run(ctx, env, args[len(words):])
+	if len(args) > 0 && args[0] == "help" {
+		if len(args) == 1 {
+			usage(env.Stdout, cmds, "")
+			return exitOK
 		}
+		args = append(slices.Clone(args[1:]), "-h")
 	}
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		usage(env.Stdout, cmds)
+	if len(args) > 0 && (args[0] == "version" || args[0] == "--version") {
+		fmt.Fprintln(env.Stdout, versionString())
 		return exitOK
 	}
+	words, flags := splitCommand(cmds, args)
+	for _, c := range cmds {
+		name := strings.Fields(c.name)
+		if len(words) >= len(name) && slices.Equal(words[:len(name)], name) {
+			return c.run(ctx, env, append(flags, words[len(name):]...))
+		}
+	}
+	help := slices.ContainsFunc(flags, func(f string) bool { return f == "-h" || f == "--help" || f == "-help" })
+	if len(words) == 0 {
+		if len(flags) == 0 || help {
+			usage(env.Stdout, cmds, "")
+			return exitOK
+		}
+	} else if group := strings.Join(words, " "); isGroup(cmds, group) {
+		if help {
+			usage(env.Stdout, cmds, group)
+			return exitOK
+		}
+		fmt.Fprintf(env.Stderr, "isachub %s: name a subcommand\n\n", group)
+		usage(env.Stderr, cmds, group)
+		return exitUsage
+	}
 	fmt.Fprintf(env.Stderr, "isachub: unknown command %q\n\n", strings.Join(args, " "))
-	usage(env.Stderr, cmds)
+	usage(env.Stderr, cmds, "")
 	return exitUsage
 }
 
-func usage(w io.Writer, cmds []command) {
+// splitCommand separates the words that name a command from the flags
+// given among them, and returns the words followed by the rest of args
+// untouched once a command is named. A flag without "=" takes the next
+// argument as its value unless that argument continues a command name (a
+// boolean flag).
+func splitCommand(cmds []command, args []string) (words, flags []string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" || !strings.HasPrefix(a, "-") || a == "-" {
+			if !isGroup(cmds, strings.Join(append(slices.Clone(words), a), " ")) && !isCommand(cmds, strings.Join(append(slices.Clone(words), a), " ")) {
+				return append(words, args[i:]...), flags
+			}
+			words = append(words, a)
+			if isCommand(cmds, strings.Join(words, " ")) && !isGroup(cmds, strings.Join(words, " ")) {
+				return append(words, args[i+1:]...), flags
+			}
+			continue
+		}
+		flags = append(flags, a)
+		if !strings.Contains(a, "=") && i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") &&
+			!isGroup(cmds, strings.Join(append(slices.Clone(words), args[i+1]), " ")) &&
+			!isCommand(cmds, strings.Join(append(slices.Clone(words), args[i+1]), " ")) {
+			flags = append(flags, args[i+1])
+			i++
+		}
+	}
+	return words, flags
+}
+
+// isCommand reports whether name is a command's whole name.
+func isCommand(cmds []command, name string) bool {
+	return slices.ContainsFunc(cmds, func(c command) bool { return c.name == name })
+}
+
+// isGroup reports whether name is the first words of some longer command
+// name ("admin", "admin group", "admin group member").
+func isGroup(cmds []command, name string) bool {
+	return slices.ContainsFunc(cmds, func(c command) bool { return strings.HasPrefix(c.name, name+" ") })
+}
+
+// versionString is the module version and VCS revision the binary was
+// built from, as the Go toolchain records them.
+func versionString() string {
+	v, rev, when, dirty := "(devel)", "", "", false
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if bi.Main.Version != "" {
+			v = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.time":
+				when = s.Value
+			case "vcs.modified":
+				dirty = s.Value == "true"
+			}
+		}
+	}
+	out := "isachub " + v
+	if rev != "" {
+		out += " " + rev[:min(12, len(rev))]
+		if dirty {
+			out += "+dirty"
+		}
+		if when != "" {
+			out += " " + when
+		}
+	}
+	return out + " " + runtime.Version()
+}
+
+// usage lists the commands whose name starts with group ("" for all).
+func usage(w io.Writer, cmds []command, group string) {
+	cmds = slices.Clone(cmds)
+	if group != "" {
+		cmds = slices.DeleteFunc(cmds, func(c command) bool { return !strings.HasPrefix(c.name, group+" ") })
+	}
 	slices.SortFunc(cmds, func(a, b command) int { return strings.Compare(a.name, b.name) })
-	fmt.Fprintln(w, "Usage: isachub COMMAND [FLAGS] [ARGS]")
+	if group == "" {
+		fmt.Fprintln(w, "Usage: isachub COMMAND [FLAGS] [ARGS]")
+	} else {
+		fmt.Fprintf(w, "Usage: isachub %s COMMAND [FLAGS] [ARGS]\n", group)
+	}
 	fmt.Fprintln(w, "\nCommands:")
 	width := 0
 	for _, c := range cmds {
@@ -129,5 +238,8 @@ func usage(w io.Writer, cmds []command) {
 	for _, c := range cmds {
 		fmt.Fprintf(w, "  %-*s  %s\n", width, c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nRun 'isachub COMMAND -h' for the flags of one command.")
+	if group == "" {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, "version", "print the version the binary was built from")
+	}
+	fmt.Fprintln(w, "\nRun 'isachub help COMMAND' or 'isachub COMMAND -h' for the flags of one command.")
 }

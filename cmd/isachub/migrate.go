@@ -15,15 +15,15 @@ func runMigrate(ctx context.Context, env *Env, args []string) int {
 		fs.PrintDefaults()
 	}
 	db := dbFlag(fs)
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	if fs.NArg() != 0 {
 		fs.Usage()
 		return exitUsage
 	}
 	dsn := resolveDSN(env, *db)
-	s, err := openStore(ctx, dsn)
+	s, err := openStore(ctx, dsn, true)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "isachub migrate: %s\n", describeErr(err))
 		return exitUsage

@@ -23,11 +23,8 @@ func runPatternCheck(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintln(env.Stderr, "\nCheck a STIX 2.1 pattern and print its canonical form. Exit 0 valid, 1 invalid, 2 usage.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	if fs.NArg() != 1 {
 		fmt.Fprintf(env.Stderr, "isachub pattern check: want exactly one pattern argument, got %d (quote the pattern)\n", fs.NArg())

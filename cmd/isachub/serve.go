@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/isachub/isachub"
@@ -23,17 +24,18 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	fs.SetOutput(env.Stderr)
 	db := dbFlag(fs)
 	listen := fs.String("listen", "127.0.0.1:8080", "address to listen on")
-	withDemo := fs.Bool("demo", false, "first create, if absent, the demo community, users, collections and objects")
+	withDemo := fs.Bool("demo", false, "first create, if absent, the database and the demo community, users, collections and objects")
+	create := createFlag(fs)
 	tlsCert := fs.String("tls-cert", "", "serve HTTPS (TLS 1.2 or later) with this PEM certificate chain; needs --tls-key")
 	tlsKey := fs.String("tls-key", "", "the PEM private key of --tls-cert")
 	pageSize := fs.Int("page-size", server.DefaultPageSize, "objects per page when a request has no limit")
 	maxPageSize := fs.Int("max-page-size", server.DefaultMaxPageSize, "cap on a request's limit (at most 1000)")
 	fs.Usage = func() {
-		fmt.Fprintln(env.Stderr, "Usage: isachub serve [--db DSN] [--listen ADDR] [--demo] [--tls-cert FILE --tls-key FILE] [--page-size N] [--max-page-size N]")
+		fmt.Fprintln(env.Stderr, "Usage: isachub serve [--db DSN] [--create] [--listen ADDR] [--demo] [--tls-cert FILE --tls-key FILE] [--page-size N] [--max-page-size N]")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(env.Stderr, "isachub serve: unexpected argument %q\n", fs.Arg(0))
@@ -57,12 +59,19 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 		tlsConfig = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
 	}
 	logger := slog.New(slog.NewTextHandler(env.Stderr, nil))
-	store, err := openStore(ctx, resolveDSN(env, *db))
+	store, err := openStore(ctx, resolveDSN(env, *db), *withDemo || *create)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "isachub serve: %v\n", err)
+		fmt.Fprintf(env.Stderr, "isachub serve: %s\n", describeErr(err))
 		return exitUsage
 	}
 	defer store.Close()
+	dsn := resolveDSN(env, *db)
+	logger.Info("opened the database", "db", redactDSN(dsn))
+	if comms, err := store.Communities(ctx); err == nil && len(comms) == 0 && !*withDemo {
+		logger.Warn("the hub is empty: create the first community and its admin with " +
+			"'isachub admin community add --db " + redactDSN(dsn) + " --slug S --title T', then 'admin org add', " +
+			"'admin user add --role admin' and 'admin collection add'; or try 'isachub serve --demo'")
+	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "isachub serve: %v\n", err)
@@ -156,4 +165,15 @@ func printDemo(env *Env, res *demo.Result, base string) {
 		"  c = Collection('%s/%s/collections/%s/', user='bob', password='bob-demo-password')\n"+
 		"  for page in as_pages(c.get_objects, per_request=100): print(len(page.get('objects', [])))\n\n",
 		base, res.Community.Slug, shared)
+}
+
+// redactDSN hides the password of a PostgreSQL DSN, for logs.
+func redactDSN(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.User != nil {
+		if _, has := u.User.Password(); has {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+			return u.String()
+		}
+	}
+	return dsn
 }

@@ -34,8 +34,8 @@ func runStixValidate(_ context.Context, env *Env, args []string) int {
 		fmt.Fprintln(env.Stderr, "Exit status: 0 all valid, 1 some invalid, 2 unreadable input or bad usage.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	if fs.NArg() == 0 {
 		fs.Usage()

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestCLIHelp holds issue 13 item 4's help rules: every level answers
+// -h, --help and help CMD with exit 0; a group alone lists its commands.
+func TestCLIHelp(t *testing.T) {
+	for _, tc := range []struct {
+		args     []string
+		code     int
+		contains string
+	}{
+		{[]string{"admin"}, exitUsage, "admin community add"},
+		{[]string{"admin", "-h"}, exitOK, "admin org set"},
+		{[]string{"admin", "group", "-h"}, exitOK, "admin group member add"},
+		{[]string{"admin", "group", "member", "--help"}, exitOK, "admin group member remove"},
+		{[]string{"help", "serve"}, exitOK, "Usage: isachub serve"},
+		{[]string{"help", "admin", "user", "add"}, exitOK, "Usage: isachub admin user add"},
+		{[]string{"stix", "validate", "-h"}, exitOK, "Usage: isachub stix validate"},
+		{[]string{"help"}, exitOK, "version"},
+		{[]string{"version"}, exitOK, "isachub "},
+		{[]string{"admin", "bogus"}, exitUsage, "unknown command"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			code, out, errOut := runCLI(t, "", nil, tc.args...)
+			if code != tc.code || !strings.Contains(out+errOut, tc.contains) {
+				t.Fatalf("exit %d, want %d; output does not contain %q:\n%s%s", code, tc.code, tc.contains, out, errOut)
+			}
+		})
+	}
+}
+
+// TestCLIFlagsAnywhere: flags before the last word of a command's name,
+// and after a file argument, are flags.
+func TestCLIFlagsAnywhere(t *testing.T) {
+	db := migratedDB(t)
+	if code, _, errOut := runCLI(t, "", nil, "admin", "--db", db, "community", "add", "--slug", "rail-isac", "--title", "Rail ISAC"); code != exitOK {
+		t.Fatalf("admin --db X community add: exit %d: %s", code, errOut)
+	}
+	if code, out, errOut := runCLI(t, "", nil, "admin", "community", "--db="+db, "list"); code != exitOK || !strings.Contains(out, "rail-isac") {
+		t.Fatalf("admin community --db=X list: exit %d: %s%s", code, out, errOut)
+	}
+	code, out, errOut := runCLI(t, "", nil, "stix", "validate", "../../docs/examples/indicators.json", "--json")
+	if code != exitOK || !strings.HasPrefix(out, `{"file":`) {
+		t.Fatalf("stix validate FILE --json: exit %d: %s%s", code, out, errOut)
+	}
+}
+
+// TestCLINoSilentDatabase: a command other than migrate, serve --demo or
+// --create never creates a database; it says which file it looked for.
+func TestCLINoSilentDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "typo.db")
+	for _, args := range [][]string{
+		{"admin", "community", "list", "--db", path},
+		{"serve", "--db", path, "--listen", "127.0.0.1:0"},
+		{"backup", "--db", path, filepath.Join(t.TempDir(), "copy.db")},
+	} {
+		code, _, errOut := runCLI(t, "", nil, args...)
+		if code == exitOK || !strings.Contains(errOut, path) || args[0] != "backup" && !strings.Contains(errOut, "There is no database") {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		if _, err := os.Stat(path); !os.IsNotExist(err) {
+			t.Fatalf("%v created %s", args, path)
+		}
+	}
+	if code, _, errOut := runCLI(t, "", nil, "admin", "community", "list", "--db", path, "--create"); code != exitOK {
+		t.Fatalf("--create: exit %d: %s", code, errOut)
+	}
+}
