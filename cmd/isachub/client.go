@@ -265,8 +265,9 @@ func readEnvelope(env *Env, fs *flag.FlagSet) ([]byte, error) {
 }
 
 // envelopeOf returns the objects of STIX content in any of the shapes
-// stix.Parse accepts as a TAXII 2.1 envelope; each object is compacted
-// but otherwise kept as written.
+// stix.Parse accepts as a TAXII 2.1 envelope, each object's bytes exactly
+// as they are in data (the hub stores and returns them as sent; an
+// encoder would compact them).
 func envelopeOf(data []byte) ([]byte, error) {
 	objs, err := stix.Parse(data)
 	if err != nil {
@@ -275,16 +276,15 @@ func envelopeOf(data []byte) ([]byte, error) {
 	if len(objs) == 0 {
 		return nil, errors.New("holds no STIX objects")
 	}
-	envl := taxii.Envelope{Objects: make([]json.RawMessage, len(objs))}
-	for i, o := range objs {
-		envl.Objects[i] = o.Raw()
-	}
 	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false) // the objects' strings go as they were written
-	if err := enc.Encode(envl); err != nil {
-		return nil, err
+	buf.WriteString(`{"objects":[`)
+	for i, o := range objs {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.Write(o.Raw())
 	}
+	buf.WriteString("]}\n")
 	return buf.Bytes(), nil
 }
 
