@@ -21,7 +21,7 @@ func TestAdminAnonymousSettings(t *testing.T) {
 	mustAdmin(t, db, "admin", "community", "add", "--slug", "quiet-isac", "--title", "Quiet ISAC", "--submitter-record", "none")
 	mustAdmin(t, db, "admin", "org", "add", "--community", "aviation-isac", "--slug", "skyways", "--name", "Skyways Airlines")
 	mustAdmin(t, db, "admin", "org", "add", "--community", "aviation-isac", "--slug", "isac-staff", "--name", "ISAC staff", "--staff")
-	mustAdmin(t, db, "admin", "user", "add", "--org", "aviation-isac/skyways", "--username", "bob", "--role", "analyst", "--password", "p")
+	mustAdmin(t, db, "admin", "user", "add", "--org", "aviation-isac/skyways", "--username", "bob", "--role", "analyst", "--password", "long-enough-pw")
 
 	t.Run("OKCommunity", func(t *testing.T) {
 		out := mustAdmin(t, db, "admin", "community", "list")

@@ -35,9 +35,9 @@ func TestAdmin(t *testing.T) {
 	mustAdmin(t, db, "admin", "org", "add", "--community", "rail-isac", "--slug", "trainco", "--name", "TrainCo")
 
 	t.Run("OKUser", func(t *testing.T) {
-		mustAdmin(t, db, "admin", "user", "add", "--org", "aviation-isac/skyways", "--username", "bob", "--role", "analyst", "--password", "s3cret")
-		mustAdmin(t, db, "admin", "user", "add", "--org", "trainco", "--username", "tina", "--role", "reader", "--password", "s3cret")
-		mustAdmin(t, db, "admin", "user", "add", "--org", "northfield", "--username", "op", "--role", "admin", "--password", "s3cret", "--hub-admin")
+		mustAdmin(t, db, "admin", "user", "add", "--org", "aviation-isac/skyways", "--username", "bob", "--role", "analyst", "--password", "s3cret-passphrase")
+		mustAdmin(t, db, "admin", "user", "add", "--org", "trainco", "--username", "tina", "--role", "reader", "--password", "s3cret-passphrase")
+		mustAdmin(t, db, "admin", "user", "add", "--org", "northfield", "--username", "op", "--role", "admin", "--password", "s3cret-passphrase", "--hub-admin")
 		out := mustAdmin(t, db, "admin", "user", "list", "--org", "aviation-isac/skyways")
 		if !strings.Contains(out, "bob") || !strings.Contains(out, "analyst") {
 			t.Errorf("user list: %s", out)
@@ -118,7 +118,7 @@ func TestAdmin(t *testing.T) {
 	t.Run("ErrAmbiguousOrg", func(t *testing.T) {
 		mustAdmin(t, db, "admin", "community", "add", "--slug", "sea-isac", "--title", "Sea ISAC")
 		mustAdmin(t, db, "admin", "org", "add", "--community", "sea-isac", "--slug", "skyways", "--name", "Skyways Ferries")
-		code, _, errOut := runAdminCLI(t, db, "admin", "user", "add", "--org", "skyways", "--username", "amb", "--role", "reader", "--password", "p")
+		code, _, errOut := runAdminCLI(t, db, "admin", "user", "add", "--org", "skyways", "--username", "amb", "--role", "reader", "--password", "long-enough-pw")
 		if code != exitUsage || !strings.Contains(errOut, "aviation-isac/skyways") {
 			t.Errorf("exit %d, stderr %q", code, errOut)
 		}

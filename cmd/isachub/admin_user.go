@@ -11,13 +11,13 @@ import (
 
 // runAdminUserAdd implements "isachub admin user add".
 func runAdminUserAdd(ctx context.Context, env *Env, args []string) int {
-	a := newAdminCmd(env, "admin user add", "--org O --username U --role admin|analyst|reader --password P [--hub-admin]")
+	a := newAdminCmd(env, "admin user add", "--org O --username U --role admin|analyst|reader [--hub-admin] (the password is asked for, or read from standard input)")
 	org := a.fs.String("org", "", "the user's organisation: ORG, or COMMUNITY/ORG when the slug is in several communities")
 	username := a.fs.String("username", "", "login name, unique across the hub")
 	role := a.fs.String("role", "", "admin, analyst or reader")
-	password := a.fs.String("password", "", "password (hashed with argon2id before it is stored)")
+	password := a.fs.String("password", "", "the password (discouraged: it shows in ps; by default it is asked for, or read as one line of standard input); at least 12 characters, hashed with argon2id")
 	hubAdmin := a.fs.Bool("hub-admin", false, "make the user a hub operator, who administers every community")
-	return a.run(ctx, args, []string{"org", "username", "role", "password"}, func(store isachub.Store) error {
+	return a.run(ctx, args, []string{"org", "username", "role"}, func(store isachub.Store) error {
 		r := isachub.Role(*role)
 		if !r.Valid() {
 			return isachub.Errorf(isachub.EINVALID, "--role %q is not admin, analyst or reader", *role)
@@ -26,7 +26,11 @@ func runAdminUserAdd(ctx context.Context, env *Env, args []string) int {
 		if err != nil {
 			return err
 		}
-		hash, err := server.HashPassword(*password)
+		pw, err := readPassword(env, "admin user add", *password)
+		if err != nil {
+			return err
+		}
+		hash, err := server.HashPassword(pw)
 		if err != nil {
 			return isachub.Errorf(isachub.EINVALID, "--password: %v", err)
 		}

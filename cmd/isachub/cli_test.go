@@ -72,3 +72,28 @@ func TestCLINoSilentDatabase(t *testing.T) {
 		t.Fatalf("--create: exit %d: %s", code, errOut)
 	}
 }
+
+// TestCLIPassword: admin user add reads the password from standard input
+// when --password is absent, refuses a short one, and warns about argv.
+func TestCLIPassword(t *testing.T) {
+	db := migratedDB(t)
+	mustAdmin(t, db, "admin", "community", "add", "--slug", "rail-isac", "--title", "Rail ISAC")
+	mustAdmin(t, db, "admin", "org", "add", "--community", "rail-isac", "--slug", "trainco", "--name", "Trainco")
+	add := func(stdin, user string, extra ...string) (int, string) {
+		args := append([]string{"admin", "user", "add", "--db", db, "--org", "trainco", "--username", user, "--role", "analyst"}, extra...)
+		code, _, errOut := runCLI(t, stdin, nil, args...)
+		return code, errOut
+	}
+	if code, errOut := add("correct horse battery\n", "ann"); code != exitOK || strings.Contains(errOut, "warning") {
+		t.Fatalf("password on stdin: exit %d: %s", code, errOut)
+	}
+	if code, errOut := add("short\n", "ben"); code == exitOK || !strings.Contains(errOut, "at least 12") {
+		t.Fatalf("a short password: exit %d: %s", code, errOut)
+	}
+	if code, errOut := add("", "cid"); code == exitOK || !strings.Contains(errOut, "no password") {
+		t.Fatalf("no password: exit %d: %s", code, errOut)
+	}
+	if code, errOut := add("", "dee", "--password", "a-long-enough-password"); code != exitOK || !strings.Contains(errOut, "shows in ps") {
+		t.Fatalf("--password: exit %d: %s", code, errOut)
+	}
+}

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/isachub/isachub"
+)
+
+// minPasswordLength is the shortest password the hub accepts (NIST SP
+// 800-63B asks for at least 8; 12 leaves room against offline guessing
+// of a stolen hash). Long passphrases are welcome; argon2id hashes any
+// length.
+const minPasswordLength = 12
+
+// readPassword returns the password for a command: the --password value
+// (with a warning: argv shows in ps and in shell history), else a prompt
+// without echo when standard input is a terminal, else the first line of
+// standard input. It refuses one shorter than minPasswordLength.
+func readPassword(env *Env, cmd, flagValue string) (string, error) {
+	pw := flagValue
+	if pw != "" {
+		fmt.Fprintf(env.Stderr, "isachub %s: warning: a password in --password shows in ps and in shell history; leave it out to be asked for it, or pipe it on standard input\n", cmd)
+	} else if f, ok := env.Stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(env.Stderr, "Password: ")
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(env.Stderr)
+		if err != nil {
+			return "", isachub.Errorf(isachub.EINVALID, "reading the password: %v", err)
+		}
+		pw = string(b)
+	} else {
+		line, err := bufio.NewReader(env.Stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return "", isachub.Errorf(isachub.EINVALID, "no password: give it on standard input (one line) or at the prompt")
+		}
+		pw = strings.TrimRight(line, "\r\n")
+	}
+	if n := len([]rune(pw)); n < minPasswordLength {
+		return "", isachub.Errorf(isachub.EINVALID, "the password has %d characters; it needs at least %d", n, minPasswordLength)
+	}
+	return pw, nil
+}
