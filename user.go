@@ -48,6 +48,11 @@ type UserStore interface {
 	UserByID(ctx context.Context, id int64) (*User, error)
 	// Users returns the organisation's users, ordered by username.
 	Users(ctx context.Context, orgID int64) ([]*User, error)
+	// UpdateUser stores the role, hub-operator flag and password hash of
+	// the user with u.ID (username and organisation are kept), or returns
+	// ENOTFOUND. When the password hash changes, the user's web sessions
+	// end in the same transaction: a reset password signs out everywhere.
+	UpdateUser(ctx context.Context, u *User) error
 	// DeleteUser removes the user, their tokens and their sessions.
 	DeleteUser(ctx context.Context, username string) error
 }

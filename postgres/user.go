@@ -30,6 +30,29 @@ func (db *DB) CreateUser(ctx context.Context, u *isachub.User) error {
 	return nil
 }
 
+// UpdateUser stores the user's role, hub-operator flag and password hash,
+// ending their sessions when the hash changes.
+func (db *DB) UpdateUser(ctx context.Context, u *isachub.User) error {
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1 AND
+			(SELECT password_hash FROM users WHERE id = $1) IS DISTINCT FROM $2`, u.ID, u.PasswordHash); err != nil {
+			return dbError(err, "end sessions", "User "+quote(u.Username))
+		}
+		tag, err := tx.Exec(ctx, `UPDATE users SET role = $1, hub_admin = $2, password_hash = $3 WHERE id = $4`,
+			string(u.Role), u.HubAdmin, u.PasswordHash, u.ID)
+		if err != nil {
+			return dbError(err, "update user", "User "+quote(u.Username))
+		}
+		if tag.RowsAffected() == 0 {
+			return isachub.Errorf(isachub.ENOTFOUND, "User %d not found.", u.ID)
+		}
+		return nil
+	})
+}
+
 // User returns the user with the username, or ENOTFOUND.
 func (db *DB) User(ctx context.Context, username string) (*isachub.User, error) {
 	rows, _ := db.pool.Query(ctx, `SELECT `+userColumns+` FROM users WHERE username = $1`, username)

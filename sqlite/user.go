@@ -33,6 +33,32 @@ func (db *DB) CreateUser(ctx context.Context, u *isachub.User) error {
 	})
 }
 
+// UpdateUser stores the user's role, hub-operator flag and password hash,
+// ending their sessions when the hash changes.
+func (db *DB) UpdateUser(ctx context.Context, u *isachub.User) error {
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	return db.write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND
+			(SELECT password_hash FROM users WHERE id = ?) IS NOT ?`, u.ID, u.ID, u.PasswordHash); err != nil {
+			return internal("end sessions", err)
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE users SET role = ?, hub_admin = ?, password_hash = ? WHERE id = ?`,
+			string(u.Role), boolInt(u.HubAdmin), u.PasswordHash, u.ID)
+		switch {
+		case isCheck(err):
+			return isachub.Errorf(isachub.EINVALID, "The user %q is invalid.", u.Username)
+		case err != nil:
+			return internal("update user", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("User %d not found.", u.ID)
+		}
+		return nil
+	})
+}
+
 const userCols = `id, org_id, username, role, hub_admin, password_hash, created_at`
 
 func scanUser(row interface{ Scan(...any) error }) (*isachub.User, error) {

@@ -72,3 +72,35 @@ func testSessions(t *testing.T, s isachub.Store) {
 		wantCode(t, err, isachub.ENOTFOUND)
 	})
 }
+
+// testUpdateUser holds UpdateUser: role, operator flag and password hash
+// change, username and organisation stay, and a new password hash ends
+// the user's sessions (a reset signs out everywhere) while a role change
+// does not.
+func testUpdateUser(t *testing.T, s isachub.Store) {
+	f := newFixture(t, s)
+	ctx := f.ctx
+	u := &isachub.User{OrgID: f.orgA.ID, Username: "frank", Role: isachub.RoleReader, PasswordHash: "old-hash"}
+	mustOK(t, s.CreateUser(ctx, u))
+	sess := &isachub.Session{UserID: u.ID, Hash: []byte{3, 1}, CSRFToken: "c", ExpiresAt: time.Now().Add(time.Hour)}
+	mustOK(t, s.CreateSession(ctx, sess))
+	u.Role, u.HubAdmin = isachub.RoleAnalyst, true
+	mustOK(t, s.UpdateUser(ctx, u))
+	got, err := s.User(ctx, "frank")
+	mustOK(t, err)
+	if got.Role != isachub.RoleAnalyst || !got.HubAdmin || got.PasswordHash != "old-hash" || got.OrgID != f.orgA.ID {
+		t.Fatalf("after UpdateUser: %+v", got)
+	}
+	if _, err := s.SessionByHash(ctx, sess.Hash); err != nil {
+		t.Fatalf("a role change ended the session: %v", err)
+	}
+	u.PasswordHash = "new-hash"
+	mustOK(t, s.UpdateUser(ctx, u))
+	if got, _ := s.User(ctx, "frank"); got.PasswordHash != "new-hash" {
+		t.Fatalf("the password hash was not stored: %+v", got)
+	}
+	_, err = s.SessionByHash(ctx, sess.Hash)
+	wantCode(t, err, isachub.ENOTFOUND)
+	wantCode(t, s.UpdateUser(ctx, &isachub.User{ID: 987654, OrgID: f.orgA.ID, Username: "ghost", Role: isachub.RoleReader}), isachub.ENOTFOUND)
+	wantCode(t, s.UpdateUser(ctx, &isachub.User{ID: u.ID, OrgID: f.orgA.ID, Username: "frank", Role: "boss"}), isachub.EINVALID)
+}

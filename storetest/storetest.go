@@ -38,6 +38,7 @@ var tests = []test{
 	{"Users", testUsers},
 	{"Tokens", testTokens},
 	{"Sessions", testSessions},
+	{"UpdateUser", testUpdateUser},
 	{"Collections", testCollections},
 	{"AddObjects", testAddObjects},
 	{"AddObjectsInvalid", testAddObjectsInvalid},

@@ -43,6 +43,53 @@ func runAdminUserAdd(ctx context.Context, env *Env, args []string) int {
 	})
 }
 
+// runAdminUserSet implements "isachub admin user set": change a user's
+// role or hub-operator flag, or reset their password (which signs them out
+// of the web UI everywhere).
+func runAdminUserSet(ctx context.Context, env *Env, args []string) int {
+	a := newAdminCmd(env, "admin user set", "--username U [--role admin|analyst|reader] [--hub-admin=true|false] [--reset-password]")
+	username := a.fs.String("username", "", "the user to change")
+	role := a.fs.String("role", "", "the new role: admin, analyst or reader")
+	hubAdmin := a.fs.String("hub-admin", "", "true or false: whether the user is a hub operator")
+	reset := a.fs.Bool("reset-password", false, "set a new password: asked for, or read as one line of standard input")
+	password := a.fs.String("password", "", "with --reset-password, the new password (discouraged: it shows in ps)")
+	return a.run(ctx, args, []string{"username"}, func(store isachub.Store) error {
+		u, err := store.User(ctx, *username)
+		if err != nil {
+			return err
+		}
+		if *role == "" && *hubAdmin == "" && !*reset {
+			return isachub.Errorf(isachub.EINVALID, "nothing to change: give --role, --hub-admin or --reset-password")
+		}
+		if *role != "" {
+			if u.Role = isachub.Role(*role); !u.Role.Valid() {
+				return isachub.Errorf(isachub.EINVALID, "--role %q is not admin, analyst or reader", *role)
+			}
+		}
+		switch *hubAdmin {
+		case "":
+		case "true":
+			u.HubAdmin = true
+		case "false":
+			u.HubAdmin = false
+		default:
+			return isachub.Errorf(isachub.EINVALID, "--hub-admin %q is not true or false", *hubAdmin)
+		}
+		if *reset {
+			pw, err := readPassword(env, "admin user set", *password)
+			if err != nil {
+				return err
+			}
+			if u.PasswordHash, err = server.HashPassword(pw); err != nil {
+				return isachub.Errorf(isachub.EINVALID, "--password: %v", err)
+			}
+		} else if *password != "" {
+			return isachub.Errorf(isachub.EINVALID, "--password goes with --reset-password")
+		}
+		return store.UpdateUser(ctx, u)
+	})
+}
+
 // runAdminUserList implements "isachub admin user list".
 func runAdminUserList(ctx context.Context, env *Env, args []string) int {
 	a := newAdminCmd(env, "admin user list", "--org O")

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/isachub/isachub/server"
 )
 
 // TestCLIHelp holds issue 13 item 4's help rules: every level answers
@@ -95,5 +97,37 @@ func TestCLIPassword(t *testing.T) {
 	}
 	if code, errOut := add("", "dee", "--password", "a-long-enough-password"); code != exitOK || !strings.Contains(errOut, "shows in ps") {
 		t.Fatalf("--password: exit %d: %s", code, errOut)
+	}
+}
+
+// TestCLIUserSet: admin user set changes a role and resets a password.
+func TestCLIUserSet(t *testing.T) {
+	db := migratedDB(t)
+	mustAdmin(t, db, "admin", "community", "add", "--slug", "rail-isac", "--title", "Rail ISAC")
+	mustAdmin(t, db, "admin", "org", "add", "--community", "rail-isac", "--slug", "trainco", "--name", "Trainco")
+	if code, _, errOut := runCLI(t, "first password here\n", nil, "admin", "user", "add", "--db", db, "--org", "trainco", "--username", "ann", "--role", "reader"); code != exitOK {
+		t.Fatalf("add: %d %s", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, "second password here\n", nil, "admin", "user", "set", "--db", db, "--username", "ann", "--role", "analyst", "--reset-password"); code != exitOK {
+		t.Fatalf("set: %d %s", code, errOut)
+	}
+	out := mustAdmin(t, db, "admin", "user", "list", "--org", "trainco")
+	if !strings.Contains(out, "analyst") {
+		t.Fatalf("the role did not change:\n%s", out)
+	}
+	store, err := openStore(t.Context(), "sqlite:"+db, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	u, err := store.User(t.Context(), "ann")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := server.VerifyPassword(u.PasswordHash, "second password here"); err != nil || !ok {
+		t.Fatalf("the password was not reset: %v %v", ok, err)
+	}
+	if code, _, errOut := runCLI(t, "", nil, "admin", "user", "set", "--db", db, "--username", "ann"); code == exitOK || !strings.Contains(errOut, "nothing to change") {
+		t.Fatalf("set without a change: %d %s", code, errOut)
 	}
 }

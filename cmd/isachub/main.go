@@ -64,6 +64,7 @@ func commands() []command {
 		{"admin org list", "list a community's organisations", runAdminOrgList},
 		{"admin org remove", "remove an organisation, its users and tokens", runAdminOrgRemove},
 		{"admin user add", "add a user; prints its id", runAdminUserAdd},
+		{"admin user set", "change a user's role or operator flag, or reset their password", runAdminUserSet},
 		{"admin user list", "list an organisation's users", runAdminUserList},
 		{"admin user remove", "remove a user and their tokens", runAdminUserRemove},
 		{"admin token add", "add an API token for a user; prints the token once", runAdminTokenAdd},
