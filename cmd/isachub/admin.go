@@ -33,6 +33,13 @@ func newAdminCmd(env *Env, name, usage string) *adminCmd {
 	return a
 }
 
+// alias makes --old another name of the flag --name, kept for one release
+// so that scripts written for the old name go on working: one name per
+// concept (--community, --org, --group) across every command.
+func (a *adminCmd) alias(name, old string) {
+	a.fs.Var(a.fs.Lookup(name).Value, old, "deprecated: the same as --"+name)
+}
+
 // run parses args, checks that every flag in required is set, opens the
 // store and runs fn. Errors are printed with the command's name.
 func (a *adminCmd) run(ctx context.Context, args []string, required []string, fn func(isachub.Store) error) int {

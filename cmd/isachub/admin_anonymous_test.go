@@ -17,10 +17,10 @@ func line(out, s string) string {
 
 func TestAdminAnonymousSettings(t *testing.T) {
 	db := migratedDB(t)
-	mustAdmin(t, db, "admin", "community", "add", "--slug", "aviation-isac", "--title", "Aviation ISAC", "--sector", "aviation")
-	mustAdmin(t, db, "admin", "community", "add", "--slug", "quiet-isac", "--title", "Quiet ISAC", "--submitter-record", "none")
-	mustAdmin(t, db, "admin", "org", "add", "--community", "aviation-isac", "--slug", "skyways", "--name", "Skyways Airlines")
-	mustAdmin(t, db, "admin", "org", "add", "--community", "aviation-isac", "--slug", "isac-staff", "--name", "ISAC staff", "--staff")
+	mustAdmin(t, db, "admin", "community", "add", "--community", "aviation-isac", "--title", "Aviation ISAC", "--sector", "aviation")
+	mustAdmin(t, db, "admin", "community", "add", "--community", "quiet-isac", "--title", "Quiet ISAC", "--submitter-record", "none")
+	mustAdmin(t, db, "admin", "org", "add", "--community", "aviation-isac", "--org", "skyways", "--name", "Skyways Airlines")
+	mustAdmin(t, db, "admin", "org", "add", "--community", "aviation-isac", "--org", "isac-staff", "--name", "ISAC staff", "--staff")
 	mustAdmin(t, db, "admin", "user", "add", "--org", "aviation-isac/skyways", "--username", "bob", "--role", "analyst", "--password", "long-enough-pw")
 
 	t.Run("OKCommunity", func(t *testing.T) {
@@ -144,7 +144,7 @@ func TestAdminAnonymousSettings(t *testing.T) {
 		args []string
 		msg  string
 	}{
-		{"ErrSubmitterRecord", []string{"admin", "community", "add", "--slug", "x-isac", "--title", "X", "--submitter-record", "maybe"}, "not one of sealed, none"},
+		{"ErrSubmitterRecord", []string{"admin", "community", "add", "--community", "x-isac", "--title", "X", "--submitter-record", "maybe"}, "not one of sealed, none"},
 		{"ErrSetSubmitterRecord", []string{"admin", "community", "set", "--community", "aviation-isac", "--submitter-record", "maybe"}, "not one of sealed, none"},
 		{"ErrSetUnknownCommunity", []string{"admin", "community", "set", "--community", "ghost", "--title", "G"}, "ghost"},
 		{"ErrSetEmptyTitle", []string{"admin", "community", "set", "--community", "aviation-isac", "--title", ""}, "needs a title"},
@@ -152,7 +152,7 @@ func TestAdminAnonymousSettings(t *testing.T) {
 		{"ErrOrgSetNoOrg", []string{"admin", "org", "set", "--community", "aviation-isac", "--staff"}, "--org is required"},
 		{"ErrRedactionUnknownOrg", []string{"admin", "org", "redaction", "--community", "aviation-isac", "--org", "ghost"}, "ghost"},
 		{"ErrIdentityID", []string{"admin", "org", "set", "--community", "aviation-isac", "--org", "skyways", "--identity-id", "indicator--2a6c1e0f-8d3b-4f5a-9e7c-6b4d2f1a0c9e"}, "not the id of a STIX identity"},
-		{"ErrAddIdentityID", []string{"admin", "org", "add", "--community", "aviation-isac", "--slug", "x", "--name", "X", "--identity-id", "identity--nope"}, "not the id of a STIX identity"},
+		{"ErrAddIdentityID", []string{"admin", "org", "add", "--community", "aviation-isac", "--org", "x", "--name", "X", "--identity-id", "identity--nope"}, "not the id of a STIX identity"},
 		{"ErrStaffValue", []string{"admin", "org", "set", "--community", "aviation-isac", "--org", "skyways", "--staff=maybe"}, "invalid boolean"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -13,13 +13,14 @@ const submitterRecordUsage = "who submitted an anonymous object: sealed (kept in
 
 // runAdminCommunityAdd implements "isachub admin community add".
 func runAdminCommunityAdd(ctx context.Context, env *Env, args []string) int {
-	a := newAdminCmd(env, "admin community add", "--slug S --title T [--sector X] [--description D] [--submitter-record sealed|none]")
-	slug := a.fs.String("slug", "", "URL path segment of the community's TAXII API root: [a-z0-9-]")
+	a := newAdminCmd(env, "admin community add", "--community S --title T [--sector X] [--description D] [--submitter-record sealed|none]")
+	slug := a.fs.String("community", "", "slug of the new community: the URL path segment of its TAXII API root, [a-z0-9-]")
+	a.alias("community", "slug")
 	title := a.fs.String("title", "", "title, for example \"Aviation ISAC\"")
 	sector := a.fs.String("sector", "", "sector, for example aviation")
 	desc := a.fs.String("description", "", "description of the API root")
 	record := a.fs.String("submitter-record", isachub.RecordSealed, submitterRecordUsage)
-	return a.run(ctx, args, []string{"slug", "title"}, func(store isachub.Store) error {
+	return a.run(ctx, args, []string{"community", "title"}, func(store isachub.Store) error {
 		c := &isachub.Community{Slug: *slug, Title: *title, Sector: *sector, Description: *desc, SubmitterRecord: *record}
 		if err := store.CreateCommunity(ctx, c); err != nil {
 			return err
@@ -80,9 +81,10 @@ func runAdminCommunityList(ctx context.Context, env *Env, args []string) int {
 
 // runAdminCommunityRemove implements "isachub admin community remove".
 func runAdminCommunityRemove(ctx context.Context, env *Env, args []string) int {
-	a := newAdminCmd(env, "admin community remove", "--slug S")
-	slug := a.fs.String("slug", "", "the community to remove, with everything in it")
-	return a.run(ctx, args, []string{"slug"}, func(store isachub.Store) error {
+	a := newAdminCmd(env, "admin community remove", "--community S")
+	slug := a.fs.String("community", "", "the community to remove, with everything in it")
+	a.alias("community", "slug")
+	return a.run(ctx, args, []string{"community"}, func(store isachub.Store) error {
 		return store.DeleteCommunity(ctx, *slug)
 	})
 }

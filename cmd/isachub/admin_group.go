@@ -10,12 +10,13 @@ import (
 
 // runAdminGroupAdd implements "isachub admin group add".
 func runAdminGroupAdd(ctx context.Context, env *Env, args []string) int {
-	a := newAdminCmd(env, "admin group add", "--community S --slug G --name N --members O1,O2")
+	a := newAdminCmd(env, "admin group add", "--community S --group G --name N --members O1,O2")
 	comm := a.fs.String("community", "", "slug of the community")
-	slug := a.fs.String("slug", "", "slug of the sharing group, unique in the community")
+	slug := a.fs.String("group", "", "slug of the new sharing group, unique in the community")
+	a.alias("group", "slug")
 	name := a.fs.String("name", "", "name of the sharing group (shown only to its members)")
 	members := a.fs.String("members", "", "member organisations: slugs separated by commas")
-	return a.run(ctx, args, []string{"community", "slug", "name", "members"}, func(store isachub.Store) error {
+	return a.run(ctx, args, []string{"community", "group", "name", "members"}, func(store isachub.Store) error {
 		c, err := store.Community(ctx, *comm)
 		if err != nil {
 			return err
@@ -65,10 +66,11 @@ func runAdminGroupList(ctx context.Context, env *Env, args []string) int {
 
 // runAdminGroupRemove implements "isachub admin group remove".
 func runAdminGroupRemove(ctx context.Context, env *Env, args []string) int {
-	a := newAdminCmd(env, "admin group remove", "--community S --slug G")
+	a := newAdminCmd(env, "admin group remove", "--community S --group G")
 	comm := a.fs.String("community", "", "slug of the community")
-	slug := a.fs.String("slug", "", "slug of the sharing group; its collections and their objects are removed too")
-	return a.run(ctx, args, []string{"community", "slug"}, func(store isachub.Store) error {
+	slug := a.fs.String("group", "", "slug of the sharing group; its collections and their objects are removed too")
+	a.alias("group", "slug")
+	return a.run(ctx, args, []string{"community", "group"}, func(store isachub.Store) error {
 		c, err := store.Community(ctx, *comm)
 		if err != nil {
 			return err

@@ -7,11 +7,11 @@ import (
 
 func TestAdminGroup(t *testing.T) {
 	db := migratedDB(t)
-	mustAdmin(t, db, "admin", "community", "add", "--slug", "aviation-isac", "--title", "Aviation ISAC")
+	mustAdmin(t, db, "admin", "community", "add", "--community", "aviation-isac", "--title", "Aviation ISAC")
 	for _, org := range []string{"skyways", "northfield", "glider"} {
-		mustAdmin(t, db, "admin", "org", "add", "--community", "aviation-isac", "--slug", org, "--name", strings.ToUpper(org))
+		mustAdmin(t, db, "admin", "org", "add", "--community", "aviation-isac", "--org", org, "--name", strings.ToUpper(org))
 	}
-	if id := mustAdmin(t, db, "admin", "group", "add", "--community", "aviation-isac", "--slug", "hub-airports", "--name", "Hub airports", "--members", "skyways,northfield"); id == "" {
+	if id := mustAdmin(t, db, "admin", "group", "add", "--community", "aviation-isac", "--group", "hub-airports", "--name", "Hub airports", "--members", "skyways,northfield"); id == "" {
 		t.Fatal("group add printed no id")
 	}
 	t.Run("OKList", func(t *testing.T) {
@@ -36,7 +36,7 @@ func TestAdminGroup(t *testing.T) {
 		if !strings.Contains(out, id) || !strings.Contains(out, "hub-airports") || !strings.Contains(out, "red") {
 			t.Errorf("collection list: %s", out)
 		}
-		mustAdmin(t, db, "admin", "group", "remove", "--community", "aviation-isac", "--slug", "hub-airports")
+		mustAdmin(t, db, "admin", "group", "remove", "--community", "aviation-isac", "--group", "hub-airports")
 		if out := mustAdmin(t, db, "admin", "collection", "list", "--community", "aviation-isac"); strings.Contains(out, id) {
 			t.Errorf("the group's collection outlived the group: %s", out)
 		}
@@ -50,9 +50,9 @@ func TestAdminGroup(t *testing.T) {
 		{"ErrNoReadersNoGroup", []string{"admin", "collection", "add", "--community", "aviation-isac", "--title", "T"}, "--readers and --writers are required"},
 		{"ErrUnknownGroup", []string{"admin", "collection", "add", "--community", "aviation-isac", "--title", "T", "--group", "ghost"}, "ghost"},
 		{"ErrRedOpen", []string{"admin", "collection", "add", "--community", "aviation-isac", "--title", "T", "--readers", "all", "--writers", "all", "--default-tlp", "red"}, "named organisations"},
-		{"ErrAllMembers", []string{"admin", "group", "add", "--community", "aviation-isac", "--slug", "g", "--name", "G", "--members", "all"}, "--members"},
-		{"ErrUnknownMember", []string{"admin", "group", "add", "--community", "aviation-isac", "--slug", "g", "--name", "G", "--members", "ghost"}, "--members"},
-		{"ErrMissingName", []string{"admin", "group", "add", "--community", "aviation-isac", "--slug", "g", "--members", "skyways"}, "--name is required"},
+		{"ErrAllMembers", []string{"admin", "group", "add", "--community", "aviation-isac", "--group", "g", "--name", "G", "--members", "all"}, "--members"},
+		{"ErrUnknownMember", []string{"admin", "group", "add", "--community", "aviation-isac", "--group", "g", "--name", "G", "--members", "ghost"}, "--members"},
+		{"ErrMissingName", []string{"admin", "group", "add", "--community", "aviation-isac", "--group", "g", "--members", "skyways"}, "--name is required"},
 		{"ErrRemoveNonMember", []string{"admin", "group", "member", "remove", "--community", "aviation-isac", "--group", "hub-airports", "--org", "glider"}, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

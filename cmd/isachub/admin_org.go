@@ -27,13 +27,14 @@ func checkIdentityID(id string) error {
 
 // runAdminOrgAdd implements "isachub admin org add".
 func runAdminOrgAdd(ctx context.Context, env *Env, args []string) int {
-	a := newAdminCmd(env, "admin org add", "--community S --slug O --name N [--staff] [--identity-id ID]")
+	a := newAdminCmd(env, "admin org add", "--community S --org O --name N [--staff] [--identity-id ID]")
 	comm := a.fs.String("community", "", "slug of the community the organisation joins")
-	slug := a.fs.String("slug", "", "short name of the organisation, unique in the community")
+	slug := a.fs.String("org", "", "slug of the new organisation: its short name, unique in the community")
+	a.alias("org", "slug")
 	name := a.fs.String("name", "", "full name of the organisation")
 	staff := a.fs.Bool("staff", false, staffUsage)
 	identity := a.fs.String("identity-id", "", identityUsage)
-	return a.run(ctx, args, []string{"community", "slug", "name"}, func(store isachub.Store) error {
+	return a.run(ctx, args, []string{"community", "org", "name"}, func(store isachub.Store) error {
 		if err := checkIdentityID(*identity); err != nil {
 			return err
 		}
@@ -119,10 +120,11 @@ func runAdminOrgList(ctx context.Context, env *Env, args []string) int {
 
 // runAdminOrgRemove implements "isachub admin org remove".
 func runAdminOrgRemove(ctx context.Context, env *Env, args []string) int {
-	a := newAdminCmd(env, "admin org remove", "--community S --slug O")
+	a := newAdminCmd(env, "admin org remove", "--community S --org O")
 	comm := a.fs.String("community", "", "slug of the community")
-	slug := a.fs.String("slug", "", "the organisation to remove, with its users and tokens")
-	return a.run(ctx, args, []string{"community", "slug"}, func(store isachub.Store) error {
+	slug := a.fs.String("org", "", "the organisation to remove, with its users and tokens")
+	a.alias("org", "slug")
+	return a.run(ctx, args, []string{"community", "org"}, func(store isachub.Store) error {
 		c, err := store.Community(ctx, *comm)
 		if err != nil {
 			return err

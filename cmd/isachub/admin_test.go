@@ -24,15 +24,15 @@ func mustAdmin(tb testing.TB, db string, args ...string) string {
 
 func TestAdmin(t *testing.T) {
 	db := migratedDB(t)
-	if id := mustAdmin(t, db, "admin", "community", "add", "--slug", "aviation-isac", "--title", "Aviation ISAC", "--sector", "aviation"); id == "" {
+	if id := mustAdmin(t, db, "admin", "community", "add", "--community", "aviation-isac", "--title", "Aviation ISAC", "--sector", "aviation"); id == "" {
 		t.Fatal("community add printed no id")
 	}
-	mustAdmin(t, db, "admin", "community", "add", "--slug", "rail-isac", "--title", "Rail ISAC")
+	mustAdmin(t, db, "admin", "community", "add", "--community", "rail-isac", "--title", "Rail ISAC")
 	for _, org := range []string{"skyways", "northfield"} {
-		mustAdmin(t, db, "admin", "org", "add", "--community", "aviation-isac", "--slug", org, "--name", strings.ToUpper(org))
+		mustAdmin(t, db, "admin", "org", "add", "--community", "aviation-isac", "--org", org, "--name", strings.ToUpper(org))
 	}
-	mustAdmin(t, db, "admin", "org", "add", "--community", "rail-isac", "--slug", "skyways", "--name", "Skyways Rail")
-	mustAdmin(t, db, "admin", "org", "add", "--community", "rail-isac", "--slug", "trainco", "--name", "TrainCo")
+	mustAdmin(t, db, "admin", "org", "add", "--community", "rail-isac", "--org", "skyways", "--name", "Skyways Rail")
+	mustAdmin(t, db, "admin", "org", "add", "--community", "rail-isac", "--org", "trainco", "--name", "TrainCo")
 
 	t.Run("OKUser", func(t *testing.T) {
 		mustAdmin(t, db, "admin", "user", "add", "--org", "aviation-isac/skyways", "--username", "bob", "--role", "analyst", "--password", "s3cret-passphrase")
@@ -87,8 +87,8 @@ func TestAdmin(t *testing.T) {
 			t.Errorf("org list: %s", out)
 		}
 		mustAdmin(t, db, "admin", "user", "remove", "--username", "tina")
-		mustAdmin(t, db, "admin", "org", "remove", "--community", "rail-isac", "--slug", "trainco")
-		mustAdmin(t, db, "admin", "community", "remove", "--slug", "rail-isac")
+		mustAdmin(t, db, "admin", "org", "remove", "--community", "rail-isac", "--org", "trainco")
+		mustAdmin(t, db, "admin", "community", "remove", "--community", "rail-isac")
 		if out := mustAdmin(t, db, "admin", "community", "list"); strings.Contains(out, "rail-isac") {
 			t.Errorf("community not removed: %s", out)
 		}
@@ -98,10 +98,10 @@ func TestAdmin(t *testing.T) {
 		args []string
 		msg  string
 	}{
-		{"ErrMissingFlag", []string{"admin", "org", "add", "--community", "aviation-isac", "--slug", "x"}, "--name is required"},
+		{"ErrMissingFlag", []string{"admin", "org", "add", "--community", "aviation-isac", "--org", "x"}, "--name is required"},
 		{"ErrBadRole", []string{"admin", "user", "add", "--org", "aviation-isac/skyways", "--username", "z", "--role", "boss", "--password", "p"}, "boss"},
-		{"ErrUnknownCommunity", []string{"admin", "org", "add", "--community", "nope", "--slug", "x", "--name", "X"}, ""},
-		{"ErrDuplicateSlug", []string{"admin", "community", "add", "--slug", "aviation-isac", "--title", "Again"}, ""},
+		{"ErrUnknownCommunity", []string{"admin", "org", "add", "--community", "nope", "--org", "x", "--name", "X"}, ""},
+		{"ErrDuplicateSlug", []string{"admin", "community", "add", "--community", "aviation-isac", "--title", "Again"}, ""},
 		{"ErrDuplicateUser", []string{"admin", "user", "add", "--org", "aviation-isac/skyways", "--username", "bob", "--role", "reader", "--password", "p"}, ""},
 		{"ErrUnknownReader", []string{"admin", "collection", "add", "--community", "aviation-isac", "--title", "T", "--readers", "ghost", "--writers", "all"}, "--readers"},
 		{"ErrBadTokenID", []string{"admin", "token", "remove", "--id", "x"}, "not a token id"},
@@ -116,8 +116,8 @@ func TestAdmin(t *testing.T) {
 		})
 	}
 	t.Run("ErrAmbiguousOrg", func(t *testing.T) {
-		mustAdmin(t, db, "admin", "community", "add", "--slug", "sea-isac", "--title", "Sea ISAC")
-		mustAdmin(t, db, "admin", "org", "add", "--community", "sea-isac", "--slug", "skyways", "--name", "Skyways Ferries")
+		mustAdmin(t, db, "admin", "community", "add", "--community", "sea-isac", "--title", "Sea ISAC")
+		mustAdmin(t, db, "admin", "org", "add", "--community", "sea-isac", "--org", "skyways", "--name", "Skyways Ferries")
 		code, _, errOut := runAdminCLI(t, db, "admin", "user", "add", "--org", "skyways", "--username", "amb", "--role", "reader", "--password", "long-enough-pw")
 		if code != exitUsage || !strings.Contains(errOut, "aviation-isac/skyways") {
 			t.Errorf("exit %d, stderr %q", code, errOut)

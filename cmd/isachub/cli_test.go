@@ -41,7 +41,7 @@ func TestCLIHelp(t *testing.T) {
 // and after a file argument, are flags.
 func TestCLIFlagsAnywhere(t *testing.T) {
 	db := migratedDB(t)
-	if code, _, errOut := runCLI(t, "", nil, "admin", "--db", db, "community", "add", "--slug", "rail-isac", "--title", "Rail ISAC"); code != exitOK {
+	if code, _, errOut := runCLI(t, "", nil, "admin", "--db", db, "community", "add", "--community", "rail-isac", "--title", "Rail ISAC"); code != exitOK {
 		t.Fatalf("admin --db X community add: exit %d: %s", code, errOut)
 	}
 	if code, out, errOut := runCLI(t, "", nil, "admin", "community", "--db="+db, "list"); code != exitOK || !strings.Contains(out, "rail-isac") {
@@ -79,8 +79,8 @@ func TestCLINoSilentDatabase(t *testing.T) {
 // when --password is absent, refuses a short one, and warns about argv.
 func TestCLIPassword(t *testing.T) {
 	db := migratedDB(t)
-	mustAdmin(t, db, "admin", "community", "add", "--slug", "rail-isac", "--title", "Rail ISAC")
-	mustAdmin(t, db, "admin", "org", "add", "--community", "rail-isac", "--slug", "trainco", "--name", "Trainco")
+	mustAdmin(t, db, "admin", "community", "add", "--community", "rail-isac", "--title", "Rail ISAC")
+	mustAdmin(t, db, "admin", "org", "add", "--community", "rail-isac", "--org", "trainco", "--name", "Trainco")
 	add := func(stdin, user string, extra ...string) (int, string) {
 		args := append([]string{"admin", "user", "add", "--db", db, "--org", "trainco", "--username", user, "--role", "analyst"}, extra...)
 		code, _, errOut := runCLI(t, stdin, nil, args...)
@@ -103,8 +103,8 @@ func TestCLIPassword(t *testing.T) {
 // TestCLIUserSet: admin user set changes a role and resets a password.
 func TestCLIUserSet(t *testing.T) {
 	db := migratedDB(t)
-	mustAdmin(t, db, "admin", "community", "add", "--slug", "rail-isac", "--title", "Rail ISAC")
-	mustAdmin(t, db, "admin", "org", "add", "--community", "rail-isac", "--slug", "trainco", "--name", "Trainco")
+	mustAdmin(t, db, "admin", "community", "add", "--community", "rail-isac", "--title", "Rail ISAC")
+	mustAdmin(t, db, "admin", "org", "add", "--community", "rail-isac", "--org", "trainco", "--name", "Trainco")
 	if code, _, errOut := runCLI(t, "first password here\n", nil, "admin", "user", "add", "--db", db, "--org", "trainco", "--username", "ann", "--role", "reader"); code != exitOK {
 		t.Fatalf("add: %d %s", code, errOut)
 	}
@@ -129,5 +129,27 @@ func TestCLIUserSet(t *testing.T) {
 	}
 	if code, _, errOut := runCLI(t, "", nil, "admin", "user", "set", "--db", db, "--username", "ann"); code == exitOK || !strings.Contains(errOut, "nothing to change") {
 		t.Fatalf("set without a change: %d %s", code, errOut)
+	}
+}
+
+// TestCLIOneNamePerConcept: --community, --org and --group name the same
+// thing in every command; the old --slug still works, for one release.
+func TestCLIOneNamePerConcept(t *testing.T) {
+	db := migratedDB(t)
+	mustAdmin(t, db, "admin", "community", "add", "--community", "rail-isac", "--title", "Rail ISAC")
+	mustAdmin(t, db, "admin", "community", "add", "--slug", "old-isac", "--title", "Old ISAC") // the alias
+	mustAdmin(t, db, "admin", "org", "add", "--community", "rail-isac", "--org", "trainco", "--name", "Trainco")
+	mustAdmin(t, db, "admin", "org", "add", "--community", "rail-isac", "--slug", "busco", "--name", "Busco")
+	mustAdmin(t, db, "admin", "group", "add", "--community", "rail-isac", "--group", "g1", "--name", "G1", "--members", "trainco,busco")
+	mustAdmin(t, db, "admin", "group", "remove", "--community", "rail-isac", "--group", "g1")
+	mustAdmin(t, db, "admin", "org", "remove", "--community", "rail-isac", "--org", "busco")
+	mustAdmin(t, db, "admin", "community", "remove", "--community", "old-isac")
+	out := mustAdmin(t, db, "admin", "community", "list")
+	if !strings.Contains(out, "rail-isac") || strings.Contains(out, "old-isac") {
+		t.Fatalf("communities:\n%s", out)
+	}
+	_, _, errOut := runCLI(t, "", nil, "admin", "org", "add", "-h")
+	if !strings.Contains(errOut, "deprecated: the same as --org") {
+		t.Fatalf("the help does not say --slug is the old name of --org:\n%s", errOut)
 	}
 }

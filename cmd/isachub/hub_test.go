@@ -36,12 +36,12 @@ func startHub(t *testing.T, db testDB) *testHub {
 	t.Helper()
 	h := &testHub{dsn: db.dsn, exec: db.exec, tokens: map[string]string{}}
 	admin := func(args ...string) string { t.Helper(); return h.admin(t, args...) }
-	admin("admin", "community", "add", "--slug", "aviation-isac", "--title", "Aviation ISAC", "--sector", "aviation")
-	admin("admin", "community", "add", "--slug", "quiet-isac", "--title", "Quiet ISAC", "--sector", "rail", "--submitter-record", "none")
-	admin("admin", "org", "add", "--community", "aviation-isac", "--slug", "skyways", "--name", "Skyways Airlines")
-	admin("admin", "org", "add", "--community", "aviation-isac", "--slug", "northfield", "--name", "Northfield Airport")
-	admin("admin", "org", "add", "--community", "aviation-isac", "--slug", "isac-staff", "--name", "Aviation ISAC staff", "--staff")
-	admin("admin", "org", "add", "--community", "quiet-isac", "--slug", "trainco", "--name", "TrainCo Rail")
+	admin("admin", "community", "add", "--community", "aviation-isac", "--title", "Aviation ISAC", "--sector", "aviation")
+	admin("admin", "community", "add", "--community", "quiet-isac", "--title", "Quiet ISAC", "--sector", "rail", "--submitter-record", "none")
+	admin("admin", "org", "add", "--community", "aviation-isac", "--org", "skyways", "--name", "Skyways Airlines")
+	admin("admin", "org", "add", "--community", "aviation-isac", "--org", "northfield", "--name", "Northfield Airport")
+	admin("admin", "org", "add", "--community", "aviation-isac", "--org", "isac-staff", "--name", "Aviation ISAC staff", "--staff")
+	admin("admin", "org", "add", "--community", "quiet-isac", "--org", "trainco", "--name", "TrainCo Rail")
 	admin("admin", "org", "redaction", "--community", "aviation-isac", "--org", "skyways", "--domain", "skyways.example", "--email", "soc@skyways.example")
 	for _, u := range [][]string{{"aviation-isac/skyways", "bob", "analyst"}, {"aviation-isac/isac-staff", "sam", "analyst"}, {"quiet-isac/trainco", "quinn", "analyst"}} {
 		admin("admin", "user", "add", "--org", u[0], "--username", u[1], "--role", u[2], "--password", u[1]+"-test-password")

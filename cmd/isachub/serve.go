@@ -69,7 +69,7 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	logger.Info("opened the database", "db", redactDSN(dsn))
 	if comms, err := store.Communities(ctx); err == nil && len(comms) == 0 && !*withDemo {
 		logger.Warn("the hub is empty: create the first community and its admin with " +
-			"'isachub admin community add --db " + redactDSN(dsn) + " --slug S --title T', then 'admin org add', " +
+			"'isachub admin community add --db " + redactDSN(dsn) + " --community S --title T', then 'admin org add', " +
 			"'admin user add --role admin' and 'admin collection add'; or try 'isachub serve --demo'")
 	}
 	ln, err := net.Listen("tcp", *listen)
