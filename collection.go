@@ -54,6 +54,12 @@ type CollectionStore interface {
 	Collection(ctx context.Context, communityID int64, idOrAlias string) (*Collection, error)
 	// Collections returns the community's collections, ordered by title.
 	Collections(ctx context.Context, communityID int64) ([]*Collection, error)
+	// UpdateCollection stores c's title, description, alias, readers,
+	// writers, default TLP and anonymous and moderated flags over those of
+	// the community's collection with c.ID (ENOTFOUND when there is none).
+	// The id, community, sharing group and creation time stay: a different
+	// c.GroupID is EINVALID, a duplicate alias ECONFLICT.
+	UpdateCollection(ctx context.Context, c *Collection) error
 	// DeleteCollection removes the collection and its objects.
 	DeleteCollection(ctx context.Context, communityID int64, id string) error
 }

@@ -41,16 +41,10 @@ func (db *DB) CreateCollection(ctx context.Context, c *isachub.Collection) error
 	at := now()
 	readers, writers := orgSet(c.Readers), orgSet(c.Writers)
 	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		members := orgSet(append(slices.Clone(readers), writers...))
+		if err := checkMembers(ctx, tx, c.CommunityID, readers, writers); err != nil {
+			return err
+		}
 		var n int
-		err := tx.QueryRow(ctx, `SELECT count(*) FROM orgs WHERE community_id = $1 AND id = ANY($2)`,
-			c.CommunityID, members).Scan(&n)
-		if err != nil {
-			return dbError(err, "check collection members", "Collection members")
-		}
-		if n != len(members) {
-			return isachub.Errorf(isachub.ENOTFOUND, "An organisation among the readers and writers is not a member of this community.")
-		}
 		var group *int64
 		if c.GroupID != 0 {
 			group = &c.GroupID
@@ -63,7 +57,7 @@ func (db *DB) CreateCollection(ctx context.Context, c *isachub.Collection) error
 				return isachub.Errorf(isachub.ENOTFOUND, "Sharing group %d not found in this community.", c.GroupID)
 			}
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO collections
+		_, err := tx.Exec(ctx, `INSERT INTO collections
 			(id, community_id, title, description, alias, read_all, readers, write_all, writers, default_tlp, created_at, group_id,
 				anonymous, moderated)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
@@ -91,6 +85,79 @@ func (db *DB) CreateCollection(ctx context.Context, c *isachub.Collection) error
 		}
 		return nil
 	})
+}
+
+// UpdateCollection stores c's title, description, alias, readers,
+// writers, default TLP and flags over the community's collection c.ID.
+func (db *DB) UpdateCollection(ctx context.Context, c *isachub.Collection) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	var alias *string
+	if c.Alias != "" {
+		alias = &c.Alias
+	}
+	readers, writers := orgSet(c.Readers), orgSet(c.Writers)
+	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if err := checkMembers(ctx, tx, c.CommunityID, readers, writers); err != nil {
+			return err
+		}
+		var group int64
+		err := tx.QueryRow(ctx, `SELECT coalesce(group_id, 0), created_at FROM collections
+			WHERE community_id = $1 AND id = $2 FOR UPDATE`, c.CommunityID, c.ID).Scan(&group, &c.CreatedAt)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			return isachub.Errorf(isachub.ENOTFOUND, "Collection %q not found.", c.ID)
+		case err != nil:
+			return dbError(err, "read collection", "Collection "+quote(c.ID))
+		case group != c.GroupID:
+			return isachub.Errorf(isachub.EINVALID, "A collection's sharing group cannot change: create a new collection instead.")
+		}
+		c.CreatedAt = c.CreatedAt.UTC()
+		_, err = tx.Exec(ctx, `UPDATE collections SET title = $3, description = $4, alias = $5, read_all = $6, readers = $7,
+			write_all = $8, writers = $9, default_tlp = $10, anonymous = $11, moderated = $12
+			WHERE community_id = $1 AND id = $2`,
+			c.CommunityID, c.ID, c.Title, c.Description, alias, c.ReadAll, readers, c.WriteAll, writers, c.DefaultTLP,
+			c.Anonymous, c.Moderated)
+		switch {
+		case isUnique(err):
+			return isachub.Errorf(isachub.ECONFLICT, "A collection with the alias %q already exists in this community.", c.Alias)
+		case err != nil:
+			return dbError(err, "update collection", "Collection "+quote(c.ID))
+		}
+		if c.GroupID != 0 {
+			return groupCollectionMembers(ctx, tx, c)
+		}
+		return nil
+	})
+}
+
+// checkMembers refuses readers and writers that are not organisations of
+// the community.
+func checkMembers(ctx context.Context, tx pgx.Tx, communityID int64, readers, writers []int64) error {
+	members := orgSet(append(slices.Clone(readers), writers...))
+	var n int
+	err := tx.QueryRow(ctx, `SELECT count(*) FROM orgs WHERE community_id = $1 AND id = ANY($2)`,
+		communityID, members).Scan(&n)
+	if err != nil {
+		return dbError(err, "check collection members", "Collection members")
+	}
+	if n != len(members) {
+		return isachub.Errorf(isachub.ENOTFOUND, "An organisation among the readers and writers is not a member of this community.")
+	}
+	return nil
+}
+
+// groupCollectionMembers fills c's readers and writers from its sharing
+// group's members.
+func groupCollectionMembers(ctx context.Context, tx pgx.Tx, c *isachub.Collection) error {
+	rows, _ := tx.Query(ctx, `SELECT org_id FROM group_members WHERE group_id = $1 ORDER BY org_id`, c.GroupID)
+	members, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return dbError(err, "read group members", "Sharing group")
+	}
+	c.Readers, c.Writers = members, members
+	return nil
 }
 
 // Collection returns the community's collection with the id or alias, or

@@ -61,22 +61,82 @@ func (db *DB) CreateCollection(ctx context.Context, c *isachub.Collection) error
 		if err != nil {
 			return internal("insert collection", err)
 		}
-		for _, t := range []struct {
-			table string
-			orgs  []int64
-		}{{"collection_readers", c.Readers}, {"collection_writers", c.Writers}} {
-			for _, org := range t.orgs {
-				res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO `+t.table+` (coll, org_id)
-					SELECT ?, id FROM orgs WHERE id = ? AND community_id = ?`, pk, org, c.CommunityID)
-				if err != nil {
-					return internal("insert collection members", err)
-				}
-				if n, _ := res.RowsAffected(); n == 0 && !hasOrg(ctx, tx, pk, t.table, org) {
-					return notFound("Organisation %d is not a member of this community.", org)
-				}
-			}
+		if err := setCollectionMembers(ctx, tx, pk, c); err != nil {
+			return err
 		}
 		c.CreatedAt = fromMicros(now)
+		if c.GroupID != 0 {
+			members, err := groupMembers(ctx, tx, c.GroupID)
+			if err != nil {
+				return err
+			}
+			c.Readers, c.Writers = members, members
+		}
+		return nil
+	})
+}
+
+// setCollectionMembers stores c's reader and writer lists for the
+// collection with the primary key pk, replacing those it had.
+func setCollectionMembers(ctx context.Context, tx *sql.Tx, pk int64, c *isachub.Collection) error {
+	for _, t := range []struct {
+		table string
+		orgs  []int64
+	}{{"collection_readers", c.Readers}, {"collection_writers", c.Writers}} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+t.table+` WHERE coll = ?`, pk); err != nil {
+			return internal("replace collection members", err)
+		}
+		for _, org := range t.orgs {
+			res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO `+t.table+` (coll, org_id)
+				SELECT ?, id FROM orgs WHERE id = ? AND community_id = ?`, pk, org, c.CommunityID)
+			if err != nil {
+				return internal("insert collection members", err)
+			}
+			if n, _ := res.RowsAffected(); n == 0 && !hasOrg(ctx, tx, pk, t.table, org) {
+				return notFound("Organisation %d is not a member of this community.", org)
+			}
+		}
+	}
+	return nil
+}
+
+// UpdateCollection stores c's title, description, alias, readers,
+// writers, default TLP and flags over the community's collection c.ID.
+func (db *DB) UpdateCollection(ctx context.Context, c *isachub.Collection) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	var alias any
+	if c.Alias != "" {
+		alias = c.Alias
+	}
+	return db.write(ctx, func(tx *sql.Tx) error {
+		var pk, group int64
+		var created int64
+		err := tx.QueryRowContext(ctx, `SELECT pk, coalesce(group_id, 0), created_at FROM collections
+			WHERE community_id = ? AND id = ?`, c.CommunityID, c.ID).Scan(&pk, &group, &created)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return notFound("Collection %q not found.", c.ID)
+		case err != nil:
+			return internal("read collection", err)
+		case group != c.GroupID:
+			return isachub.Errorf(isachub.EINVALID, "A collection's sharing group cannot change: create a new collection instead.")
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE collections SET title = ?, description = ?, alias = ?, read_all = ?,
+			write_all = ?, default_tlp = ?, anonymous = ?, moderated = ? WHERE pk = ?`,
+			c.Title, c.Description, alias, boolInt(c.ReadAll), boolInt(c.WriteAll), c.DefaultTLP,
+			boolInt(c.Anonymous), boolInt(c.Moderated), pk)
+		switch {
+		case isUnique(err):
+			return isachub.Errorf(isachub.ECONFLICT, "A collection with the alias %q already exists in this community.", c.Alias)
+		case err != nil:
+			return internal("update collection", err)
+		}
+		if err := setCollectionMembers(ctx, tx, pk, c); err != nil {
+			return err
+		}
+		c.CreatedAt = fromMicros(created)
 		if c.GroupID != 0 {
 			members, err := groupMembers(ctx, tx, c.GroupID)
 			if err != nil {

@@ -40,6 +40,7 @@ var tests = []test{
 	{"Sessions", testSessions},
 	{"UpdateUser", testUpdateUser},
 	{"Collections", testCollections},
+	{"UpdateCollection", testUpdateCollection},
 	{"AddObjects", testAddObjects},
 	{"AddObjectsInvalid", testAddObjectsInvalid},
 	{"Ownership", testOwnership},
