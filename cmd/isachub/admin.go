@@ -60,7 +60,7 @@ func (a *adminCmd) run(ctx context.Context, args []string, required []string, fn
 	store, err := openStore(ctx, resolveDSN(a.env, *a.db), *a.create)
 	if err != nil {
 		fmt.Fprintf(a.env.Stderr, "isachub %s: %s\n", a.name, describeErr(err))
-		return exitUsage
+		return failureCode(err)
 	}
 	defer store.Close()
 	if err := fn(store); err != nil {
@@ -68,7 +68,7 @@ func (a *adminCmd) run(ctx context.Context, args []string, required []string, fn
 		if isachub.ErrorCode(err) == isachub.EINTERNAL {
 			fmt.Fprintf(a.env.Stderr, "  detail: %v\n", err)
 		}
-		return exitUsage
+		return failureCode(err)
 	}
 	return exitOK
 }

@@ -143,22 +143,23 @@ func TestAdminAnonymousSettings(t *testing.T) {
 		name string
 		args []string
 		msg  string
+		code int // the exit code expected
 	}{
-		{"ErrSubmitterRecord", []string{"admin", "community", "add", "--community", "x-isac", "--title", "X", "--submitter-record", "maybe"}, "not one of sealed, none"},
-		{"ErrSetSubmitterRecord", []string{"admin", "community", "set", "--community", "aviation-isac", "--submitter-record", "maybe"}, "not one of sealed, none"},
-		{"ErrSetUnknownCommunity", []string{"admin", "community", "set", "--community", "ghost", "--title", "G"}, "ghost"},
-		{"ErrSetEmptyTitle", []string{"admin", "community", "set", "--community", "aviation-isac", "--title", ""}, "needs a title"},
-		{"ErrOrgSetUnknown", []string{"admin", "org", "set", "--community", "aviation-isac", "--org", "ghost", "--staff"}, "ghost"},
-		{"ErrOrgSetNoOrg", []string{"admin", "org", "set", "--community", "aviation-isac", "--staff"}, "--org is required"},
-		{"ErrRedactionUnknownOrg", []string{"admin", "org", "redaction", "--community", "aviation-isac", "--org", "ghost"}, "ghost"},
-		{"ErrIdentityID", []string{"admin", "org", "set", "--community", "aviation-isac", "--org", "skyways", "--identity-id", "indicator--2a6c1e0f-8d3b-4f5a-9e7c-6b4d2f1a0c9e"}, "not the id of a STIX identity"},
-		{"ErrAddIdentityID", []string{"admin", "org", "add", "--community", "aviation-isac", "--org", "x", "--name", "X", "--identity-id", "identity--nope"}, "not the id of a STIX identity"},
-		{"ErrStaffValue", []string{"admin", "org", "set", "--community", "aviation-isac", "--org", "skyways", "--staff=maybe"}, "invalid boolean"},
+		{"ErrSubmitterRecord", []string{"admin", "community", "add", "--community", "x-isac", "--title", "X", "--submitter-record", "maybe"}, "not one of sealed, none", exitUsage},
+		{"ErrSetSubmitterRecord", []string{"admin", "community", "set", "--community", "aviation-isac", "--submitter-record", "maybe"}, "not one of sealed, none", exitUsage},
+		{"ErrSetUnknownCommunity", []string{"admin", "community", "set", "--community", "ghost", "--title", "G"}, "ghost", exitFailure},
+		{"ErrSetEmptyTitle", []string{"admin", "community", "set", "--community", "aviation-isac", "--title", ""}, "needs a title", exitUsage},
+		{"ErrOrgSetUnknown", []string{"admin", "org", "set", "--community", "aviation-isac", "--org", "ghost", "--staff"}, "ghost", exitFailure},
+		{"ErrOrgSetNoOrg", []string{"admin", "org", "set", "--community", "aviation-isac", "--staff"}, "--org is required", exitUsage},
+		{"ErrRedactionUnknownOrg", []string{"admin", "org", "redaction", "--community", "aviation-isac", "--org", "ghost"}, "ghost", exitFailure},
+		{"ErrIdentityID", []string{"admin", "org", "set", "--community", "aviation-isac", "--org", "skyways", "--identity-id", "indicator--2a6c1e0f-8d3b-4f5a-9e7c-6b4d2f1a0c9e"}, "not the id of a STIX identity", exitUsage},
+		{"ErrAddIdentityID", []string{"admin", "org", "add", "--community", "aviation-isac", "--org", "x", "--name", "X", "--identity-id", "identity--nope"}, "not the id of a STIX identity", exitUsage},
+		{"ErrStaffValue", []string{"admin", "org", "set", "--community", "aviation-isac", "--org", "skyways", "--staff=maybe"}, "invalid boolean", exitUsage},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			code, _, errOut := runAdminCLI(t, db, tt.args...)
-			if code != exitUsage || !strings.Contains(errOut, tt.msg) {
-				t.Errorf("exit %d, stderr %q; want exit %d mentioning %q", code, errOut, exitUsage, tt.msg)
+			if code != tt.code || !strings.Contains(errOut, tt.msg) {
+				t.Errorf("exit %d, stderr %q; want exit %d mentioning %q", code, errOut, tt.code, tt.msg)
 			}
 		})
 	}
@@ -195,7 +196,7 @@ func testAdminReveal(t *testing.T, db testDB) {
 		if err := h.exec(`ALTER TABLE audit_log_away RENAME TO audit_log`); err != nil {
 			t.Fatal(err)
 		}
-		if code != exitUsage || out != "" || strings.Contains(errOut, "skyways") || !strings.Contains(errOut, "audit log") {
+		if code != exitFailure || out != "" || strings.Contains(errOut, "skyways") || !strings.Contains(errOut, "audit log") {
 			t.Errorf("exit %d, out %q, stderr %q", code, out, errOut)
 		}
 	})

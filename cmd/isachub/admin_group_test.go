@@ -45,20 +45,21 @@ func TestAdminGroup(t *testing.T) {
 		name string
 		args []string
 		msg  string
+		code int // the exit code expected
 	}{
-		{"ErrGroupAndReaders", []string{"admin", "collection", "add", "--community", "aviation-isac", "--title", "T", "--group", "x", "--readers", "all"}, "--group takes no --readers"},
-		{"ErrNoReadersNoGroup", []string{"admin", "collection", "add", "--community", "aviation-isac", "--title", "T"}, "--readers and --writers are required"},
-		{"ErrUnknownGroup", []string{"admin", "collection", "add", "--community", "aviation-isac", "--title", "T", "--group", "ghost"}, "ghost"},
-		{"ErrRedOpen", []string{"admin", "collection", "add", "--community", "aviation-isac", "--title", "T", "--readers", "all", "--writers", "all", "--default-tlp", "red"}, "named organisations"},
-		{"ErrAllMembers", []string{"admin", "group", "add", "--community", "aviation-isac", "--group", "g", "--name", "G", "--members", "all"}, "--members"},
-		{"ErrUnknownMember", []string{"admin", "group", "add", "--community", "aviation-isac", "--group", "g", "--name", "G", "--members", "ghost"}, "--members"},
-		{"ErrMissingName", []string{"admin", "group", "add", "--community", "aviation-isac", "--group", "g", "--members", "skyways"}, "--name is required"},
-		{"ErrRemoveNonMember", []string{"admin", "group", "member", "remove", "--community", "aviation-isac", "--group", "hub-airports", "--org", "glider"}, ""},
+		{"ErrGroupAndReaders", []string{"admin", "collection", "add", "--community", "aviation-isac", "--title", "T", "--group", "x", "--readers", "all"}, "--group takes no --readers", exitUsage},
+		{"ErrNoReadersNoGroup", []string{"admin", "collection", "add", "--community", "aviation-isac", "--title", "T"}, "--readers and --writers are required", exitUsage},
+		{"ErrUnknownGroup", []string{"admin", "collection", "add", "--community", "aviation-isac", "--title", "T", "--group", "ghost"}, "ghost", exitFailure},
+		{"ErrRedOpen", []string{"admin", "collection", "add", "--community", "aviation-isac", "--title", "T", "--readers", "all", "--writers", "all", "--default-tlp", "red"}, "named organisations", exitUsage},
+		{"ErrAllMembers", []string{"admin", "group", "add", "--community", "aviation-isac", "--group", "g", "--name", "G", "--members", "all"}, "--members", exitUsage},
+		{"ErrUnknownMember", []string{"admin", "group", "add", "--community", "aviation-isac", "--group", "g", "--name", "G", "--members", "ghost"}, "--members", exitFailure},
+		{"ErrMissingName", []string{"admin", "group", "add", "--community", "aviation-isac", "--group", "g", "--members", "skyways"}, "--name is required", exitUsage},
+		{"ErrRemoveNonMember", []string{"admin", "group", "member", "remove", "--community", "aviation-isac", "--group", "hub-airports", "--org", "glider"}, "", exitFailure},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			code, _, errOut := runAdminCLI(t, db, tt.args...)
-			if code != exitUsage || errOut == "" || !strings.Contains(errOut, tt.msg) {
-				t.Errorf("exit %d, stderr %q; want exit %d mentioning %q", code, errOut, exitUsage, tt.msg)
+			if code != tt.code || errOut == "" || !strings.Contains(errOut, tt.msg) {
+				t.Errorf("exit %d, stderr %q; want exit %d mentioning %q", code, errOut, tt.code, tt.msg)
 			}
 		})
 	}

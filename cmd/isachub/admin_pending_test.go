@@ -88,7 +88,7 @@ func testAdminPending(t *testing.T, db testDB) {
 		if st := getStatus(t, h, "bob", "aviation-isac", named.ID); st.Status != taxii.StatusComplete || st.SuccessCount != 2 {
 			t.Errorf("the submitter's status: %+v", st)
 		}
-		if code, _, errOut := pending("approve", "--id", named.ID); code != exitUsage || !strings.Contains(errOut, "no pending submission") {
+		if code, _, errOut := pending("approve", "--id", named.ID); code != exitFailure || !strings.Contains(errOut, "no pending submission") {
 			t.Errorf("approved twice: exit %d, %q", code, errOut)
 		}
 	})
@@ -139,16 +139,17 @@ func testAdminPending(t *testing.T, db testDB) {
 		name string
 		args []string
 		msg  string
+		code int // the exit code expected
 	}{
-		{"ErrNoID", []string{"admin", "pending", "approve", "--community", "aviation-isac", "--collection", "tips"}, "--id is required"},
-		{"ErrUnknownID", []string{"admin", "pending", "reject", "--community", "aviation-isac", "--collection", "tips", "--id", "ghost"}, "no pending submission"},
-		{"ErrUnknownCollection", []string{"admin", "pending", "list", "--community", "aviation-isac", "--collection", "ghost"}, "ghost"},
-		{"ErrAuditLimit", []string{"admin", "audit", "list", "--limit", "0"}, "--limit"},
+		{"ErrNoID", []string{"admin", "pending", "approve", "--community", "aviation-isac", "--collection", "tips"}, "--id is required", exitUsage},
+		{"ErrUnknownID", []string{"admin", "pending", "reject", "--community", "aviation-isac", "--collection", "tips", "--id", "ghost"}, "no pending submission", exitFailure},
+		{"ErrUnknownCollection", []string{"admin", "pending", "list", "--community", "aviation-isac", "--collection", "ghost"}, "ghost", exitFailure},
+		{"ErrAuditLimit", []string{"admin", "audit", "list", "--limit", "0"}, "--limit", exitUsage},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			code, _, errOut := h.adminCLI(t, tt.args...)
-			if code != exitUsage || !strings.Contains(errOut, tt.msg) {
-				t.Errorf("exit %d, stderr %q; want exit %d mentioning %q", code, errOut, exitUsage, tt.msg)
+			if code != tt.code || !strings.Contains(errOut, tt.msg) {
+				t.Errorf("exit %d, stderr %q; want exit %d mentioning %q", code, errOut, tt.code, tt.msg)
 			}
 		})
 	}

@@ -97,21 +97,22 @@ func TestAdmin(t *testing.T) {
 		name string
 		args []string
 		msg  string
+		code int // the exit code expected
 	}{
-		{"ErrMissingFlag", []string{"admin", "org", "add", "--community", "aviation-isac", "--org", "x"}, "--name is required"},
-		{"ErrBadRole", []string{"admin", "user", "add", "--org", "aviation-isac/skyways", "--username", "z", "--role", "boss", "--password", "p"}, "boss"},
-		{"ErrUnknownCommunity", []string{"admin", "org", "add", "--community", "nope", "--org", "x", "--name", "X"}, ""},
-		{"ErrDuplicateSlug", []string{"admin", "community", "add", "--community", "aviation-isac", "--title", "Again"}, ""},
-		{"ErrDuplicateUser", []string{"admin", "user", "add", "--org", "aviation-isac/skyways", "--username", "bob", "--role", "reader", "--password", "p"}, ""},
-		{"ErrUnknownReader", []string{"admin", "collection", "add", "--community", "aviation-isac", "--title", "T", "--readers", "ghost", "--writers", "all"}, "--readers"},
-		{"ErrBadTokenID", []string{"admin", "token", "remove", "--id", "x"}, "not a token id"},
-		{"ErrExtraArgument", []string{"admin", "community", "list", "extra"}, "unexpected argument"},
+		{"ErrMissingFlag", []string{"admin", "org", "add", "--community", "aviation-isac", "--org", "x"}, "--name is required", exitUsage},
+		{"ErrBadRole", []string{"admin", "user", "add", "--org", "aviation-isac/skyways", "--username", "z", "--role", "boss", "--password", "p"}, "boss", exitUsage},
+		{"ErrUnknownCommunity", []string{"admin", "org", "add", "--community", "nope", "--org", "x", "--name", "X"}, "", exitFailure},
+		{"ErrDuplicateSlug", []string{"admin", "community", "add", "--community", "aviation-isac", "--title", "Again"}, "", exitFailure},
+		{"ErrDuplicateUser", []string{"admin", "user", "add", "--org", "aviation-isac/skyways", "--username", "bob", "--role", "reader", "--password", "p"}, "", exitUsage},
+		{"ErrUnknownReader", []string{"admin", "collection", "add", "--community", "aviation-isac", "--title", "T", "--readers", "ghost", "--writers", "all"}, "--readers", exitFailure},
+		{"ErrBadTokenID", []string{"admin", "token", "remove", "--id", "x"}, "not a token id", exitUsage},
+		{"ErrExtraArgument", []string{"admin", "community", "list", "extra"}, "unexpected argument", exitUsage},
 	}
 	for _, tt := range errs {
 		t.Run(tt.name, func(t *testing.T) {
 			code, _, errOut := runAdminCLI(t, db, tt.args...)
-			if code != exitUsage || errOut == "" || !strings.Contains(errOut, tt.msg) {
-				t.Errorf("exit %d, stderr %q; want exit %d mentioning %q", code, errOut, exitUsage, tt.msg)
+			if code != tt.code || errOut == "" || !strings.Contains(errOut, tt.msg) {
+				t.Errorf("exit %d, stderr %q; want exit %d mentioning %q", code, errOut, tt.code, tt.msg)
 			}
 		})
 	}

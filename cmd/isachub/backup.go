@@ -38,17 +38,17 @@ func runBackup(ctx context.Context, env *Env, args []string) int {
 	path, err := sqlitePath(dsn)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "isachub backup: %s\n", describeErr(err))
-		return exitUsage
+		return exitFailure
 	}
 	// Backing up must not create an empty database where there was none.
 	if _, err := os.Stat(path); err != nil {
 		fmt.Fprintf(env.Stderr, "isachub backup: the database %s cannot be read: %v\n", path, err)
-		return exitUsage
+		return exitFailure
 	}
 	s, err := openStore(ctx, dsn, false)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "isachub backup: %s\n", describeErr(err))
-		return exitUsage
+		return failureCode(err)
 	}
 	defer s.Close()
 	b, ok := s.(interface {
@@ -56,16 +56,16 @@ func runBackup(ctx context.Context, env *Env, args []string) int {
 	})
 	if !ok {
 		fmt.Fprintln(env.Stderr, "isachub backup: this database cannot be backed up by isachub")
-		return exitUsage
+		return exitFailure
 	}
 	if err := b.Backup(ctx, dst); err != nil {
 		fmt.Fprintf(env.Stderr, "isachub backup: %s\n", describeErr(err))
-		return exitUsage
+		return exitFailure
 	}
 	fi, err := os.Stat(dst)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "isachub backup: %v\n", err)
-		return exitUsage
+		return exitFailure
 	}
 	fmt.Fprintf(env.Stdout, "Wrote a backup of %s to %s (%d bytes).\n", path, dst, fi.Size())
 	return exitOK
@@ -80,4 +80,14 @@ func describeErr(err error) string {
 		return e.Message
 	}
 	return err.Error()
+}
+
+// failureCode is the exit code for err: exitUsage when a value given on
+// the command line is wrong (EINVALID: a DSN of an unknown kind, a bad
+// flag value), exitFailure for anything that went wrong while running.
+func failureCode(err error) int {
+	if isachub.ErrorCode(err) == isachub.EINVALID {
+		return exitUsage
+	}
+	return exitFailure
 }

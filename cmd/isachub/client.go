@@ -31,7 +31,8 @@ import (
 const clientTimeout = 30 * time.Second
 
 // errHubAnswer is returned, wrapped, when the hub answered with an error:
-// the command exits with exitNegative rather than exitUsage.
+// the command exits with exitNegative (the hub said no) rather than
+// exitFailure (the hub could not be reached or answered nonsense).
 var errHubAnswer = errors.New("the hub answered with an error")
 
 // clientCmd is the common frame of the member-side commands: a flag set
@@ -64,20 +65,21 @@ type hubClient struct {
 	auth func(*http.Request)
 }
 
-// failf prints a message with the command's name and returns exitUsage.
+// failf prints a usage error with the command's name and returns
+// exitUsage.
 func (c *clientCmd) failf(format string, args ...any) int {
 	fmt.Fprintf(c.env.Stderr, "isachub %s: %s\n", c.name, fmt.Sprintf(format, args...))
 	return exitUsage
 }
 
 // fail prints err and returns the exit code it calls for: exitNegative
-// when the hub answered with an error, exitUsage otherwise.
+// when the hub answered with an error, exitFailure otherwise.
 func (c *clientCmd) fail(err error) int {
 	fmt.Fprintf(c.env.Stderr, "isachub %s: %v\n", c.name, err)
 	if errors.Is(err, errHubAnswer) {
 		return exitNegative
 	}
-	return exitUsage
+	return exitFailure
 }
 
 // parse parses args (at most maxArgs positional ones) and builds the

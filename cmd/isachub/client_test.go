@@ -229,9 +229,9 @@ func TestClientErrors(t *testing.T) {
 		{"ErrHandleAndObject", nil, "", []string{"withdraw", "--url", h.root("aviation-isac"), "--handle", "isachub-withdraw_x", "--object", "indicator--1b9e2f3a-4c5d-4e6f-8a7b-9c0d1e2f3a4b"}, exitUsage, "--object ID"},
 		{"ErrUnknownCollection", nil, sub, []string{"preview", "--url", h.root("aviation-isac"), "--collection", "ghost"}, exitNegative, "404"},
 		{"ErrWrongToken", map[string]string{"ISACHUB_TOKEN": "isachub_wrong"}, sub, []string{"publish", "--url", h.root("aviation-isac"), "--collection", "shared"}, exitNegative, "401"},
-		{"ErrUntrustedCertificate", nil, sub, []string{"publish", "--url", untrusted.URL + "/aviation-isac/", "--collection", "shared"}, exitUsage, "certificate"},
+		{"ErrUntrustedCertificate", nil, sub, []string{"publish", "--url", untrusted.URL + "/aviation-isac/", "--collection", "shared"}, exitFailure, "certificate"},
 		{"ErrRedirect", nil, sub, []string{"publish", "--url", redirecting.URL + "/aviation-isac/", "--collection", "shared"}, exitNegative, "308 Permanent Redirect to http://198.51.100.7/"},
-		{"ErrUnreachable", nil, sub, []string{"publish", "--url", "http://127.0.0.1:1/aviation-isac/", "--collection", "shared"}, exitUsage, "cannot reach the hub"},
+		{"ErrUnreachable", nil, sub, []string{"publish", "--url", "http://127.0.0.1:1/aviation-isac/", "--collection", "shared"}, exitFailure, "cannot reach the hub"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			env := tt.env

@@ -136,7 +136,7 @@ func TestBackup(t *testing.T) {
 		dst := filepath.Join(dir, "exists.db")
 		mustDB(t, os.WriteFile(dst, []byte("keep me"), 0o600))
 		code, _, errs := runDBCLI(t, "", "backup", "--db", path, dst)
-		if code != exitUsage || !strings.Contains(errs, "already exists") {
+		if code != exitFailure || !strings.Contains(errs, "already exists") {
 			t.Fatalf("code %d, err %q", code, errs)
 		}
 		if b, _ := os.ReadFile(dst); string(b) != "keep me" {
@@ -152,7 +152,7 @@ func TestBackup(t *testing.T) {
 	t.Run("ErrNoDatabase", func(t *testing.T) {
 		missing := filepath.Join(dir, "missing.db")
 		code, _, errs := runDBCLI(t, "", "backup", "--db", missing, filepath.Join(dir, "x.db"))
-		if code != exitUsage || !strings.Contains(errs, "cannot be read") {
+		if code != exitFailure || !strings.Contains(errs, "cannot be read") {
 			t.Fatalf("code %d, err %q", code, errs)
 		}
 		if _, err := os.Stat(missing); err == nil {

@@ -3,9 +3,10 @@
 // manage the database, serve TAXII 2.1, and, for a member without access to
 // the database, preview, publish and withdraw submissions over HTTP.
 //
-// Run "isachub help" for the list of subcommands. Exit codes: 0 success,
-// 1 a negative result (invalid content, no match), 2 bad usage or input that
-// cannot be read.
+// Run "isachub help" for the list of subcommands. Exit codes: 0 success;
+// 1 a negative answer (invalid content, no match, objects refused) or a
+// failure while running (database, network, the hub's error); 2 bad usage
+// (unknown command or flag, missing argument) or input that cannot be read.
 package main
 
 import (
@@ -25,7 +26,8 @@ import (
 const (
 	exitOK       = 0
 	exitNegative = 1 // the command ran and the answer is "no" (invalid, no match)
-	exitUsage    = 2 // bad usage, unreadable input, or an operational failure
+	exitFailure  = 1 // the command could not do its work: database, network, the hub's error
+	exitUsage    = 2 // bad usage, or input that cannot be read
 )
 
 // Env is what a subcommand may touch of the process: its standard streams and
@@ -243,4 +245,5 @@ func usage(w io.Writer, cmds []command, group string) {
 		fmt.Fprintf(w, "  %-*s  %s\n", width, "version", "print the version the binary was built from")
 	}
 	fmt.Fprintln(w, "\nRun 'isachub help COMMAND' or 'isachub COMMAND -h' for the flags of one command.")
+	fmt.Fprintln(w, "Exit codes: 0 success; 1 a negative answer (invalid, no match, refused) or a failure while running; 2 bad usage.")
 }

@@ -26,12 +26,12 @@ func runMigrate(ctx context.Context, env *Env, args []string) int {
 	s, err := openStore(ctx, dsn, true)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "isachub migrate: %s\n", describeErr(err))
-		return exitUsage
+		return failureCode(err)
 	}
 	defer s.Close()
 	if err := s.Migrate(ctx); err != nil {
 		fmt.Fprintf(env.Stderr, "isachub migrate: %s\n", describeErr(err))
-		return exitUsage
+		return exitFailure
 	}
 	fmt.Fprintln(env.Stdout, "The database schema is up to date.")
 	return exitOK

@@ -41,7 +41,7 @@ func runPreview(ctx context.Context, env *Env, args []string) int {
 		return c.fail(err)
 	}
 	if err := writePreview(env.Stdout, env.Stderr, resp.body); err != nil {
-		return c.failf("%v", err)
+		return c.fail(err)
 	}
 	return exitOK
 }

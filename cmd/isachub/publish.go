@@ -38,10 +38,10 @@ func runPublish(ctx context.Context, env *Env, args []string) int {
 	}
 	var ans taxii.AnonymousStatus
 	if err := json.Unmarshal(resp.body, &ans); err != nil {
-		return c.failf("the hub's status resource is not the expected JSON: %v", err)
+		return c.fail(fmt.Errorf("the hub's status resource is not the expected JSON: %v", err))
 	}
 	if err := writeJSON(env.Stdout, ans.Status); err != nil {
-		return c.failf("%v", err)
+		return c.fail(err)
 	}
 	handle := resp.header.Get(server.HeaderWithdrawalHandle)
 	if handle == "" {

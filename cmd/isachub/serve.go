@@ -54,7 +54,7 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 		cert, err := tls.LoadX509KeyPair(*tlsCert, *tlsKey)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "isachub serve: loading the TLS certificate: %v\n", err)
-			return exitUsage
+			return exitFailure
 		}
 		tlsConfig = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
 	}
@@ -62,7 +62,7 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	store, err := openStore(ctx, resolveDSN(env, *db), *withDemo || *create)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "isachub serve: %s\n", describeErr(err))
-		return exitUsage
+		return failureCode(err)
 	}
 	defer store.Close()
 	dsn := resolveDSN(env, *db)
@@ -75,7 +75,7 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "isachub serve: %v\n", err)
-		return exitUsage
+		return exitFailure
 	}
 	base := "http://" + ln.Addr().String()
 	if tlsConfig != nil {
@@ -88,7 +88,7 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 		if err != nil {
 			ln.Close()
 			fmt.Fprintf(env.Stderr, "isachub serve: seeding the demo: %v\n", err)
-			return exitUsage
+			return exitFailure
 		}
 		printDemo(env, res, base)
 	}
@@ -112,7 +112,7 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	select {
 	case err := <-errc:
 		fmt.Fprintf(env.Stderr, "isachub serve: %v\n", err)
-		return exitUsage
+		return exitFailure
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down")
@@ -120,7 +120,7 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		fmt.Fprintf(env.Stderr, "isachub serve: shutdown: %v\n", err)
-		return exitUsage
+		return exitFailure
 	}
 	return exitOK
 }

@@ -254,18 +254,22 @@ func TestServeTLS(t *testing.T) {
 
 func TestServeUsage(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "u.db")
-	for _, args := range [][]string{
-		{"serve", "--tls-cert", "x.pem"},
-		{"serve", "--tls-cert", "missing.pem", "--tls-key", "missing.key"},
-		{"serve", "extra"},
-		{"serve", "--listen", "not-an-address"},
-		{"serve", "--max-page-size", "5000"},
-		{"serve", "--page-size", "0"},
-		{"serve", "--page-size", "200", "--max-page-size", "100"},
+	for _, tt := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"serve", "--tls-cert", "x.pem"}, exitUsage},
+		{[]string{"serve", "extra"}, exitUsage},
+		{[]string{"serve", "--max-page-size", "5000"}, exitUsage},
+		{[]string{"serve", "--page-size", "0"}, exitUsage},
+		{[]string{"serve", "--page-size", "200", "--max-page-size", "100"}, exitUsage},
+		// Well-formed, but failing while starting: exit 1.
+		{[]string{"serve", "--tls-cert", "missing.pem", "--tls-key", "missing.key"}, exitFailure},
+		{[]string{"serve", "--listen", "127.0.0.1:0"}, exitFailure}, // no database there
 	} {
-		code, _, errOut := runAdminCLI(t, db, args...)
-		if code != exitUsage || errOut == "" {
-			t.Errorf("%v: exit %d, stderr %q", args, code, errOut)
+		code, _, errOut := runAdminCLI(t, db, tt.args...)
+		if code != tt.code || errOut == "" {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d", tt.args, code, errOut, tt.code)
 		}
 	}
 }

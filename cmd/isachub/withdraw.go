@@ -40,7 +40,7 @@ func runWithdraw(ctx context.Context, env *Env, args []string) int {
 		return c.fail(err)
 	}
 	if err := writeWithdrawal(env.Stdout, resp.body); err != nil {
-		return c.failf("%v", err)
+		return c.fail(err)
 	}
 	return exitOK
 }
