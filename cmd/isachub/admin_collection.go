@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"text/tabwriter"
 
@@ -118,5 +119,81 @@ func runAdminCollectionRemove(ctx context.Context, env *Env, args []string) int 
 			return err
 		}
 		return store.DeleteCollection(ctx, c.ID, coll.ID)
+	})
+}
+
+// runAdminCollectionSet implements "isachub admin collection set": it
+// changes only the settings named on the command line. A sharing group's
+// collection keeps its group (its readers and writers are the group's
+// members); --anonymous=false and --moderated=false turn a flag off.
+func runAdminCollectionSet(ctx context.Context, env *Env, args []string) int {
+	a := newAdminCmd(env, "admin collection set", "--community S --id ID_OR_ALIAS [--title T] [--description D] [--alias A] [--readers O1,O2|all] [--writers O1|all] [--default-tlp L] [--anonymous=true|false] [--moderated=true|false]")
+	comm := a.fs.String("community", "", "slug of the community")
+	id := a.fs.String("id", "", "the collection's id or alias")
+	title := a.fs.String("title", "", "the new title")
+	desc := a.fs.String("description", "", "the new description")
+	alias := a.fs.String("alias", "", "the new alias (--alias= removes it)")
+	readers := a.fs.String("readers", "", "organisations that may read: slugs separated by commas, or all")
+	writers := a.fs.String("writers", "", "organisations that may write: slugs separated by commas, or all")
+	tlp := a.fs.String("default-tlp", "", "TLP of unmarked objects from now on: clear, green, amber, amber+strict or red")
+	anonymous := a.fs.Bool("anonymous", false, "publish every submission anonymously (false: as each submission asks)")
+	moderated := a.fs.Bool("moderated", false, "hold every submission for approval (false: publish at once; what waits stays pending)")
+	return a.run(ctx, args, []string{"community", "id"}, func(store isachub.Store) error {
+		given := map[string]bool{}
+		a.fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+		changes := 0
+		for _, name := range []string{"title", "description", "alias", "readers", "writers", "default-tlp", "anonymous", "moderated"} {
+			if given[name] {
+				changes++
+			}
+		}
+		if changes == 0 {
+			return isachub.Errorf(isachub.EINVALID, "nothing to change: give --title, --description, --alias, --readers, --writers, --default-tlp, --anonymous or --moderated")
+		}
+		c, err := store.Community(ctx, *comm)
+		if err != nil {
+			return err
+		}
+		coll, err := store.Collection(ctx, c.ID, *id)
+		if err != nil {
+			return err
+		}
+		if coll.GroupID != 0 {
+			if given["readers"] || given["writers"] {
+				return isachub.Errorf(isachub.EINVALID, "collection %q belongs to a sharing group: its members read and write it; change the group's members instead", *id)
+			}
+			// The store fills a group collection's lists from the group;
+			// an update must give none.
+			coll.Readers, coll.Writers = nil, nil
+		}
+		if given["title"] {
+			coll.Title = *title
+		}
+		if given["description"] {
+			coll.Description = *desc
+		}
+		if given["alias"] {
+			coll.Alias = *alias
+		}
+		if given["readers"] {
+			if coll.ReadAll, coll.Readers, err = orgList(ctx, store, c.ID, "readers", *readers); err != nil {
+				return err
+			}
+		}
+		if given["writers"] {
+			if coll.WriteAll, coll.Writers, err = orgList(ctx, store, c.ID, "writers", *writers); err != nil {
+				return err
+			}
+		}
+		if given["default-tlp"] {
+			coll.DefaultTLP = *tlp
+		}
+		if given["anonymous"] {
+			coll.Anonymous = *anonymous
+		}
+		if given["moderated"] {
+			coll.Moderated = *moderated
+		}
+		return store.UpdateCollection(ctx, coll)
 	})
 }

@@ -74,6 +74,7 @@ func commands() []command {
 		{"admin token remove", "remove an API token", runAdminTokenRemove},
 		{"admin collection add", "add a collection with its readers and writers; prints its id", runAdminCollectionAdd},
 		{"admin collection list", "list a community's collections", runAdminCollectionList},
+		{"admin collection set", "change a collection's title, alias, readers, writers, default TLP or flags", runAdminCollectionSet},
 		{"admin collection remove", "remove a collection and its objects", runAdminCollectionRemove},
 		{"admin group add", "add a sharing group of member organisations; prints its id", runAdminGroupAdd},
 		{"admin group list", "list a community's sharing groups and their members", runAdminGroupList},
