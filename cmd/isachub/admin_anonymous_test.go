@@ -169,7 +169,7 @@ func TestAdminReveal(t *testing.T) { forBackends(t, testAdminReveal) }
 
 func testAdminReveal(t *testing.T, db testDB) {
 	h := startHub(t, db)
-	code, out, errOut := h.client(t, "bob", submission(t), nil, "publish", "--url", h.root("aviation-isac"), "--collection", "shared", "--anonymous")
+	code, out, errOut := h.client(t, "bob", submission(t), nil, "publish", "--json", "--url", h.root("aviation-isac"), "--collection", "shared", "--anonymous")
 	if code != exitOK {
 		t.Fatalf("publish: exit %d: %s", code, errOut)
 	}
@@ -236,7 +236,7 @@ func testAdminReveal(t *testing.T, db testDB) {
 		}
 	})
 	t.Run("OKPolicyNone", func(t *testing.T) {
-		code, out, errOut := h.client(t, "quinn", submission(t), nil, "publish", "--url", h.root("quiet-isac"), "--collection", "shared", "--anonymous")
+		code, out, errOut := h.client(t, "quinn", submission(t), nil, "publish", "--json", "--url", h.root("quiet-isac"), "--collection", "shared", "--anonymous")
 		if code != exitOK {
 			t.Fatalf("publish: exit %d: %s", code, errOut)
 		}

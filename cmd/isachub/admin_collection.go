@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
+	"slices"
 	"text/tabwriter"
 
 	"github.com/isachub/isachub"
@@ -139,15 +139,7 @@ func runAdminCollectionSet(ctx context.Context, env *Env, args []string) int {
 	anonymous := a.fs.Bool("anonymous", false, "publish every submission anonymously (false: as each submission asks)")
 	moderated := a.fs.Bool("moderated", false, "hold every submission for approval (false: publish at once; what waits stays pending)")
 	return a.run(ctx, args, []string{"community", "id"}, func(store isachub.Store) error {
-		given := map[string]bool{}
-		a.fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
-		changes := 0
-		for _, name := range []string{"title", "description", "alias", "readers", "writers", "default-tlp", "anonymous", "moderated"} {
-			if given[name] {
-				changes++
-			}
-		}
-		if changes == 0 {
+		if !slices.ContainsFunc([]string{"title", "description", "alias", "readers", "writers", "default-tlp", "anonymous", "moderated"}, a.given) {
 			return isachub.Errorf(isachub.EINVALID, "nothing to change: give --title, --description, --alias, --readers, --writers, --default-tlp, --anonymous or --moderated")
 		}
 		c, err := store.Community(ctx, *comm)
@@ -159,39 +151,39 @@ func runAdminCollectionSet(ctx context.Context, env *Env, args []string) int {
 			return err
 		}
 		if coll.GroupID != 0 {
-			if given["readers"] || given["writers"] {
+			if a.given("readers") || a.given("writers") {
 				return isachub.Errorf(isachub.EINVALID, "collection %q belongs to a sharing group: its members read and write it; change the group's members instead", *id)
 			}
 			// The store fills a group collection's lists from the group;
 			// an update must give none.
 			coll.Readers, coll.Writers = nil, nil
 		}
-		if given["title"] {
+		if a.given("title") {
 			coll.Title = *title
 		}
-		if given["description"] {
+		if a.given("description") {
 			coll.Description = *desc
 		}
-		if given["alias"] {
+		if a.given("alias") {
 			coll.Alias = *alias
 		}
-		if given["readers"] {
+		if a.given("readers") {
 			if coll.ReadAll, coll.Readers, err = orgList(ctx, store, c.ID, "readers", *readers); err != nil {
 				return err
 			}
 		}
-		if given["writers"] {
+		if a.given("writers") {
 			if coll.WriteAll, coll.Writers, err = orgList(ctx, store, c.ID, "writers", *writers); err != nil {
 				return err
 			}
 		}
-		if given["default-tlp"] {
+		if a.given("default-tlp") {
 			coll.DefaultTLP = *tlp
 		}
-		if given["anonymous"] {
+		if a.given("anonymous") {
 			coll.Anonymous = *anonymous
 		}
-		if given["moderated"] {
+		if a.given("moderated") {
 			coll.Moderated = *moderated
 		}
 		return store.UpdateCollection(ctx, coll)

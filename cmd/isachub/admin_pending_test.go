@@ -36,7 +36,7 @@ func testAdminPending(t *testing.T, db testDB) {
 	h := startHub(t, db)
 	publish := func(args ...string) taxii.Status {
 		t.Helper()
-		code, out, errOut := h.client(t, "bob", submission(t), nil, append([]string{"publish", "--url", h.root("aviation-isac"), "--collection", "tips"}, args...)...)
+		code, out, errOut := h.client(t, "bob", submission(t), nil, append([]string{"publish", "--json", "--url", h.root("aviation-isac"), "--collection", "tips"}, args...)...)
 		if code != exitOK {
 			t.Fatalf("publish: exit %d: %s", code, errOut)
 		}

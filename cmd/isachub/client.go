@@ -164,11 +164,26 @@ type hubResponse struct {
 // headers, and returns the answer when its status is want; any other
 // status is an error wrapping errHubAnswer that tells what the hub said.
 func (h *hubClient) post(ctx context.Context, endpoint string, body []byte, want int, extra map[string]string) (*hubResponse, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
+	return h.do(ctx, http.MethodPost, endpoint, body, want, extra)
+}
+
+// get reads the TAXII resource at the endpoint, as post does.
+func (h *hubClient) get(ctx context.Context, endpoint string) (*hubResponse, error) {
+	return h.do(ctx, http.MethodGet, endpoint, nil, http.StatusOK, nil)
+}
+
+func (h *hubClient) do(ctx context.Context, method, endpoint string, body []byte, want int, extra map[string]string) (*hubResponse, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, endpoint, rd)
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Content-Type", taxii.MediaTypeTAXII21)
+	if body != nil {
+		req.Header.Set("Content-Type", taxii.MediaTypeTAXII21)
+	}
 	req.Header.Set("Accept", taxii.MediaTypeTAXII21)
 	for k, v := range extra {
 		req.Header.Set(k, v)
@@ -248,9 +263,20 @@ func (c *clientCmd) submission(coll *string) (envl []byte, code int) {
 
 // readEnvelope reads STIX content from the file named by the command's
 // only argument, or standard input when there is none or it is "-", in any
-// of the four shapes stix.Parse accepts, and returns it as a TAXII 2.1
+// of the four shapes stix.Parse accepts, and returns it as one TAXII 2.1
 // envelope (section 3.7).
 func readEnvelope(env *Env, fs *flag.FlagSet) ([]byte, error) {
+	objs, err := readObjects(env, fs)
+	if err != nil {
+		return nil, err
+	}
+	return envelopeOf(objs), nil
+}
+
+// readObjects reads STIX content as readEnvelope does and returns its
+// objects, each one's bytes exactly as they are in the input (the hub
+// stores and returns them as sent; an encoder would compact them).
+func readObjects(env *Env, fs *flag.FlagSet) ([][]byte, error) {
 	name := "-"
 	if fs.NArg() > 0 {
 		name = fs.Arg(0)
@@ -259,18 +285,16 @@ func readEnvelope(env *Env, fs *flag.FlagSet) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	envl, err := envelopeOf(data)
+	objs, err := parseObjects(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s %v", inputName(name), err)
 	}
-	return envl, nil
+	return objs, nil
 }
 
-// envelopeOf returns the objects of STIX content in any of the shapes
-// stix.Parse accepts as a TAXII 2.1 envelope, each object's bytes exactly
-// as they are in data (the hub stores and returns them as sent; an
-// encoder would compact them).
-func envelopeOf(data []byte) ([]byte, error) {
+// parseObjects returns the objects of STIX content in any of the shapes
+// stix.Parse accepts, each one's bytes as they are in data.
+func parseObjects(data []byte) ([][]byte, error) {
 	objs, err := stix.Parse(data)
 	if err != nil {
 		return nil, fmt.Errorf("is not STIX content: %v", err)
@@ -278,16 +302,11 @@ func envelopeOf(data []byte) ([]byte, error) {
 	if len(objs) == 0 {
 		return nil, errors.New("holds no STIX objects")
 	}
-	var buf bytes.Buffer
-	buf.WriteString(`{"objects":[`)
+	raws := make([][]byte, len(objs))
 	for i, o := range objs {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		buf.Write(o.Raw())
+		raws[i] = o.Raw()
 	}
-	buf.WriteString("]}\n")
-	return buf.Bytes(), nil
+	return raws, nil
 }
 
 // inputName names an input in messages.

@@ -13,45 +13,74 @@ import (
 	"github.com/isachub/isachub/taxii"
 )
 
-// FuzzEnvelopeOf checks that any input either fails or becomes a TAXII
-// envelope holding exactly the objects stix.Parse finds, in order.
+// FuzzEnvelopeOf checks that any input either fails or becomes TAXII
+// envelopes holding exactly the objects stix.Parse finds, in order, byte
+// for byte, each envelope within the limit (a small one, so that most
+// inputs are split) and every object too large for it reported.
 func FuzzEnvelopeOf(f *testing.F) {
 	for _, p := range []string{"testdata/anon-submission.json", "testdata/aviation-bundle.json", "../../docs/examples/indicators.json", "../../stix/testdata/valid-every-type.json"} {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			f.Fatal(err)
 		}
-		f.Add(b)
+		f.Add(b, uint16(600))
 	}
-	f.Add([]byte(`{"objects":[{"type":"x","id":"x--1","s":"<&>\u2028"}]}`))
-	f.Add([]byte(`[{"type":"indicator"},{}]`))
-	f.Add([]byte(`{"type":"bundle","id":"bundle--1","objects":[]}`))
-	f.Add([]byte(`[1]`))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		envl, err := envelopeOf(data)
+	f.Add([]byte(`{"objects":[{"type":"x","id":"x--1","s":"<&>\u2028"}]}`), uint16(20))
+	f.Add([]byte(`[{"type":"indicator"},{}]`), uint16(36))
+	f.Add([]byte(`{"type":"bundle","id":"bundle--1","objects":[]}`), uint16(1000))
+	f.Add([]byte(`[1]`), uint16(17))
+	f.Fuzz(func(t *testing.T, data []byte, limit16 uint16) {
+		limit := int64(limit16) + int64(envelopeOverhead)
+		objs, err := parseObjects(data)
 		if err != nil {
-			if envl != nil {
+			if objs != nil {
 				t.Fatal("an error with output")
 			}
 			return
 		}
-		objs, err := stix.Parse(data)
+		parsed, err := stix.Parse(data)
 		if err != nil {
-			t.Fatalf("envelopeOf accepted what stix.Parse refuses: %v", err)
+			t.Fatalf("parseObjects accepted what stix.Parse refuses: %v", err)
 		}
-		var got taxii.Envelope
-		if err := json.Unmarshal(envl, &got); err != nil {
-			t.Fatalf("the envelope is not JSON: %v\n%s", err, envl)
+		if len(objs) != len(parsed) || len(objs) == 0 {
+			t.Fatalf("%d objects, %d parsed", len(objs), len(parsed))
 		}
-		if len(got.Objects) != len(objs) || len(objs) == 0 {
-			t.Fatalf("%d objects in the envelope, %d parsed", len(got.Objects), len(objs))
+		envelopes, tooLarge := splitEnvelopes(objs, limit)
+		var sent [][]byte
+		for _, e := range envelopes {
+			if int64(len(e.body)) > limit {
+				t.Fatalf("an envelope of %d bytes, over the limit of %d", len(e.body), limit)
+			}
+			var got taxii.Envelope
+			if err := json.Unmarshal(e.body, &got); err != nil {
+				t.Fatalf("the envelope is not JSON: %v\n%s", err, e.body)
+			}
+			if len(got.Objects) != e.count || e.count == 0 {
+				t.Fatalf("an envelope holds %d objects and counts %d", len(got.Objects), e.count)
+			}
+			for _, o := range got.Objects {
+				sent = append(sent, o)
+			}
 		}
 		// Each object goes byte for byte as it is in the file (issue 13
-		// item 4: the hub returns objects exactly as sent).
-		for i, o := range objs {
-			if !bytes.Equal(got.Objects[i], o.Raw()) {
-				t.Fatalf("object %d changed:\n%s\nwas\n%s", i, got.Objects[i], o.Raw())
+		// item 4: the hub returns objects exactly as sent), in order, and
+		// none is lost without being reported.
+		next, skipped := 0, 0
+		for i, o := range parsed {
+			if skipped < len(tooLarge) && tooLarge[skipped] == i {
+				if int64(len(o.Raw())+envelopeOverhead) <= limit {
+					t.Fatalf("object %d (%d bytes) reported too large for %d", i, len(o.Raw()), limit)
+				}
+				skipped++
+				continue
 			}
+			if next >= len(sent) || !bytes.Equal(sent[next], o.Raw()) {
+				t.Fatalf("object %d was not sent as it is in the file", i)
+			}
+			next++
+		}
+		if next != len(sent) || skipped != len(tooLarge) {
+			t.Fatalf("%d objects sent and %d reported, of %d", len(sent), len(tooLarge), len(parsed))
 		}
 	})
 }

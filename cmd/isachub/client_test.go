@@ -44,7 +44,7 @@ func TestPublishAndWithdraw(t *testing.T) { forBackends(t, testPublishAndWithdra
 func testPublishAndWithdraw(t *testing.T, db testDB) {
 	h := startHub(t, db)
 	t.Run("OKAnonymousFlag", func(t *testing.T) {
-		code, out, errOut := h.client(t, "bob", submission(t), nil, "publish", "--url", h.root("aviation-isac"), "--collection", "shared", "--anonymous", "-")
+		code, out, errOut := h.client(t, "bob", submission(t), nil, "publish", "--json", "--url", h.root("aviation-isac"), "--collection", "shared", "--anonymous", "-")
 		if code != exitOK {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
@@ -77,7 +77,7 @@ func testPublishAndWithdraw(t *testing.T, db testDB) {
 		}
 	})
 	t.Run("OKAnonymousToken", func(t *testing.T) {
-		code, out, errOut := h.client(t, "bob-anon", submission(t), nil, "publish", "--url", h.root("aviation-isac"), "--collection", "shared")
+		code, out, errOut := h.client(t, "bob-anon", submission(t), nil, "publish", "--json", "--url", h.root("aviation-isac"), "--collection", "shared")
 		if code != exitOK {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
@@ -87,7 +87,7 @@ func testPublishAndWithdraw(t *testing.T, db testDB) {
 		}
 	})
 	t.Run("OKAnonymousCollection", func(t *testing.T) {
-		code, out, errOut := h.client(t, "bob", submission(t), nil, "publish", "--url", h.root("aviation-isac"), "--collection", "anon")
+		code, out, errOut := h.client(t, "bob", submission(t), nil, "publish", "--json", "--url", h.root("aviation-isac"), "--collection", "anon")
 		if code != exitOK {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
@@ -108,13 +108,16 @@ func testPublishAndWithdraw(t *testing.T, db testDB) {
 		if strings.Contains(errOut, "Withdrawal handle") {
 			t.Errorf("a named submission got a withdrawal handle: %s", errOut)
 		}
-		if st := parseStatus(t, out); st.SuccessCount != 2 {
-			t.Errorf("status %+v", st)
+		// Without --json: a summary, and a line per status resource.
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		if len(lines) != 2 || lines[0] != "2 objects in 1 envelope: 2 stored, 0 pending, 0 refused." ||
+			!strings.HasPrefix(lines[1], "status\t") || !strings.HasSuffix(lines[1], "\tcomplete\t2 stored, 0 pending, 0 refused") {
+			t.Errorf("summary:\n%s", out)
 		}
 	})
 	t.Run("OKBasicAuth", func(t *testing.T) {
 		code, out, errOut := runCLI(t, submission(t), map[string]string{"ISACHUB_USER": "bob", "ISACHUB_PASSWORD": "bob-test-password"},
-			"publish", "--url", h.root("aviation-isac"), "--collection", "shared")
+			"publish", "--json", "--url", h.root("aviation-isac"), "--collection", "shared")
 		if code != exitOK || parseStatus(t, out).TotalCount != 2 {
 			t.Errorf("exit %d: %s %s", code, out, errOut)
 		}
@@ -127,7 +130,7 @@ func testPublishAndWithdraw(t *testing.T, db testDB) {
 	})
 	t.Run("ErrRefusedObject", func(t *testing.T) {
 		bad := `{"type":"indicator","spec_version":"2.1","id":"indicator--1b9e2f3a-4c5d-4e6f-8a7b-9c0d1e2f3a4b","created":"2026-11-21T09:30:00.000Z","modified":"2026-11-21T09:30:00.000Z","pattern":"[ipv4-addr:value = '203.0.113.9']","valid_from":"2026-11-21T09:30:00Z"}`
-		code, out, errOut := h.client(t, "bob", bad, nil, "publish", "--url", h.root("aviation-isac"), "--collection", "shared")
+		code, out, errOut := h.client(t, "bob", bad, nil, "publish", "--json", "--url", h.root("aviation-isac"), "--collection", "shared")
 		if code != exitNegative || parseStatus(t, out).FailureCount != 1 || !strings.Contains(errOut, "1 of 1 objects were refused") {
 			t.Errorf("exit %d, out %q, stderr %q", code, out, errOut)
 		}
@@ -174,7 +177,7 @@ func testPreview(t *testing.T, db testDB) {
 	// Nothing was stored: the collection is still empty for the next
 	// publish, whose ids are the previewed ones (stable under a sealed
 	// record).
-	code, pub, _ := h.client(t, "bob", submission(t), nil, "publish", "--url", h.root("aviation-isac"), "--collection", "shared", "--anonymous")
+	code, pub, _ := h.client(t, "bob", submission(t), nil, "publish", "--json", "--url", h.root("aviation-isac"), "--collection", "shared", "--anonymous")
 	if st := parseStatus(t, pub); code != exitOK || st.SuccessCount != 1 || !strings.Contains(out, st.Successes[0].ID) {
 		t.Errorf("publish after preview: exit %d, %s", code, pub)
 	}

@@ -30,7 +30,7 @@ func TestREADMEAnonymousExample(t *testing.T) {
 		}
 	}
 	code, out, errOut = runCLI(t, "", env, "publish", "--url", r, "--collection", "shared", "--anonymous", example)
-	if code != exitOK || !strings.Contains(out, `"success_count": 2`) {
+	if code != exitOK || !strings.Contains(out, "2 stored, 0 pending, 0 refused") {
 		t.Fatalf("publish: exit %d, stderr %q:\n%s", code, errOut, out)
 	}
 	handle := withdrawalHandle(t, errOut)

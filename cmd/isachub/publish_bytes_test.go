@@ -14,10 +14,11 @@ import (
 func TestEnvelopeKeepsBytes(t *testing.T) {
 	obj := "{\n  \"type\": \"note\",\n  \"content\": \"caf\\u00e9 <b>\",\n  \"n\": 1.50\n}"
 	for _, in := range []string{obj, "[" + obj + "]", `{"objects":[` + obj + `]}`} {
-		envl, err := envelopeOf([]byte(in))
+		objs, err := parseObjects([]byte(in))
 		if err != nil {
 			t.Fatal(err)
 		}
+		envl := envelopeOf(objs)
 		var got taxii.Envelope
 		if err := json.Unmarshal(envl, &got); err != nil {
 			t.Fatal(err)

@@ -30,6 +30,7 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	tlsKey := fs.String("tls-key", "", "the PEM private key of --tls-cert")
 	pageSize := fs.Int("page-size", server.DefaultPageSize, "objects per page when a request has no limit")
 	maxPageSize := fs.Int("max-page-size", server.DefaultMaxPageSize, "cap on a request's limit (at most 1000)")
+	maxContent := fs.Int64("max-content-length", server.DefaultMaxContentLength, "the largest request body an API root accepts, in bytes, where its community sets none")
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "Usage: isachub serve [--db DSN] [--create] [--listen ADDR] [--demo] [--tls-cert FILE --tls-key FILE] [--page-size N] [--max-page-size N]")
 		fs.PrintDefaults()
@@ -43,6 +44,10 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	}
 	if *maxPageSize < 1 || *maxPageSize > isachub.MaxPageSize || *pageSize < 1 || *pageSize > *maxPageSize {
 		fmt.Fprintf(env.Stderr, "isachub serve: need 1 <= --page-size <= --max-page-size <= %d\n", isachub.MaxPageSize)
+		return exitUsage
+	}
+	if *maxContent < 1024 {
+		fmt.Fprintln(env.Stderr, "isachub serve: --max-content-length must be at least 1024 bytes")
 		return exitUsage
 	}
 	if (*tlsCert == "") != (*tlsKey == "") {
@@ -93,7 +98,7 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 		printDemo(env, res, base)
 	}
 	srv := &http.Server{
-		Handler:           server.New(server.Config{DefaultPageSize: *pageSize, MaxPageSize: *maxPageSize}, store, logger).Handler(),
+		Handler:           server.New(server.Config{DefaultPageSize: *pageSize, MaxPageSize: *maxPageSize, MaxContentLength: *maxContent}, store, logger).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
