@@ -105,7 +105,13 @@ func (c *checker) wrongType(path, want string, v any) {
 // checkProps checks the properties of a nested object against ps: required
 // ones present, known ones valid. Unknown names are reported by unknown.
 func (c *checker) checkProps(path string, m map[string]any, ps props, unknown func(path, name string)) {
-	for _, name := range sortedKeys(ps) {
+	c.checkSortedProps(path, m, ps, sortedKeys(ps), unknown)
+}
+
+// checkSortedProps is checkProps with the names of ps sorted: for the
+// checks that run for every object, computed once rather than each time.
+func (c *checker) checkSortedProps(path string, m map[string]any, ps props, names []string, unknown func(path, name string)) {
+	for _, name := range names {
 		p := ps[name]
 		v, ok := m[name]
 		if !ok {
@@ -119,9 +125,16 @@ func (c *checker) checkProps(path string, m map[string]any, ps props, unknown fu
 	if unknown == nil {
 		return
 	}
-	for _, name := range sortedKeys(m) {
+	// Most objects have no unknown property: sort (to report them in a
+	// stable order) only when there is one.
+	for name := range m {
 		if _, known := ps[name]; !known {
-			unknown(join(path, name), name)
+			for _, name := range sortedKeys(m) {
+				if _, known := ps[name]; !known {
+					unknown(join(path, name), name)
+				}
+			}
+			return
 		}
 	}
 }
@@ -352,13 +365,14 @@ func tDict(elem check) check {
 // tObject accepts a JSON object with the given properties; unknown names
 // are warnings unless they are valid custom property names.
 func tObject(ps props) check {
+	names := sortedKeys(ps)
 	return func(c *checker, path string, v any) {
 		m, ok := v.(map[string]any)
 		if !ok {
 			c.wrongType(path, "an object", v)
 			return
 		}
-		c.checkProps(path, m, ps, c.customProperty)
+		c.checkSortedProps(path, m, ps, names, c.customProperty)
 	}
 }
 

@@ -12,9 +12,14 @@ import (
 //
 // An Object is immutable after parsing and safe for concurrent readers.
 type Object struct {
-	raw   json.RawMessage
-	props map[string]json.RawMessage
-	keys  []string // property names in the order they were received
+	raw json.RawMessage
+	// members are the top-level properties as received, duplicates
+	// included (the last one counts, as with encoding/json). A slice, not
+	// a map: objects have a few dozen properties at most, a scan finds one
+	// as fast, and parsing, which runs for every object posted, allocates
+	// one slice instead of a map.
+	members []Member
+	keys    []string // property names in the order they were received
 
 	typ, id, specVersion string
 	created, modified    string
@@ -79,27 +84,42 @@ func (o *Object) ObjectMarkingRefs() []string { return o.objectMarkingRefs }
 
 // Has reports whether the object has the named top-level property.
 func (o *Object) Has(name string) bool {
-	_, ok := o.props[name]
+	_, ok := o.prop(name)
 	return ok
 }
 
 // Property returns the raw JSON of a top-level property.
 func (o *Object) Property(name string) (json.RawMessage, bool) {
-	v, ok := o.props[name]
-	return v, ok
+	return o.prop(name)
+}
+
+// prop returns the raw value of the last member with the name.
+func (o *Object) prop(name string) (json.RawMessage, bool) {
+	for i := len(o.members) - 1; i >= 0; i-- {
+		if o.members[i].Key == name {
+			return o.members[i].Value, true
+		}
+	}
+	return nil, false
+}
+
+// get is prop without ok.
+func (o *Object) get(name string) json.RawMessage {
+	v, _ := o.prop(name)
+	return v
 }
 
 // String returns a top-level property that is a JSON string, or "" when it
 // is absent or of another JSON type.
 func (o *Object) String(name string) string {
-	s, _ := rawString(o.props[name])
+	s, _ := rawString(o.get(name))
 	return s
 }
 
 // Strings returns a top-level property that is a JSON array of strings, or
 // nil when it is absent or of another shape.
 func (o *Object) Strings(name string) []string {
-	return rawStrings(o.props[name])
+	return rawStrings(o.get(name))
 }
 
 // Keys returns the names of the top-level properties in the order they were

@@ -101,7 +101,7 @@ func ParseDocument(data []byte) (*Document, error) {
 		if err != nil {
 			return nil, err
 		}
-		elemsRaw, hasObjects := obj.props["objects"]
+		elemsRaw, hasObjects := obj.prop("objects")
 		switch {
 		case obj.typ == "bundle":
 			doc := &Document{Kind: KindBundle, Bundle: obj}
@@ -152,23 +152,42 @@ func parseObject(data []byte, path string) (*Object, error) {
 	if len(data) == 0 || data[0] != '{' {
 		return nil, &PathError{Path: path, Msg: "expected a JSON object, found " + jsonKind(data)}
 	}
-	o := &Object{raw: bytes.Clone(data), props: make(map[string]json.RawMessage, 16)}
+	o := &Object{raw: bytes.Clone(data), members: make([]Member, 0, 16)}
 	eachMember(o.raw, 0, func(key string, val []byte) {
-		if _, dup := o.props[key]; dup {
-			o.dupKeys = append(o.dupKeys, key)
-		} else {
-			o.keys = append(o.keys, key)
-		}
-		o.props[key] = val
+		o.members = append(o.members, Member{key, val})
 	})
-	o.typ, _ = rawString(o.props["type"])
-	o.id, _ = rawString(o.props["id"])
-	o.specVersion, _ = rawString(o.props["spec_version"])
-	o.created, _ = rawString(o.props["created"])
-	o.modified, _ = rawString(o.props["modified"])
-	o.createdByRef, _ = rawString(o.props["created_by_ref"])
-	o.revoked = bytes.Equal(o.props["revoked"], []byte("true"))
-	o.objectMarkingRefs = rawStrings(o.props["object_marking_refs"])
+	o.keys = make([]string, 0, len(o.members))
+	var seen map[string]bool // for objects too large to compare pairwise
+	if len(o.members) > 32 {
+		seen = make(map[string]bool, len(o.members))
+	}
+	for i, m := range o.members {
+		dup := false
+		if seen != nil {
+			dup = seen[m.Key]
+			seen[m.Key] = true
+		} else {
+			for _, prev := range o.members[:i] {
+				if prev.Key == m.Key {
+					dup = true
+					break
+				}
+			}
+		}
+		if dup {
+			o.dupKeys = append(o.dupKeys, m.Key)
+		} else {
+			o.keys = append(o.keys, m.Key)
+		}
+	}
+	o.typ, _ = rawString(o.get("type"))
+	o.id, _ = rawString(o.get("id"))
+	o.specVersion, _ = rawString(o.get("spec_version"))
+	o.created, _ = rawString(o.get("created"))
+	o.modified, _ = rawString(o.get("modified"))
+	o.createdByRef, _ = rawString(o.get("created_by_ref"))
+	o.revoked = bytes.Equal(o.get("revoked"), []byte("true"))
+	o.objectMarkingRefs = rawStrings(o.get("object_marking_refs"))
 	return o, nil
 }
 

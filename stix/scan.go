@@ -86,6 +86,36 @@ func decodeString(s []byte) string {
 	return string(body)
 }
 
+// decodeKey is decodeString for an object's key: the property names of
+// STIX 2.1 are returned from a table instead of allocated anew, for every
+// property of every object parsed.
+func decodeKey(s []byte) string {
+	if k, ok := knownKeys[string(s[1:len(s)-1])]; ok {
+		return k
+	}
+	return decodeString(s)
+}
+
+// knownKeys holds every property name the type definitions know.
+var knownKeys = func() map[string]string {
+	keys := map[string]string{}
+	add := func(ps props) {
+		for k := range ps {
+			keys[k] = k
+		}
+	}
+	for _, d := range registry {
+		add(d.all)
+		for _, ext := range d.extensions {
+			add(ext)
+		}
+	}
+	for _, ps := range []props{sdoCommon, scoCommon, externalReference, killChainPhase, granularMarking} {
+		add(ps)
+	}
+	return keys
+}()
+
 func decodeStringSlow(s []byte) string {
 	var out string
 	_ = json.Unmarshal(s, &out)
@@ -98,7 +128,7 @@ func eachMember(data []byte, i int, fn func(key string, val []byte)) int {
 	i = skipWS(data, i+1) // past '{'
 	for i < len(data) && data[i] != '}' {
 		kEnd := skipString(data, i)
-		key := decodeString(data[i:kEnd])
+		key := decodeKey(data[i:kEnd])
 		i = skipWS(data, kEnd)
 		i = skipWS(data, i+1) // past ':'
 		vEnd := skipValue(data, i)

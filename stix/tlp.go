@@ -111,7 +111,7 @@ func EffectiveTLP(o *Object) TLP {
 	for _, ref := range o.objectMarkingRefs {
 		level = max(level, tlpByID[ref])
 	}
-	if raw, ok := o.props["granular_markings"]; ok {
+	if raw, ok := o.prop("granular_markings"); ok {
 		for _, ref := range granularMarkingRefs(raw) {
 			level = max(level, tlpByID[ref])
 		}

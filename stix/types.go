@@ -37,7 +37,8 @@ type typeDef struct {
 	rules      []rule
 	idContrib  []string
 	extensions map[string]props
-	all        props // common and props together, computed once
+	all        props    // common and props together, computed once
+	allNames   []string // the names of all, sorted, computed once
 }
 
 // registry maps each type name of STIX 2.1 to its definition.
@@ -50,6 +51,7 @@ var registry = func() map[string]*typeDef {
 				d.common = common
 			}
 			d.all = merge(d.common, d.props)
+			d.allNames = sortedKeys(d.all)
 			r[name] = d
 		}
 	}

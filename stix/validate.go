@@ -81,7 +81,7 @@ func (c *checker) validateObject(m map[string]any) {
 		if class == ClassUnknown {
 			c.warnf("type", "%s is not a STIX 2.1 type and no extension-definition in extensions defines it (new-sdo, new-sco or new-sro); only the common properties were checked", quote(typ))
 		}
-		def = &typeDef{class: class, common: common, all: common}
+		def = &typeDef{class: class, common: common, all: common, allNames: sortedKeys(common)}
 	}
 
 	c.checkID(m, typ, class)
@@ -90,7 +90,7 @@ func (c *checker) validateObject(m map[string]any) {
 			c.errorf("spec_version", "must be \"2.1\" for STIX 2.1 content, not %s", describe(sv))
 		}
 	}
-	c.checkProps("", m, def.all, func(path, name string) {
+	c.checkSortedProps("", m, def.all, def.allNames, func(path, name string) {
 		c.unknownTopLevel(path, name, class, ext.toplevel)
 	})
 	if created, ok := timestampOf(m, "created"); ok {
