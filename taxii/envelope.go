@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/isachub/isachub/stix"
 )
@@ -50,51 +48,44 @@ func ReadEnvelope(body []byte, maxObjects int) (elems []Element, err error) {
 	case trimmed[0] != '{':
 		return nil, fmt.Errorf("the body is not a JSON object; send a TAXII 2.1 envelope {\"objects\": [...]}")
 	}
-	// The decoder checks the syntax as it goes; the body is not validated
-	// first, which would read it one more time.
-	dec := json.NewDecoder(bytes.NewReader(trimmed))
-	if _, err := dec.Token(); err != nil { // the opening brace
-		return nil, notEnvelope(trimmed, err)
+	// One syntax check of the whole body; the objects are then split
+	// and parsed without checking or copying each one again.
+	if !json.Valid(trimmed) {
+		return nil, notEnvelope(trimmed, errors.New("invalid JSON"))
 	}
+	members, _ := stix.Members(trimmed)
 	var typ string
 	seenObjects := false
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, notEnvelope(trimmed, err)
-		}
-		key, _ := tok.(string)
-		switch key {
+	for _, m := range members {
+		switch m.Key {
 		case "objects":
 			if seenObjects {
 				return nil, fmt.Errorf("the envelope has the property \"objects\" twice")
 			}
 			seenObjects = true
-			elems, err = readObjects(dec, maxObjects)
-			var tooMany *TooManyObjectsError
-			if errors.As(err, &tooMany) {
-				return nil, err
+			if string(m.Value) == "null" {
+				continue // "objects": null
+			}
+			items, err := stix.SplitObjects(m.Value, "$.objects", maxObjects)
+			if errors.Is(err, stix.ErrTooManyElements) {
+				return nil, &TooManyObjectsError{Max: maxObjects}
 			} else if err != nil {
-				return nil, notEnvelope(trimmed, err)
+				return nil, fmt.Errorf("the body is not a TAXII 2.1 envelope: $.objects: expected an array of STIX objects, found %s", jsonKindOfRaw(m.Value))
+			}
+			elems = make([]Element, len(items))
+			for k, it := range items {
+				elems[k] = Element{Path: it.Path, Object: it.Object}
+				if it.Err != nil {
+					elems[k].Message = it.Err.Error() // a *stix.PathError under the element's path
+				}
 			}
 		case "type":
 			var v any
-			if err := dec.Decode(&v); err != nil {
+			if err := json.Unmarshal(m.Value, &v); err != nil {
 				return nil, notEnvelope(trimmed, err)
 			}
 			typ = fmt.Sprint(v)
-		default:
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				return nil, notEnvelope(trimmed, err)
-			}
 		}
-	}
-	if _, err := dec.Token(); err != nil { // the closing brace
-		return nil, notEnvelope(trimmed, err)
-	}
-	if dec.More() {
-		return nil, notEnvelope(trimmed, fmt.Errorf("more JSON after the envelope"))
 	}
 	if typ == "bundle" {
 		return nil, fmt.Errorf("the body is a STIX bundle, not a TAXII 2.1 envelope; send {\"objects\": [...]}")
@@ -104,7 +95,7 @@ func ReadEnvelope(body []byte, maxObjects int) (elems []Element, err error) {
 	return elems, nil
 }
 
-// notEnvelope is the error for a body the decoder stopped in: the JSON
+// notEnvelope is the error for a body that is not an envelope: the JSON
 // syntax error with its line and column when the body is not JSON, err
 // otherwise.
 func notEnvelope(body []byte, err error) error {
@@ -114,62 +105,23 @@ func notEnvelope(body []byte, err error) error {
 	return fmt.Errorf("the body is not a TAXII 2.1 envelope: %w", err)
 }
 
-// readObjects reads the value of an envelope's "objects": an array (or
-// null) whose elements are parsed one at a time.
-func readObjects(dec *json.Decoder, maxObjects int) (elems []Element, err error) {
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
+// jsonKindOfRaw names the JSON type of a raw value, for messages.
+func jsonKindOfRaw(raw []byte) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return "nothing"
 	}
-	if tok == nil {
-		return nil, nil // "objects": null
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '[' {
-		return nil, fmt.Errorf("$.objects: expected an array of STIX objects, found %s", jsonKindOf(tok))
-	}
-	for i := 0; dec.More(); i++ {
-		if i >= maxObjects {
-			return nil, &TooManyObjectsError{Max: maxObjects}
-		}
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return nil, err
-		}
-		path := "$.objects[" + strconv.Itoa(i) + "]"
-		o, err := stix.ParseObject(raw)
-		if err != nil {
-			elems = append(elems, Element{Path: path, Message: rebase(err, path)})
-			continue
-		}
-		elems = append(elems, Element{Path: path, Object: o})
-	}
-	if _, err := dec.Token(); err != nil { // the closing bracket
-		return nil, err
-	}
-	return elems, nil
-}
-
-// rebase moves a parse error of one element, whose JSONPath starts at "$",
-// under the element's path in the body.
-func rebase(err error, path string) string {
-	var pe *stix.PathError
-	if errors.As(err, &pe) {
-		return path + strings.TrimPrefix(pe.Path, "$") + ": " + pe.Msg
-	}
-	return path + ": " + err.Error()
-}
-
-// jsonKindOf names the JSON type of a decoder token, for messages.
-func jsonKindOf(tok json.Token) string {
-	switch tok.(type) {
-	case json.Delim:
+	switch raw[0] {
+	case '{':
 		return "an object"
-	case string:
+	case '[':
+		return "an array"
+	case '"':
 		return "a string"
-	case bool:
+	case 't', 'f':
 		return "a boolean"
-	case float64, json.Number:
-		return "a number"
+	case 'n':
+		return "null"
 	}
-	return "null"
+	return "a number"
 }
