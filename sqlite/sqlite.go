@@ -130,6 +130,8 @@ type DB struct {
 	now  func() time.Time
 	// stmts are the writer's prepared statements, once the schema exists.
 	stmts *writerStmts
+	// wq is the queue of write transactions waiting for the writer.
+	wq writeQueue
 }
 
 var _ isachub.Store = (*DB)(nil)
@@ -244,23 +246,6 @@ func (db *DB) Close() error {
 		errs = append(errs, db.wr.Close())
 	}
 	return errors.Join(errs...)
-}
-
-// write runs fn in one IMMEDIATE transaction on the writer connection and
-// commits it when fn returns nil.
-func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := db.wr.BeginTx(ctx, nil)
-	if err != nil {
-		return internal("begin write transaction", err)
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return internal("commit", err)
-	}
-	return nil
 }
 
 // internal wraps an unexpected driver error. Its text never reaches a user:
