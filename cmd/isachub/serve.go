@@ -10,12 +10,17 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime/debug"
 	"time"
 
 	"github.com/isachub/isachub"
 	"github.com/isachub/isachub/demo"
 	"github.com/isachub/isachub/server"
 )
+
+// serveGCPercent is serve's garbage-collection target when GOGC is unset:
+// the heap may grow to 5 times what is live before a collection.
+const serveGCPercent = 400
 
 // runServe implements "isachub serve": it serves TAXII 2.1 until ctx ends
 // (SIGINT or SIGTERM), then shuts down gracefully.
@@ -31,6 +36,7 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	pageSize := fs.Int("page-size", server.DefaultPageSize, "objects per page when a request has no limit")
 	maxPageSize := fs.Int("max-page-size", server.DefaultMaxPageSize, "cap on a request's limit (at most 1000)")
 	maxContent := fs.Int64("max-content-length", server.DefaultMaxContentLength, "the largest request body an API root accepts, in bytes, where its community sets none")
+	pprofListen := fs.String("pprof-listen", "", "also serve Go's profiler (net/http/pprof) on this loopback address, for finding where time goes")
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "Usage: isachub serve [--db DSN] [--create] [--listen ADDR] [--demo] [--tls-cert FILE --tls-key FILE] [--page-size N] [--max-page-size N]")
 		fs.PrintDefaults()
@@ -64,6 +70,13 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 		tlsConfig = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
 	}
 	logger := slog.New(slog.NewTextHandler(env.Stderr, nil))
+	if env.Getenv("GOGC") == "" {
+		// A hub's live heap is small (tens of MB) while ingest allocates
+		// fast; at Go's default of 100 the collector ran several times per
+		// envelope and took a tenth of the ingest rate (BENCHMARKS.md,
+		// issue 13 item 6). GOGC, when set, wins; GOMEMLIMIT bounds either.
+		debug.SetGCPercent(serveGCPercent)
+	}
 	store, err := openStore(ctx, resolveDSN(env, *db), *withDemo || *create)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "isachub serve: %s\n", describeErr(err))
@@ -104,6 +117,14 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		TLSConfig:         tlsConfig,
+	}
+	if *pprofListen != "" {
+		stop, err := servePprof(*pprofListen, logger)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "isachub serve: --pprof-listen: %v\n", err)
+			return exitFailure
+		}
+		defer stop()
 	}
 	logger.Info("serving TAXII 2.1", "addr", base+"/taxii2/")
 	errc := make(chan error, 1)
