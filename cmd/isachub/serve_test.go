@@ -263,6 +263,7 @@ func TestServeUsage(t *testing.T) {
 		{[]string{"serve", "--max-page-size", "5000"}, exitUsage},
 		{[]string{"serve", "--page-size", "0"}, exitUsage},
 		{[]string{"serve", "--page-size", "200", "--max-page-size", "100"}, exitUsage},
+		{[]string{"serve", "--max-content-length", "100"}, exitUsage},
 		// Well-formed, but failing while starting: exit 1.
 		{[]string{"serve", "--tls-cert", "missing.pem", "--tls-key", "missing.key"}, exitFailure},
 		{[]string{"serve", "--listen", "127.0.0.1:0"}, exitFailure}, // no database there
