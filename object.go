@@ -121,4 +121,27 @@ type ObjectStore interface {
 	// before the limit, so an object whose latest version is hidden is not
 	// found.
 	SearchObjects(ctx context.Context, scope map[string]Visibility, query string, limit int) ([]*ObjectVersion, error)
+	// CountAdded returns, for each collection of scope, how many versions
+	// of each type it received on each day (UTC) after since, leaving out
+	// the levels each Visibility hides. Statistics pass the policy's
+	// Reader.StatisticsVisibility, which also leaves out TLP:RED.
+	CountAdded(ctx context.Context, scope map[string]Visibility, since time.Time) ([]DailyCount, error)
+}
+
+// DailyCount is how many object versions of one type one collection
+// received on one day (UTC).
+type DailyCount struct {
+	CollectionID string
+	Day          time.Time // midnight UTC
+	Type         string
+	Count        int64
+}
+
+// microsPerDay is the length of a day in the stores' date_added unit.
+const microsPerDay = 86400 * 1000000
+
+// DayOf returns the day (midnight UTC) of a date_added in microseconds
+// since the epoch, the stores' unit.
+func DayOf(dateAddedMicros int64) time.Time {
+	return time.UnixMicro(dateAddedMicros - dateAddedMicros%microsPerDay).UTC()
 }

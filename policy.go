@@ -141,6 +141,19 @@ func (r Reader) Visibility(c *Collection) Visibility {
 	return Visibility{hidden: r.Hidden(c), granted: true}
 }
 
+// StatisticsVisibility is what of c's versions the reader may count in a
+// chart or a total: what it may see (Visibility), and never TLP:RED
+// (CountsInStatistics), so that no figure hints at a RED object.
+func (r Reader) StatisticsVisibility(c *Collection) Visibility {
+	hidden := r.Hidden(c)
+	for l := stix.TLPNone; l <= stix.TLPRed; l++ {
+		if !CountsInStatistics(CollectionTLP(c, l)) {
+			hidden = hidden.With(l)
+		}
+	}
+	return Visibility{hidden: hidden, granted: true}
+}
+
 // Unrestricted returns the Visibility that hides nothing. It is for
 // internal callers that act for the hub itself, never on behalf of a
 // reader: say why at each call.

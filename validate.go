@@ -3,6 +3,7 @@ package isachub
 import (
 	"net/netip"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -23,10 +24,18 @@ func validateSlug(what, slug string) error {
 	return nil
 }
 
+// ReservedSlugs are the paths of the hub's own that no community's API
+// root may take: the TAXII discovery endpoint, the web UI, and the
+// operations endpoints.
+var ReservedSlugs = []string{"taxii2", "ui", "healthz", "readyz", "metrics"}
+
 // Validate reports an EINVALID error when c cannot be stored.
 func (c *Community) Validate() error {
 	if err := validateSlug("community", c.Slug); err != nil {
 		return err
+	}
+	if slices.Contains(ReservedSlugs, c.Slug) {
+		return Errorf(EINVALID, "The community slug %q is reserved for the hub's own paths (%s).", c.Slug, strings.Join(ReservedSlugs, ", "))
 	}
 	if c.Title == "" {
 		return Errorf(EINVALID, "The community %q needs a title.", c.Slug)

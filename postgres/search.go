@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/jackc/pgx/v5"
@@ -97,4 +98,30 @@ func searchWords(s string) []string {
 	words = slices.DeleteFunc(words, func(w string) bool { return len(w) > maxLexeme })
 	slices.Sort(words)
 	return slices.Compact(words)
+}
+
+// CountAdded counts the versions each collection of scope received per day
+// and type after since, from the (collection_id, date_added) primary key.
+func (db *DB) CountAdded(ctx context.Context, scope map[string]isachub.Visibility, since time.Time) ([]isachub.DailyCount, error) {
+	collectionIDs, hidden := isachub.SearchScope(scope)
+	out := []isachub.DailyCount{}
+	for _, id := range collectionIDs {
+		q := `SELECT date_added / 86400000000, type, count(*) FROM object_versions
+			WHERE collection_id = $1 AND date_added > $2`
+		if h := hidden[id]; h != 0 {
+			q += ` AND tlp <> ALL(` + tlpArray(h) + `)`
+		}
+		rows, _ := db.pool.Query(ctx, q+` GROUP BY 1, 2`, id, since.UnixMicro())
+		var day int64
+		c := isachub.DailyCount{CollectionID: id}
+		_, err := pgx.ForEachRow(rows, []any{&day, &c.Type, &c.Count}, func() error {
+			c.Day = isachub.DayOf(day * 86400000000)
+			out = append(out, c)
+			return nil
+		})
+		if err != nil {
+			return nil, dbError(err, "count objects added", "The count")
+		}
+	}
+	return out, nil
 }

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/isachub/isachub"
@@ -105,4 +106,37 @@ func ftsQuery(q string) string {
 		phrases = append(phrases, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
 	}
 	return strings.Join(phrases, " ")
+}
+
+// CountAdded counts the versions each collection of scope received per day
+// and type after since, from the (coll, date_added) index.
+func (db *DB) CountAdded(ctx context.Context, scope map[string]isachub.Visibility, since time.Time) ([]isachub.DailyCount, error) {
+	collectionIDs, hidden := isachub.SearchScope(scope)
+	out := []isachub.DailyCount{}
+	for _, id := range collectionIDs {
+		q := `SELECT o.date_added / 86400000000, o.type, count(*) FROM objects o
+			WHERE o.coll = (SELECT pk FROM collections WHERE id = ?) AND o.date_added > ?`
+		if h := hidden[id]; h != 0 {
+			q += ` AND o.tlp NOT IN ` + tlpList(h)
+		}
+		rows, err := db.rd.QueryContext(ctx, q+` GROUP BY 1, 2`, id, since.UnixMicro())
+		if err != nil {
+			return nil, internal("count objects added", err)
+		}
+		for rows.Next() {
+			c := isachub.DailyCount{CollectionID: id}
+			var day int64
+			if err := rows.Scan(&day, &c.Type, &c.Count); err != nil {
+				rows.Close()
+				return nil, internal("count objects added", err)
+			}
+			c.Day = isachub.DayOf(day * 86400000000)
+			out = append(out, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, internal("count objects added", err)
+		}
+	}
+	return out, nil
 }

@@ -56,6 +56,7 @@ var tests = []test{
 	{"DeleteCollectionObjects", testDeleteCollectionObjects},
 	{"Search", testSearch},
 	{"SearchHostile", testSearchHostile},
+	{"CountAdded", testCountAdded},
 	{"Status", testStatus},
 	{"Audit", testAudit},
 	{"Jobs", testJobs},
