@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/isachub/isachub"
@@ -28,7 +29,12 @@ type Config struct {
 	// MaxEnvelopeObjects is the most objects one POST may carry (default
 	// 100,000); more is 413, refused while reading.
 	MaxEnvelopeObjects int
-	// Now is the clock of the login throttle; nil is time.Now. Tests set
+	// SessionIdle ends a web UI session that has not been used for this
+	// long (default 1 hour); SessionLifetime ends any session this long
+	// after sign-in (default 12 hours).
+	SessionIdle     time.Duration
+	SessionLifetime time.Duration
+	// Now is the clock of the login throttle and of UI sessions; nil is time.Now. Tests set
 	// it to move time without sleeping.
 	Now func() time.Time
 }
@@ -39,6 +45,8 @@ const (
 	DefaultMaxPageSize        = 1000
 	DefaultMaxContentLength   = 16 << 20
 	DefaultMaxEnvelopeObjects = 100000
+	DefaultSessionIdle        = time.Hour
+	DefaultSessionLifetime    = 12 * time.Hour
 )
 
 func (c Config) withDefaults() Config {
@@ -63,10 +71,16 @@ func (c Config) withDefaults() Config {
 	if c.MaxEnvelopeObjects <= 0 {
 		c.MaxEnvelopeObjects = DefaultMaxEnvelopeObjects
 	}
+	if c.SessionIdle <= 0 {
+		c.SessionIdle = DefaultSessionIdle
+	}
+	if c.SessionLifetime <= 0 {
+		c.SessionLifetime = DefaultSessionLifetime
+	}
 	return c
 }
 
-// Server serves the TAXII 2.1 API over a Store.
+// Server serves the TAXII 2.1 API and the web UI (under /ui/) over a Store.
 type Server struct {
 	cfg      Config
 	store    isachub.Store
@@ -75,6 +89,7 @@ type Server struct {
 	throttle *loginThrottle
 	hashing  chan struct{}  // bounds concurrent argon2id checks
 	known    *http.ServeMux // the routes, to tell 405 from 404
+	ioc      *iocIndex      // the UI's IOC look-up (web_ioc.go)
 	handler  http.Handler
 }
 
@@ -84,8 +99,18 @@ func New(cfg Config, store isachub.Store, logger *slog.Logger) *Server {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{cfg: cfg.withDefaults(), store: store, log: logger, logins: newLoginCache(), throttle: newLoginThrottle(cfg.Now),
-		hashing: make(chan struct{}, runtime.NumCPU())}
-	s.handler = s.routes()
+		hashing: make(chan struct{}, runtime.NumCPU()), ioc: newIOCIndex()}
+	taxiiRoutes, ui := s.routes(), s.webRoutes()
+	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+			http.Redirect(w, r, uiPrefix, http.StatusFound)
+		case r.URL.Path == "/ui" || strings.HasPrefix(r.URL.Path, uiPrefix):
+			ui.ServeHTTP(w, r)
+		default:
+			taxiiRoutes.ServeHTTP(w, r)
+		}
+	})
 	return s
 }
 

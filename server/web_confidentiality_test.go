@@ -1,0 +1,65 @@
+package server_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/isachub/isachub/server"
+)
+
+// TestWebConfidentiality extends the adversarial suite (S's objects of
+// every TLP, in the open collection and in its sharing group's) to the
+// web UI: no page, count, chart, search result or IOC look-up shows an
+// outsider what the TAXII API hides from them, and an object page of a
+// secret id answers like one of an id that does not exist.
+func TestWebConfidentiality(t *testing.T) {
+	forBackends(t, func(t *testing.T, newHub func(testing.TB, server.Config) *hub) { testWebConfidentiality(t, newHub) })
+}
+
+func testWebConfidentiality(t *testing.T, newHub func(testing.TB, server.Config) *hub) {
+	h := newConfidential(t, newHub)
+	for _, a := range attackers() {
+		t.Run(a.user, func(t *testing.T) {
+			words, fakes := h.secrets(a)
+			b := h.browser(t)
+			b.signInAs(a.user)
+			paths := []string{"/ui/", "/ui/?days=90", "/ui/collections", "/ui/publish", "/ui/tokens"}
+			for _, o := range h.objs {
+				paths = append(paths, "/ui/search?q="+url.QueryEscape(o.name), "/ui/search?q="+url.QueryEscape(o.name+".example"),
+					"/ui/search?q=Beacon&type=indicator", "/ui/objects/"+o.id(), "/ui/objects/"+o.id()+"/json")
+			}
+			for _, c := range h.colls {
+				paths = append(paths, "/ui/collections/"+c.ID)
+			}
+			for _, path := range paths {
+				p := b.get(path)
+				if p.status >= 500 {
+					t.Fatalf("GET %s: %d %.300s", path, p.status, p.body)
+				}
+				asked, _ := url.QueryUnescape(path)
+				for _, w := range words {
+					// A word the request itself holds is echoed (the
+					// query, the id asked for): that tells nothing.
+					if strings.Contains(p.body, w) && !strings.Contains(asked, w) {
+						t.Errorf("GET %s shows %q to %s", path, w, a.user)
+					}
+				}
+				if fake := replaceAll(path, fakes); fake != path {
+					fp := b.get(fake)
+					if fp.status != p.status || replaceAll(p.body, fakes) != fp.body {
+						t.Errorf("GET %s answers otherwise (%d) than for an id that does not exist (%d)", path, p.status, fp.status)
+					}
+				}
+			}
+			// What the attacker may see is found, so the probes above ran.
+			for _, o := range h.objs {
+				if a.sees(o) && !o.refused && o.alias == "open" && a.user != "op-x" {
+					b.get("/ui/objects/"+o.id()).want(t, http.StatusOK)
+					break
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,231 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/isachub/isachub"
+	"github.com/isachub/isachub/stix"
+)
+
+// handleObjectPage shows an object: the latest version the viewer may see,
+// in the first collection of their scope that holds one. An object the
+// viewer may not see is answered exactly like one that does not exist.
+func (s *Server) handleObjectPage(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	ov, sc, others, err := s.findObject(r, v)
+	if err != nil {
+		return err
+	}
+	versions, err := s.versions(r.Context(), sc, ov.Collection.ID, ov.ID)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, v, "object", page{Title: ov.Name, Nav: "search", Data: map[string]any{
+		"Object": ov, "Versions": versions, "Elsewhere": others, "Graph": relationGraph(ov),
+	}})
+	return nil
+}
+
+// handleObjectJSON answers the stored JSON of the version the object page
+// shows, exactly as it was received.
+func (s *Server) handleObjectJSON(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	sc, err := s.viewerScope(r.Context(), v)
+	if err != nil {
+		return err
+	}
+	found, err := s.latest(r.Context(), sc, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if len(found) == 0 {
+		return objectNotFound(r.PathValue("id"))
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Disposition", "inline")
+	w.Write(found[0].Raw)
+	return nil
+}
+
+func objectNotFound(id string) error {
+	return isachub.Errorf(isachub.ENOTFOUND, "There is no object %s that you may see.", clip(id))
+}
+
+// findObject reads the object of the request's {id} for the viewer, and
+// the other collections that hold a version the viewer may see.
+func (s *Server) findObject(r *http.Request, v *viewer) (*objectView, *scope, []*isachub.Collection, error) {
+	id := r.PathValue("id")
+	if _, _, ok := stix.SplitID(id); !ok {
+		return nil, nil, nil, objectNotFound(id)
+	}
+	sc, err := s.viewerScope(r.Context(), v)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	found, err := s.latest(r.Context(), sc, id)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if len(found) == 0 {
+		return nil, nil, nil, objectNotFound(id)
+	}
+	ov, err := newObjectView(found[0], sc.byID[found[0].CollectionID])
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var others []*isachub.Collection
+	for _, f := range found[1:] {
+		others = append(others, sc.byID[f.CollectionID])
+	}
+	return ov, sc, others, nil
+}
+
+// searchForm is the search page's query, as the form sends it.
+type searchForm struct {
+	Q          string
+	Type       string
+	TLP        string
+	Collection string
+	Mine       bool
+}
+
+// searchTypes are the object types the search page offers as a filter.
+var searchTypes = []string{"indicator", "malware", "threat-actor", "intrusion-set", "attack-pattern", "campaign",
+	"vulnerability", "tool", "report", "note", "opinion", "sighting", "relationship", "identity", "observed-data"}
+
+// handleSearch is full-text search over what the viewer may see, with
+// filters, and the IOC look-up when the query is one indicator value.
+func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	q := r.URL.Query()
+	f := searchForm{Q: strings.TrimSpace(q.Get("q")), Type: q.Get("type"), TLP: q.Get("tlp"), Collection: q.Get("collection"), Mine: q.Get("mine") == "1"}
+	if len(f.Q) > 500 {
+		f.Q = f.Q[:500]
+	}
+	sc, err := s.viewerScope(r.Context(), v)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"Form": f, "Types": searchTypes, "Collections": sc.colls,
+		"TLPs": []string{"clear", "green", "amber", "amber+strict", "red"}}
+	if f.Q == "" {
+		s.render(w, r, v, "search", page{Title: "Search", Nav: "search", Data: data})
+		return nil
+	}
+	search := sc.see
+	if c, ok := sc.byID[f.Collection]; ok {
+		search = map[string]isachub.Visibility{c.ID: sc.see[c.ID]}
+	}
+	var results []*objectView
+	if obs, kind, ok := iocObservation(f.Q); ok {
+		hits, err := s.lookUpIOC(r.Context(), sc, obs)
+		if err != nil {
+			return err
+		}
+		var fired []*objectView
+		for _, h := range hits {
+			if ov, err := newObjectView(h, sc.byID[h.CollectionID]); err == nil && s.keep(ov, h, f, v) {
+				fired = append(fired, ov)
+			}
+		}
+		data["IOC"] = map[string]any{"Kind": kind, "Indicators": fired}
+	}
+	found, err := s.store.SearchObjects(r.Context(), search, f.Q, 100)
+	if isachub.ErrorCode(err) == isachub.EINVALID {
+		data["Error"] = isachub.ErrorMessage(err)
+	} else if err != nil {
+		return err
+	}
+	for _, o := range found {
+		if ov, err := newObjectView(o, sc.byID[o.CollectionID]); err == nil && s.keep(ov, o, f, v) {
+			results = append(results, ov)
+		}
+	}
+	data["Results"] = results
+	s.render(w, r, v, "search", page{Title: "Search: " + f.Q, Nav: "search", Data: data})
+	return nil
+}
+
+// keep applies the search form's filters to a result.
+func (s *Server) keep(ov *objectView, o *isachub.ObjectVersion, f searchForm, v *viewer) bool {
+	if f.Type != "" && o.Type != f.Type {
+		return false
+	}
+	if f.TLP != "" && ov.TLP.String() != f.TLP {
+		return false
+	}
+	if f.Collection != "" && o.CollectionID != f.Collection {
+		return false
+	}
+	if f.Mine && o.SubmitterOrgID != v.org.ID {
+		return false
+	}
+	return true
+}
+
+// handleCollectionsPage lists the collections the viewer may see, with
+// how many objects of each were added in the last 90 days.
+func (s *Server) handleCollectionsPage(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	sc, err := s.viewerScope(r.Context(), v)
+	if err != nil {
+		return err
+	}
+	stats, err := s.viewerStatistics(r.Context(), v, sc, 90)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		*isachub.Collection
+		Recent   int64
+		Writable bool
+	}
+	var rows []row
+	for _, c := range sc.colls {
+		rows = append(rows, row{c, stats.byCollection[c.ID], v.reader().MayWrite(c)})
+	}
+	s.render(w, r, v, "collections", page{Title: "Collections", Nav: "collections", Data: map[string]any{"Collections": rows}})
+	return nil
+}
+
+// handleCollectionPage shows a collection's latest objects, newest first,
+// paged by the TAXII cursor.
+func (s *Server) handleCollectionPage(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	sc, err := s.viewerScope(r.Context(), v)
+	if err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	c, ok := sc.byID[id]
+	if !ok {
+		return isachub.Errorf(isachub.ENOTFOUND, "There is no collection %q that you may see.", clip(id))
+	}
+	f := isachub.ObjectFilter{Limit: 50, Next: r.URL.Query().Get("next")}
+	if t := r.URL.Query().Get("type"); slices.Contains(searchTypes, t) {
+		f.Types = []string{t}
+	}
+	objs, err := s.store.Objects(r.Context(), c.ID, sc.see[c.ID], f)
+	if isachub.ErrorCode(err) == isachub.EINVALID {
+		return isachub.Errorf(isachub.EINVALID, "This page of the collection is no longer available; start again from its first page.")
+	} else if err != nil {
+		return err
+	}
+	var views []*objectView
+	for _, o := range objs.Objects {
+		if ov, err := newObjectView(o, c); err == nil {
+			views = append(views, ov)
+		}
+	}
+	next := ""
+	if objs.More {
+		next = "/ui/collections/" + url.PathEscape(c.ID) + "?next=" + url.QueryEscape(objs.Next)
+		if len(f.Types) == 1 {
+			next += "&type=" + f.Types[0]
+		}
+	}
+	s.render(w, r, v, "collection", page{Title: c.Title, Nav: "collections", Data: map[string]any{
+		"Collection": c, "Objects": views, "Next": next, "Writable": v.reader().MayWrite(c),
+		"Types": searchTypes, "Type": strings.Join(f.Types, ""), "Count": strconv.Itoa(len(views)),
+	}})
+	return nil
+}
