@@ -204,3 +204,24 @@ func TestWriteRules(t *testing.T) {
 		t.Error("MaySeeStatus: an anonymous status is read by members of its community only")
 	}
 }
+
+// TestStatisticsVisibility: a chart counts what the reader may see and
+// never TLP:RED, even for a reader who may see it.
+func TestStatisticsVisibility(t *testing.T) {
+	group := &isachub.Collection{ID: "g", CommunityID: 1, GroupID: 7, Readers: []int64{10}, DefaultTLP: "red"}
+	member := isachub.Reader{OrgID: 10, CommunityID: 1}
+	if member.Visibility(group).Hidden().Has(stix.TLPRed) {
+		t.Fatal("the member may not see RED in their group's collection")
+	}
+	h := member.StatisticsVisibility(group).Hidden()
+	if !h.Has(stix.TLPRed) || !h.Has(stix.TLPNone) {
+		t.Errorf("statistics hide %v; want RED and unmarked (RED by this collection's default) hidden", h.Levels())
+	}
+	if h.Has(stix.TLPAmber) || h.Has(stix.TLPClear) {
+		t.Errorf("statistics hide %v; want AMBER and CLEAR counted", h.Levels())
+	}
+	outsider := isachub.Reader{OrgID: 11, CommunityID: 1}
+	if !outsider.StatisticsVisibility(group).Nothing() {
+		t.Error("an outsider of the group counts some of its collection")
+	}
+}

@@ -16,6 +16,8 @@ func TestValidate(t *testing.T) {
 		{"ErrCommunitySlug", &isachub.Community{Slug: "Aviation ISAC", Title: "x"}, false},
 		{"ErrCommunitySlugHyphen", &isachub.Community{Slug: "-a", Title: "x"}, false},
 		{"ErrCommunityTitle", &isachub.Community{Slug: "a"}, false},
+		{"ErrCommunitySlugReservedUI", &isachub.Community{Slug: "ui", Title: "x"}, false},
+		{"ErrCommunitySlugReservedTAXII", &isachub.Community{Slug: "taxii2", Title: "x"}, false},
 		{"OKOrg", &isachub.Org{Slug: "skyways", Name: "Skyways"}, true},
 		{"ErrOrgName", &isachub.Org{Slug: "skyways"}, false},
 		{"OKUser", &isachub.User{Username: "bob", Role: isachub.RoleAnalyst}, true},
