@@ -169,6 +169,7 @@ func printDemo(env *Env, res *demo.Result, base string) {
 	if res.Created == 0 {
 		fmt.Fprintln(w, "(it existed already; nothing was added)")
 	}
+	fmt.Fprintf(w, "Web UI: %s/ui/ (sign in with a user below)\n", base)
 	fmt.Fprintln(w, "\nCollections:")
 	for _, alias := range []string{demo.Shared, demo.Circle, demo.Tips} {
 		if c := res.Collections[alias]; c != nil {
