@@ -25,24 +25,8 @@ func (s *Server) adapt(h handlerFunc) http.Handler {
 		start := time.Now()
 		w := &statusWriter{ResponseWriter: rw}
 		var c *caller
-		defer func() {
-			// An anonymous submission is logged without its user: the log
-			// would otherwise be a record of who published it.
-			user := ""
-			if c != nil && !c.anonymous {
-				user = c.user.Username
-			}
-			s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", w.status,
-				"bytes", w.bytes, "user", user, "duration", time.Since(start))
-		}()
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				s.writeError(w, r, fmt.Errorf("panic: %v\n%s", v, debug.Stack()))
-			}
-		}()
+		defer func() { s.logRequest(r, w, start, c) }()
+		defer onPanic(func(err error) { s.writeError(w, r, err) })
 		var err error
 		c, err = s.authenticate(r)
 		if err != nil {
@@ -60,6 +44,29 @@ func (s *Server) adapt(h handlerFunc) http.Handler {
 			s.writeError(w, r, err)
 		}
 	})
+}
+
+// logRequest writes the access-log line of a request, TAXII or UI. An
+// anonymous submission is logged without its user: the log would otherwise
+// be a record of who published it.
+func (s *Server) logRequest(r *http.Request, w *statusWriter, start time.Time, c *caller) {
+	user := ""
+	if c != nil && !c.anonymous {
+		user = c.user.Username
+	}
+	s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", w.status,
+		"bytes", w.bytes, "user", user, "duration", time.Since(start))
+}
+
+// onPanic, deferred, turns a panic into an error for write (a 500 that
+// is logged with the stack); http.ErrAbortHandler goes on up.
+func onPanic(write func(error)) {
+	if v := recover(); v != nil {
+		if v == http.ErrAbortHandler {
+			panic(v)
+		}
+		write(fmt.Errorf("panic: %v\n%s", v, debug.Stack()))
+	}
 }
 
 // statusWriter records the status and size of a response for the access

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -114,21 +113,13 @@ func (s *Server) webAdapt(h webHandlerFunc, needSession bool) http.Handler {
 		w := &statusWriter{ResponseWriter: rw}
 		var v *viewer
 		defer func() {
-			user := ""
-			if v != nil && !v.anonymous {
-				user = v.user.Username
+			var c *caller
+			if v != nil {
+				c = v.caller
 			}
-			s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", w.status,
-				"bytes", w.bytes, "user", user, "duration", time.Since(start))
+			s.logRequest(r, w, start, c)
 		}()
-		defer func() {
-			if p := recover(); p != nil {
-				if p == http.ErrAbortHandler {
-					panic(p)
-				}
-				s.renderError(w, r, v, fmt.Errorf("panic: %v\n%s", p, debug.Stack()))
-			}
-		}()
+		defer onPanic(func(err error) { s.renderError(w, r, v, err) })
 		w.Header().Set("Cache-Control", "no-store")
 		var err error
 		v, err = s.sessionViewer(w, r)

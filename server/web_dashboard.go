@@ -95,19 +95,17 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, v *view
 		"Chart":     stackedBars(st.days, st.byDay, chartSeries(ranked), "Objects added per day"),
 		"Sightings": weeklyBars(st.days, st.byDay, "sighting", "Sightings added per week"),
 	}
-	if v.staff() {
-		queued := 0
-		for _, c := range sc.colls {
-			if c.Moderated && isachub.MayModerate(v.user, v.org, c) {
-				p, err := s.store.PendingSubmissions(ctx, c.ID)
-				if err != nil {
-					return err
-				}
-				queued += len(p)
+	queued := 0
+	for _, c := range sc.colls {
+		if c.Moderated && isachub.MayModerate(v.user, v.org, c) {
+			p, err := s.store.PendingSubmissions(ctx, c.ID)
+			if err != nil {
+				return err
 			}
+			queued += len(p)
 		}
-		data["Queued"] = queued
 	}
+	data["Queued"] = queued
 	s.render(w, r, v, "dashboard", page{Title: v.comm.Title, Nav: "dashboard", Data: data})
 	return nil
 }

@@ -70,17 +70,13 @@ func newObjectView(v *isachub.ObjectVersion, coll *isachub.Collection) (*objectV
 	if raw, ok := o.Property("confidence"); ok {
 		ov.Confidence = string(raw)
 	}
-	var phases []struct{ KillChainName, PhaseName string }
 	if raw, ok := o.Property("kill_chain_phases"); ok {
 		var ps []map[string]any
 		if json.Unmarshal(raw, &ps) == nil {
 			for _, p := range ps {
-				phases = append(phases, struct{ KillChainName, PhaseName string }{fmt.Sprint(p["kill_chain_name"]), fmt.Sprint(p["phase_name"])})
+				ov.KillChain = append(ov.KillChain, fmt.Sprint(p["kill_chain_name"])+": "+fmt.Sprint(p["phase_name"]))
 			}
 		}
-	}
-	for _, p := range phases {
-		ov.KillChain = append(ov.KillChain, p.KillChainName+": "+p.PhaseName)
 	}
 	if raw, ok := o.Property("external_references"); ok {
 		var refs []map[string]any
@@ -123,7 +119,7 @@ func newObjectView(v *isachub.ObjectVersion, coll *isachub.Collection) (*objectV
 // displayName is what a person calls an object: its name, its value (an
 // SCO), its title-like property, else its type.
 func displayName(o *stix.Object) string {
-	for _, p := range []string{"name", "value", "display_name", "subject", "abstract", "path", "key", "user_id", "number"} {
+	for _, p := range []string{"name", "value", "display_name", "subject", "abstract", "path", "key", "user_id"} {
 		if s := o.String(p); s != "" {
 			return s
 		}

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/isachub/isachub"
@@ -32,16 +31,9 @@ func (s *Server) handleObjectPage(w http.ResponseWriter, r *http.Request, v *vie
 // handleObjectJSON answers the stored JSON of the version the object page
 // shows, exactly as it was received.
 func (s *Server) handleObjectJSON(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	sc, err := s.viewerScope(r.Context(), v)
+	_, found, err := s.visibleObject(r, v)
 	if err != nil {
 		return err
-	}
-	found, err := s.latest(r.Context(), sc, r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	if len(found) == 0 {
-		return objectNotFound(r.PathValue("id"))
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Content-Disposition", "inline")
@@ -53,23 +45,34 @@ func objectNotFound(id string) error {
 	return isachub.Errorf(isachub.ENOTFOUND, "There is no object %s that you may see.", clip(id))
 }
 
-// findObject reads the object of the request's {id} for the viewer, and
-// the other collections that hold a version the viewer may see.
-func (s *Server) findObject(r *http.Request, v *viewer) (*objectView, *scope, []*isachub.Collection, error) {
+// visibleObject returns the viewer's scope and the latest version they
+// may see of the request's {id} in each collection that holds one (at
+// least one), or ENOTFOUND.
+func (s *Server) visibleObject(r *http.Request, v *viewer) (*scope, []*isachub.ObjectVersion, error) {
 	id := r.PathValue("id")
 	if _, _, ok := stix.SplitID(id); !ok {
-		return nil, nil, nil, objectNotFound(id)
+		return nil, nil, objectNotFound(id)
 	}
 	sc, err := s.viewerScope(r.Context(), v)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	found, err := s.latest(r.Context(), sc, id)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	if len(found) == 0 {
-		return nil, nil, nil, objectNotFound(id)
+		return nil, nil, objectNotFound(id)
+	}
+	return sc, found, nil
+}
+
+// findObject reads the object of the request's {id} for the viewer, and
+// the other collections that hold a version the viewer may see.
+func (s *Server) findObject(r *http.Request, v *viewer) (*objectView, *scope, []*isachub.Collection, error) {
+	sc, found, err := s.visibleObject(r, v)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	ov, err := newObjectView(found[0], sc.byID[found[0].CollectionID])
 	if err != nil {
@@ -225,7 +228,7 @@ func (s *Server) handleCollectionPage(w http.ResponseWriter, r *http.Request, v 
 	}
 	s.render(w, r, v, "collection", page{Title: c.Title, Nav: "collections", Data: map[string]any{
 		"Collection": c, "Objects": views, "Next": next, "Writable": v.reader().MayWrite(c),
-		"Types": searchTypes, "Type": strings.Join(f.Types, ""), "Count": strconv.Itoa(len(views)),
+		"Types": searchTypes, "Type": strings.Join(f.Types, ""),
 	}})
 	return nil
 }

@@ -126,9 +126,7 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, v *viewer,
 	w.Write(buf.Bytes())
 }
 
-// staff reports whether the viewer may see the ISAC staff's views: the
-// hub operator, or an analyst or admin of the ISAC's own organisation
-// (Org.Staff, who moderate).
-func (v *viewer) staff() bool {
-	return v.user.HubAdmin || (v.org.Staff && v.user.Role.CanPublish())
-}
+// staff reports whether the viewer belongs to the ISAC's own organisation
+// (Org.Staff), for the label beside their name. What staff may do is
+// policy's (isachub.MayModerate).
+func (v *viewer) staff() bool { return v.org.Staff }
