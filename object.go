@@ -126,6 +126,32 @@ type ObjectStore interface {
 	// the levels each Visibility hides. Statistics pass the policy's
 	// Reader.StatisticsVisibility, which also leaves out TLP:RED.
 	CountAdded(ctx context.Context, scope map[string]Visibility, since time.Time) ([]DailyCount, error)
+	// Referring returns the latest versions, in the collections of scope,
+	// of the objects that refer to f.ID by one of their References (a
+	// relationship's source_ref or target_ref, a sighting's
+	// sighting_of_ref, a note's object_refs...), newest first. Revoked
+	// versions and the levels each Visibility hides are left out in the
+	// query, before the limit.
+	Referring(ctx context.Context, scope map[string]Visibility, f ReferenceFilter) ([]*ObjectVersion, error)
+	// MostReferenced ranks the ids of the given types by how many latest
+	// versions added after since, in the collections of scope, refer to
+	// them (not counting revoked versions or the levels each Visibility
+	// hides), most referenced first, at most limit. Only the id and its
+	// count are returned: the caller reads each one with its own rights.
+	MostReferenced(ctx context.Context, scope map[string]Visibility, types []string, since time.Time, limit int) ([]ReferenceCount, error)
+}
+
+// ReferenceFilter selects the objects that refer to an id.
+type ReferenceFilter struct {
+	ID    string   // the id referred to
+	Types []string // the referring objects' types; empty means any
+	Limit int      // at most this many; capped at MaxPageSize
+}
+
+// ReferenceCount is how many objects refer to an id.
+type ReferenceCount struct {
+	ID    string
+	Count int64
 }
 
 // DailyCount is how many object versions of one type one collection

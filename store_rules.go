@@ -162,6 +162,47 @@ func SearchText(o *stix.Object) string {
 	return b.String()
 }
 
+// Reference is one id an object refers to by one of its top-level
+// properties: what the stores' reference index keeps, so that a page can
+// ask which objects refer to an id (incoming relationships, the sightings
+// of an indicator, the notes and opinions on an object).
+type Reference struct {
+	Property string // for example "target_ref", "sighting_of_ref", "object_refs"
+	Ref      string // the id referred to
+}
+
+// References returns what o refers to by its top-level properties whose
+// names end in _ref or _refs (STIX 2.1 section 3.1, "Reference
+// Properties"), in the order of its keys, except created_by_ref and
+// object_marking_refs: every object names its creator and its markings,
+// so indexing those would only slow ingest. Embedded relationships nested
+// deeper (granular markings, extensions) are not indexed. A pair that
+// occurs twice is returned once.
+func References(o *stix.Object) []Reference {
+	var out []Reference
+	seen := map[Reference]bool{}
+	add := func(r Reference) {
+		if r.Ref != "" && !seen[r] {
+			seen[r] = true
+			out = append(out, r)
+		}
+	}
+	for _, k := range o.Keys() {
+		if k == "created_by_ref" || k == "object_marking_refs" {
+			continue
+		}
+		switch {
+		case strings.HasSuffix(k, "_ref"):
+			add(Reference{k, o.String(k)})
+		case strings.HasSuffix(k, "_refs"):
+			for _, s := range o.Strings(k) {
+				add(Reference{k, s})
+			}
+		}
+	}
+	return out
+}
+
 // NewCommunitySecret returns a new community's key for re-minting
 // anonymous ids (Community.AnonSecret): 32 bytes from crypto/rand, which
 // never fails on supported systems.

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
+	"github.com/isachub/isachub"
 	"github.com/isachub/isachub/stix"
 )
 
@@ -167,6 +168,19 @@ func (db *DB) indexChunk(ctx context.Context, coll string, last int64) (int64, e
 				}
 				return []any{coll, es[i].da, searchVector(o)}, nil
 			}))
+		if err != nil {
+			return err
+		}
+		var refs [][]any
+		for _, e := range es {
+			if o, err := stix.ParseObject(e.raw); err == nil {
+				for _, r := range isachub.References(o) {
+					refs = append(refs, []any{coll, e.da, r.Property, r.Ref})
+				}
+			}
+		}
+		_, err = tx.CopyFrom(ctx, pgx.Identifier{"object_refs"}, []string{"collection_id", "date_added", "prop", "ref"},
+			pgx.CopyFromRows(refs))
 		if err != nil {
 			return err
 		}

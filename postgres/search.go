@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -39,10 +38,7 @@ func (db *DB) SearchObjects(ctx context.Context, scope map[string]isachub.Visibi
 	if len(collectionIDs) == 0 {
 		return []*isachub.ObjectVersion{}, nil
 	}
-	if limit <= 0 {
-		limit = isachub.DefaultPageSize
-	}
-	limit = min(limit, isachub.MaxPageSize)
+	limit = pageSize(limit)
 	// Index what writers committed before this search, so that it finds it.
 	if err := db.indexPending(ctx, collectionIDs, false); err != nil {
 		return nil, err
@@ -52,13 +48,7 @@ func (db *DB) SearchObjects(ctx context.Context, scope map[string]isachub.Visibi
 	// Versions of the TLP levels hidden in their collection are left out
 	// before the limit (the Visibility of each collection in scope).
 	args := []any{collectionIDs, q, limit}
-	hide := ""
-	for _, id := range collectionIDs {
-		if h := hidden[id]; h != 0 {
-			args = append(args, id)
-			hide += fmt.Sprintf(" AND NOT (v.collection_id = $%d AND v.tlp = ANY(%s))", len(args), tlpArray(h))
-		}
-	}
+	hide := hideCond(&args, collectionIDs, hidden)
 	rows, _ := db.pool.Query(ctx, `SELECT v.collection_id, v.date_added, v.id, v.type, v.spec_version, v.created, v.modified,
 			v.revoked, v.created_by_ref, v.markings, v.submitter_org_id, v.raw, v.tlp
 		FROM object_search s

@@ -59,15 +59,8 @@ func searchQuery(collectionIDs []string, match string, limit int, hidden map[str
 	b.WriteString(`WITH cand AS (
 			SELECT objects_fts.rowid AS pk, bm25(objects_fts) AS score, o.date_added AS added
 			FROM objects_fts CROSS JOIN objects o ON o.pk = objects_fts.rowid
-			WHERE objects_fts MATCH ? AND o.coll IN (SELECT pk FROM collections WHERE id`)
-	args := inList(&b, []any{match}, collectionIDs)
-	b.WriteString(`)`)
-	for _, id := range collectionIDs {
-		if h := hidden[id]; h != 0 {
-			b.WriteString(` AND NOT (o.coll = (SELECT pk FROM collections WHERE id = ?) AND o.tlp IN ` + tlpList(h) + `)`)
-			args = append(args, id)
-		}
-	}
+			WHERE objects_fts MATCH ? AND `)
+	args := scopeCond(&b, []any{match}, collectionIDs, hidden)
 	b.WriteString(`
 			ORDER BY objects_fts.rowid DESC LIMIT ?),
 		best AS (SELECT pk, score, added FROM cand ORDER BY score, added DESC LIMIT ?)

@@ -38,6 +38,7 @@ type incoming struct {
 	tlp       stix.TLP // stix.EffectiveTLP(obj)
 	versioned bool
 	fts       string // ftsText(obj), computed before the write transaction
+	refs      []isachub.Reference
 }
 
 // prepare extracts the columns of o, or returns the EINVALID error that
@@ -66,6 +67,7 @@ func prepare(o *stix.Object) (*incoming, error) {
 	in.markings = string(b)
 	in.tlp = stix.EffectiveTLP(o)
 	in.fts = ftsText(o)
+	in.refs = isachub.References(o)
 	return in, nil
 }
 

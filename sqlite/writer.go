@@ -30,10 +30,14 @@ func insertObjectsSQL(n int) string {
 // segments few and large.
 const ftsInsertSQL = `INSERT INTO objects_fts (rowid, body) SELECT value ->> 0, value ->> 1 FROM json_each(?)`
 
+// refsInsertSQL adds every [pk, prop, ref] triple of a JSON array to the
+// reference index in one statement.
+const refsInsertSQL = `INSERT INTO object_refs (pk, prop, ref) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)`
+
 // writerStmts are the statements AddObjects runs, prepared once on the
 // writer connection.
 type writerStmts struct {
-	insertChunk, insertOne, fts *sql.Stmt
+	insertChunk, insertOne, fts, refs *sql.Stmt
 }
 
 func prepareWriterStmts(ctx context.Context, wr *sql.DB) (*writerStmts, error) {
@@ -48,11 +52,14 @@ func prepareWriterStmts(ctx context.Context, wr *sql.DB) (*writerStmts, error) {
 	if ws.fts, err = wr.PrepareContext(ctx, ftsInsertSQL); err != nil {
 		return nil, internal("prepare", err)
 	}
+	if ws.refs, err = wr.PrepareContext(ctx, refsInsertSQL); err != nil {
+		return nil, internal("prepare", err)
+	}
 	return &ws, nil
 }
 
 func (ws *writerStmts) close() {
-	for _, s := range []*sql.Stmt{ws.insertChunk, ws.insertOne, ws.fts} {
+	for _, s := range []*sql.Stmt{ws.insertChunk, ws.insertOne, ws.fts, ws.refs} {
 		if s != nil {
 			s.Close()
 		}
@@ -107,12 +114,16 @@ type ftsRow [2]any
 func (w *versionWriter) flush(submitter int64) error {
 	var inserts []*version
 	var ftsAdd []ftsRow
+	var refsAdd [][3]any
 	for _, iv := range w.ids {
 		computeFlags(iv.vers)
 		for _, v := range iv.vers {
 			switch {
 			case !v.stored:
 				inserts = append(inserts, v)
+				for _, r := range v.in.refs {
+					refsAdd = append(refsAdd, [3]any{v.pk, r.Property, r.Ref})
+				}
 				if v.wantLatest {
 					ftsAdd = append(ftsAdd, ftsRow{v.pk, v.in.fts})
 				}
@@ -152,6 +163,15 @@ func (w *versionWriter) flush(submitter int64) error {
 		}
 		if _, err := w.tx.StmtContext(w.ctx, w.st.fts).ExecContext(w.ctx, list); err != nil {
 			return internal("index objects", err)
+		}
+	}
+	if len(refsAdd) > 0 {
+		list, err := json.Marshal(refsAdd)
+		if err != nil {
+			return internal("encode reference rows", err)
+		}
+		if _, err := w.tx.StmtContext(w.ctx, w.st.refs).ExecContext(w.ctx, list); err != nil {
+			return internal("index references", err)
 		}
 	}
 	for _, iv := range w.ids {

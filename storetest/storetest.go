@@ -57,6 +57,7 @@ var tests = []test{
 	{"Search", testSearch},
 	{"SearchHostile", testSearchHostile},
 	{"CountAdded", testCountAdded},
+	{"References", testReferences},
 	{"Status", testStatus},
 	{"Audit", testAudit},
 	{"Jobs", testJobs},

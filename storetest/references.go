@@ -1,0 +1,126 @@
+package storetest
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/isachub/isachub"
+	"github.com/isachub/isachub/stix"
+)
+
+// relationship returns version modified of relationship number i from
+// source to target, marked with level, revoked when asked.
+func relationship(i int, modified time.Time, source, target string, level stix.TLP, revoked bool) *stix.Object {
+	m := map[string]any{"type": "relationship", "spec_version": "2.1", "id": "relationship--" + UUID(7, i),
+		"created": stamp(Epoch), "modified": stamp(modified), "relationship_type": "indicates",
+		"source_ref": source, "target_ref": target}
+	if level != stix.TLPNone {
+		m["object_marking_refs"] = []string{stix.TLPMarkingID(level)}
+	}
+	if revoked {
+		m["revoked"] = true
+	}
+	return mustObject(m)
+}
+
+// sighting returns sighting number i of the object sighted.
+func sighting(i int, sighted string) *stix.Object {
+	return mustObject(map[string]any{"type": "sighting", "spec_version": "2.1", "id": "sighting--" + UUID(8, i),
+		"created": stamp(Epoch), "modified": stamp(Epoch), "sighting_of_ref": sighted,
+		"where_sighted_refs": []string{"identity--" + UUID(9, i), "identity--" + UUID(9, i)}})
+}
+
+// testReferences checks the reference index: Referring finds the latest
+// versions that refer to an id, by any _ref or _refs property but
+// created_by_ref and the markings, in scope only, without hidden levels or
+// revoked versions; a version that no longer refers is not found; deleted
+// versions leave the index; MostReferenced ranks by referring versions.
+func testReferences(t *testing.T, s isachub.Store) {
+	f := newFixture(t, s)
+	ctx := f.ctx
+	ind1, ind2, mal1, mal2 := IndicatorID(1), IndicatorID(2), MalwareID(1), MalwareID(2)
+	h := func(n int) time.Time { return Epoch.Add(time.Duration(n) * time.Hour) }
+	before := time.Now().Add(-time.Second)
+	mustAdd(t, s, f.coll.ID, f.orgA.ID,
+		relationship(1, h(0), ind1, mal1, stix.TLPClear, false),
+		relationship(2, h(0), ind2, mal1, stix.TLPAmber, false),
+		relationship(3, h(0), ind1, mal2, stix.TLPRed, false),
+		relationship(4, h(0), ind2, mal2, stix.TLPClear, false),
+		relationship(4, h(1), ind2, mal2, stix.TLPClear, true), // revoked
+		relationship(5, h(0), ind1, mal2, stix.TLPClear, false),
+		relationship(5, h(1), ind2, mal1, stix.TLPClear, false), // now refers elsewhere
+		sighting(1, ind1))
+	mustAdd(t, s, f.otherColl.ID, f.otherOrg.ID, relationship(9, h(0), ind1, mal1, stix.TLPClear, false))
+	referring := func(t *testing.T, scope map[string]isachub.Visibility, rf isachub.ReferenceFilter) []string {
+		t.Helper()
+		vs, err := s.Referring(ctx, scope, rf)
+		mustOK(t, err)
+		var ids []string
+		for _, v := range vs {
+			if v.CollectionID == "" || len(v.Raw) == 0 {
+				t.Errorf("%s: no collection or raw bytes", v.ID)
+			}
+			m, err := time.Parse(time.RFC3339, v.Modified)
+			mustOK(t, err)
+			ids = append(ids, fmt.Sprintf("%s@%02d", v.Type[:3], int(m.Sub(Epoch)/time.Hour)))
+		}
+		slices.Sort(ids)
+		return ids
+	}
+	want := func(t *testing.T, got []string, want ...string) {
+		t.Helper()
+		if !slices.Equal(got, want) {
+			t.Fatalf("referring = %v, want %v", got, want)
+		}
+	}
+	all := everything(f.coll.ID)
+	t.Run("ByAnyReferenceProperty", func(t *testing.T) {
+		// relationship 1 (source_ref) and the sighting (sighting_of_ref);
+		// 3 is RED but the scope is unrestricted; 5 no longer refers to it.
+		want(t, referring(t, all, isachub.ReferenceFilter{ID: ind1}), "rel@00", "rel@00", "sig@00")
+		want(t, referring(t, all, isachub.ReferenceFilter{ID: mal1}), "rel@00", "rel@00", "rel@01")
+		want(t, referring(t, all, isachub.ReferenceFilter{ID: "identity--" + UUID(9, 1)}), "sig@00")
+	})
+	t.Run("Types", func(t *testing.T) {
+		want(t, referring(t, all, isachub.ReferenceFilter{ID: ind1, Types: []string{"sighting"}}), "sig@00")
+	})
+	t.Run("NotMarkingsOrCreator", func(t *testing.T) {
+		want(t, referring(t, all, isachub.ReferenceFilter{ID: stix.TLPMarkingID(stix.TLPClear)}))
+	})
+	t.Run("HiddenLevelsAndScope", func(t *testing.T) {
+		var none isachub.TLPSet
+		scope := map[string]isachub.Visibility{f.coll.ID: isachub.Hiding(none.With(stix.TLPRed).With(stix.TLPAmber))}
+		want(t, referring(t, scope, isachub.ReferenceFilter{ID: mal1}), "rel@00", "rel@01")
+		want(t, referring(t, map[string]isachub.Visibility{f.coll.ID: {}}, isachub.ReferenceFilter{ID: mal1}))
+		want(t, referring(t, everything(f.otherColl.ID), isachub.ReferenceFilter{ID: mal1}), "rel@00")
+	})
+	t.Run("Limit", func(t *testing.T) {
+		if got := referring(t, all, isachub.ReferenceFilter{ID: mal1, Limit: 2}); len(got) != 2 {
+			t.Fatalf("referring with limit 2 = %v", got)
+		}
+	})
+	t.Run("MostReferenced", func(t *testing.T) {
+		rank, err := s.MostReferenced(ctx, all, []string{"malware"}, before, 10)
+		mustOK(t, err)
+		wantRank := []isachub.ReferenceCount{{ID: mal1, Count: 3}, {ID: mal2, Count: 1}}
+		if !slices.Equal(rank, wantRank) {
+			t.Fatalf("most referenced = %v, want %v", rank, wantRank)
+		}
+		rank, err = s.MostReferenced(ctx, all, []string{"indicator"}, before, 1)
+		mustOK(t, err)
+		if len(rank) != 1 || rank[0].ID != ind2 && rank[0].ID != ind1 {
+			t.Fatalf("most referenced indicators (limit 1) = %v", rank)
+		}
+		rank, err = s.MostReferenced(ctx, all, []string{"malware"}, time.Now().Add(time.Hour), 10)
+		mustOK(t, err)
+		if len(rank) != 0 {
+			t.Fatalf("most referenced after now = %v, want none", rank)
+		}
+	})
+	t.Run("DeletedLeaveTheIndex", func(t *testing.T) {
+		mustOK(t, s.DeleteObject(ctx, f.coll.ID, "sighting--"+UUID(8, 1), f.orgA.ID, isachub.ObjectFilter{Versions: []string{"all"}}))
+		want(t, referring(t, all, isachub.ReferenceFilter{ID: ind1}), "rel@00", "rel@00")
+	})
+}
