@@ -46,7 +46,15 @@ type confidential struct {
 	objs     []*secretObject
 	statuses []string          // S's status ids
 	added    map[string]string // key -> date_added as served
+	// talk are the words of S's discussion in the group's collection
+	// about an object every member sees (discussionAbout): ids and
+	// text that no attacker may read.
+	talk []string
 }
+
+// discussionAbout is the open GREEN object that S discusses, relates and
+// sights inside its sharing group, at levels no attacker may see.
+const discussionAbout = 9102
 
 func (o *secretObject) id() string { return indicatorID(o.n) }
 
@@ -133,6 +141,28 @@ func newConfidential(t *testing.T, newHub func(testing.TB, server.Config) *hub) 
 			t.Fatalf("%s: status %+v", o.key, st)
 		}
 	}
+	// S's discussion of an open object, inside the group: a note, an
+	// opinion, a relationship from a group object and a sighting. The
+	// object's page, its graph and its sighting count must show none of
+	// it to an outsider.
+	about := indicatorID(discussionAbout)
+	marks := func(l stix.TLP) string { return fmt.Sprintf(`"object_marking_refs":[%q]`, stix.TLPMarkingID(l)) }
+	const ts = `"created":"2026-04-02T00:00:00.000Z","modified":"2026-04-02T00:00:00.000Z"`
+	talk := []struct{ id, json string }{
+		{"note--5c0a0000-0000-4000-8000-000000000001", `"type":"note","content":"Skua seen at the hangar","abstract":"Skua","object_refs":["` + about + `"],` + marks(stix.TLPAmber)},
+		{"opinion--5c0a0000-0000-4000-8000-000000000002", `"type":"opinion","opinion":"strongly-agree","explanation":"Gull confirms","object_refs":["` + about + `"],` + marks(stix.TLPAmberStrict)},
+		{"relationship--5c0a0000-0000-4000-8000-000000000003", `"type":"relationship","relationship_type":"related-to","source_ref":"` + indicatorID(9002) + `","target_ref":"` + about + `",` + marks(stix.TLPRed)},
+		{"sighting--5c0a0000-0000-4000-8000-000000000004", `"type":"sighting","sighting_of_ref":"` + about + `",` + marks(stix.TLPAmber)},
+	}
+	for _, o := range talk {
+		st := h.post(t, "s-analyst", "jewels", envelope(`{"spec_version":"2.1","id":"`+o.id+`",`+ts+`,`+o.json+`}`))
+		if st.SuccessCount != 1 {
+			t.Fatalf("%s: status %+v", o.id, st)
+		}
+		h.statuses = append(h.statuses, st.ID)
+		h.talk = append(h.talk, o.id)
+	}
+	h.talk = append(h.talk, "Skua", "Gull", "2026-04-02T00:00:00")
 	// date_added as served, from the store (no TLP rule applies there).
 	for _, alias := range []string{"open", "jewels"} {
 		p, err := h.store.Objects(ctx, h.colls[alias].ID, isachub.Unrestricted(), isachub.ObjectFilter{Versions: []string{"all"}, Limit: 1000})
@@ -211,6 +241,12 @@ func (h *confidential) secrets(a attacker) (words []string, fakes map[string]str
 	} else {
 		// Operators see the collection's metadata, not the group's.
 		words = slices.DeleteFunc(words, func(w string) bool { return w == "Cormorant" || w == "cormorant" })
+	}
+	words = append(words, h.talk...)
+	for _, w := range h.talk {
+		if typ, _, ok := strings.Cut(w, "--"); ok {
+			fakes[w] = typ + "--" + uuid.NewString()
+		}
 	}
 	for _, id := range h.statuses {
 		words = append(words, id)

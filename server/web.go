@@ -56,6 +56,7 @@ func (s *Server) webRoutes() http.Handler {
 		{"GET /ui/search", signedIn(s.handleSearch)},
 		{"GET /ui/objects/{id}", signedIn(s.handleObjectPage)},
 		{"GET /ui/objects/{id}/json", signedIn(s.handleObjectJSON)},
+		{"POST /ui/objects/{id}/discuss", signedIn(s.handleDiscuss)},
 		{"GET /ui/collections", signedIn(s.handleCollectionsPage)},
 		{"GET /ui/collections/{id}", signedIn(s.handleCollectionPage)},
 		{"GET /ui/publish", signedIn(s.handlePublishForm)},

@@ -30,6 +30,11 @@ func testWebConfidentiality(t *testing.T, newHub func(testing.TB, server.Config)
 				paths = append(paths, "/ui/search?q="+url.QueryEscape(o.name), "/ui/search?q="+url.QueryEscape(o.name+".example"),
 					"/ui/search?q=Beacon&type=indicator", "/ui/objects/"+o.id(), "/ui/objects/"+o.id()+"/json")
 			}
+			for _, w := range h.talk {
+				if strings.Contains(w, "--") {
+					paths = append(paths, "/ui/objects/"+w)
+				}
+			}
 			for _, c := range h.colls {
 				paths = append(paths, "/ui/collections/"+c.ID)
 			}

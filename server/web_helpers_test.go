@@ -144,7 +144,7 @@ func (b *browser) signInAs(username string) {
 func (p *page) want(tb testing.TB, status int) *page {
 	tb.Helper()
 	if p.status != status {
-		tb.Fatalf("status %d, want %d: %.600s", p.status, status, p.body)
+		tb.Fatalf("status %d, want %d: %.600s", p.status, status, p.body[max(0, strings.Index(p.body, "<main")):])
 	}
 	return p
 }

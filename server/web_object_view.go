@@ -46,10 +46,16 @@ type reference struct {
 
 type property struct{ Name, Value string }
 
-// objectRef is a reference from the object to another one (a *_ref or
-// *_refs property), shown as a link to that object's page.
+// objectRef is a reference between the object and another one, shown as
+// a link to that object's page: one of the object's *_ref or *_refs
+// properties; or, when Incoming, another object's reference to it; or a
+// relationship (Via) whose other end is ID, with its type as Property.
+// Name is the other object's name when the viewer may see it.
 type objectRef struct {
 	Property, ID, Type string
+	Incoming           bool
+	Via                string
+	Name               string
 }
 
 // shownProperties are the properties the page shows in their own place;

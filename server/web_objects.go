@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -18,13 +19,72 @@ func (s *Server) handleObjectPage(w http.ResponseWriter, r *http.Request, v *vie
 	if err != nil {
 		return err
 	}
-	versions, err := s.versions(r.Context(), sc, ov.Collection.ID, ov.ID)
+	return s.renderObjectPage(w, r, v, http.StatusOK, ov, sc, others, nil, nil)
+}
+
+// renderObjectPage renders the object page of ov: its versions, its
+// relationships in and out, its discussion, and the discussion forms (f
+// as sent, with errs, after a refused post).
+func (s *Server) renderObjectPage(w http.ResponseWriter, r *http.Request, v *viewer, status int,
+	ov *objectView, sc *scope, others []*isachub.Collection, f *discussForm, errs fieldErrors) error {
+	ctx := r.Context()
+	versions, err := s.versions(ctx, sc, ov.Collection.ID, ov.ID)
 	if err != nil {
 		return err
 	}
-	s.render(w, r, v, "object", page{Title: ov.Name, Nav: "search", Data: map[string]any{
-		"Object": ov, "Versions": versions, "Elsewhere": others, "Graph": relationGraph(ov),
+	d, err := s.discussionOf(ctx, v, sc, ov)
+	if err != nil {
+		return err
+	}
+	edges := append(slices.Clip(ov.Refs), d.Incoming...)
+	if err := s.nameRefs(ctx, sc, edges); err != nil {
+		return err
+	}
+	copy(ov.Refs, edges[:len(ov.Refs)])
+	copy(d.Incoming, edges[len(ov.Refs):])
+	writableColls := writable(v, sc)
+	if f == nil {
+		f = &discussForm{Collection: ov.Collection.ID}
+		if !slices.Contains(writableColls, ov.Collection) && len(writableColls) > 0 {
+			f.Collection = writableColls[0].ID
+		}
+	}
+	s.renderStatus(w, r, v, status, "object", page{Title: ov.Name, Nav: "search", Data: map[string]any{
+		"Object": ov, "Versions": versions, "Elsewhere": others, "Graph": relationGraph(ov, edges),
+		"Discussion": d, "Form": f, "Errors": errs, "Collections": writableColls, "Opinions": opinionScale,
+		"TLPs": []string{"clear", "green", "amber", "amber+strict", "red"}, "CanPublish": v.user.Role.CanPublish(),
+		"Posted": r.URL.Query().Get("posted"),
 	}})
+	return nil
+}
+
+// nameRefs fills in the name of each referenced object the viewer may see,
+// with one query per collection of the scope.
+func (s *Server) nameRefs(ctx context.Context, sc *scope, refs []objectRef) error {
+	var ids []string
+	for _, r := range refs {
+		if !slices.Contains(ids, r.ID) {
+			ids = append(ids, r.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	names := map[string]string{}
+	for _, c := range sc.colls {
+		page, err := s.store.Objects(ctx, c.ID, sc.see[c.ID], isachub.ObjectFilter{IDs: ids, Limit: isachub.MaxPageSize})
+		if err != nil {
+			return err
+		}
+		for _, o := range page.Objects {
+			if obj, err := stix.ParseObject(o.Raw); err == nil && names[o.ID] == "" {
+				names[o.ID] = displayName(obj)
+			}
+		}
+	}
+	for i := range refs {
+		refs[i].Name = names[refs[i].ID]
+	}
 	return nil
 }
 

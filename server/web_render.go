@@ -71,6 +71,21 @@ var templateFuncs = template.FuncMap{
 	"day":    func(t time.Time) string { return t.UTC().Format("2006-01-02") },
 	"inc":    func(i int) int { return i + 1 },
 	"number": formatNumber,
+	// dict passes several values to a template: dict "K1" v1 "K2" v2.
+	"dict": func(kv ...any) (map[string]any, error) {
+		if len(kv)%2 != 0 {
+			return nil, fmt.Errorf("dict: odd number of arguments")
+		}
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i < len(kv); i += 2 {
+			k, ok := kv[i].(string)
+			if !ok {
+				return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+			}
+			m[k] = kv[i+1]
+		}
+		return m, nil
+	},
 }
 
 // formatNumber writes n with thin separators between thousands.

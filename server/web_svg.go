@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"fmt"
 	"html"
 	"html/template"
@@ -132,32 +133,47 @@ func niceCeiling(n int64) int64 {
 	return 10 * p
 }
 
-// relationGraph draws the object in the middle and the objects it refers
-// to around it, each a link to its page, with the property on the edge.
-func relationGraph(ov *objectView) template.HTML {
-	refs := ov.Refs
-	if len(refs) == 0 {
+// relationGraph draws the object in the middle and the objects it is
+// related to around it: an arrow out to each object it refers to, an
+// arrow in from each that refers to it, the property or relationship type
+// on the edge, and each node a link to its page.
+func relationGraph(ov *objectView, edges []objectRef) template.HTML {
+	if len(edges) == 0 {
 		return ""
 	}
-	if len(refs) > 16 {
-		refs = refs[:16]
+	if len(edges) > 16 {
+		edges = edges[:16]
 	}
 	const w, h, r = 640.0, 360.0, 130.0
 	cx, cy := w/2, h/2
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="graph" viewBox="0 0 %.0f %.0f" role="img" aria-label="Objects %s refers to">`, w, h, html.EscapeString(ov.Name))
+	fmt.Fprintf(&b, `<svg class="graph" viewBox="0 0 %.0f %.0f" role="img" aria-label="Objects related to %s">`, w, h, html.EscapeString(ov.Name))
+	b.WriteString(`<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path class="arrow" d="M0,0 L10,5 L0,10 z"/></marker></defs>`)
 	type node struct{ x, y float64 }
-	nodes := make([]node, len(refs))
-	for i := range refs {
-		a := 2*math.Pi*float64(i)/float64(len(refs)) - math.Pi/2
-		nodes[i] = node{cx + 1.6*r*math.Cos(a), cy + r*math.Sin(a)}
-		fmt.Fprintf(&b, `<line class="edge" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>`, cx, cy, nodes[i].x, nodes[i].y)
+	nodes := make([]node, len(edges))
+	for i, e := range edges {
+		a := 2*math.Pi*float64(i)/float64(len(edges)) - math.Pi/2
+		n := node{cx + 1.6*r*math.Cos(a), cy + r*math.Sin(a)}
+		nodes[i] = n
+		// The line stops at the rims of the circles, so the arrow shows.
+		dx, dy := n.x-cx, n.y-cy
+		l := math.Hypot(dx, dy)
+		x1, y1, x2, y2 := cx+dx*16/l, cy+dy*16/l, n.x-dx*11/l, n.y-dy*11/l
+		if e.Incoming {
+			x1, y1, x2, y2 = x2, y2, x1, y1
+		}
+		fmt.Fprintf(&b, `<line class="edge" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" marker-end="url(#arrow)"/>`, x1, y1, x2, y2)
 	}
-	for i, ref := range refs {
+	for i, e := range edges {
 		n := nodes[i]
-		fmt.Fprintf(&b, `<a href="/ui/objects/%s"><circle class="node t-%s" cx="%.1f" cy="%.1f" r="9"/><text class="node-label" x="%.1f" y="%.1f" text-anchor="middle">%s</text><text class="edge-label" x="%.1f" y="%.1f" text-anchor="middle">%s</text><title>%s</title></a>`,
-			html.EscapeString(url.PathEscape(ref.ID)), html.EscapeString(ref.Type), n.x, n.y, n.x, n.y+22,
-			html.EscapeString(ref.Type), (cx+n.x)/2, (cy+n.y)/2-4, html.EscapeString(ref.Property), html.EscapeString(ref.ID))
+		label := e.Type
+		if e.Name != "" {
+			label = clipText(e.Name, 24)
+		}
+		fmt.Fprintf(&b, `<a href="/ui/objects/%s"><circle class="node t-%s" cx="%.1f" cy="%.1f" r="9"/><text class="node-label" x="%.1f" y="%.1f" text-anchor="middle">%s</text><text class="edge-label" x="%.1f" y="%.1f" text-anchor="middle">%s</text><title>%s %s</title></a>`,
+			html.EscapeString(url.PathEscape(e.ID)), html.EscapeString(e.Type), n.x, n.y, n.x, n.y+22,
+			html.EscapeString(label), (cx+n.x)/2, (cy+n.y)/2-4, html.EscapeString(e.Property),
+			html.EscapeString(e.Type), html.EscapeString(cmp.Or(e.Name, e.ID)))
 	}
 	fmt.Fprintf(&b, `<circle class="node center t-%s" cx="%.1f" cy="%.1f" r="14"/><text class="node-label center" x="%.1f" y="%.1f" text-anchor="middle">%s</text>`,
 		html.EscapeString(ov.Type), cx, cy, cx, cy+32, html.EscapeString(clipText(ov.Name, 40)))
