@@ -139,6 +139,12 @@ type ObjectStore interface {
 	// hides), most referenced first, at most limit. Only the id and its
 	// count are returned: the caller reads each one with its own rights.
 	MostReferenced(ctx context.Context, scope map[string]Visibility, types []string, since time.Time, limit int) ([]ReferenceCount, error)
+	// Submitted returns the latest versions, in the collections of scope,
+	// that the organisation submitted under its name (SubmitterOrgID;
+	// anonymous submissions have none), newest first, at most limit
+	// (capped at MaxPageSize), without revoked versions or the levels each
+	// collection's Visibility hides.
+	Submitted(ctx context.Context, scope map[string]Visibility, orgID int64, limit int) ([]*ObjectVersion, error)
 }
 
 // ReferenceFilter selects the objects that refer to an id.

@@ -103,3 +103,26 @@ func pageSize(n int) int {
 	}
 	return min(n, isachub.MaxPageSize)
 }
+
+// Submitted returns the latest versions in scope that the organisation
+// submitted under its name, newest first (the object_versions_submitter
+// index, migration 0007).
+func (db *DB) Submitted(ctx context.Context, scope map[string]isachub.Visibility, orgID int64, limit int) ([]*isachub.ObjectVersion, error) {
+	collectionIDs, hidden := isachub.SearchScope(scope)
+	if len(collectionIDs) == 0 || orgID == 0 {
+		return []*isachub.ObjectVersion{}, nil
+	}
+	args := []any{orgID, collectionIDs}
+	cond := hideCond(&args, collectionIDs, hidden)
+	args = append(args, pageSize(limit))
+	rows, _ := db.pool.Query(ctx, `SELECT v.collection_id, v.date_added, v.id, v.type, v.spec_version, v.created, v.modified,
+			v.revoked, v.created_by_ref, v.markings, v.submitter_org_id, v.raw, v.tlp
+		FROM object_versions v
+		WHERE v.submitter_org_id = $1 AND v.collection_id = ANY($2) AND v.is_latest AND NOT v.revoked`+cond+fmt.Sprintf(`
+		ORDER BY v.date_added DESC LIMIT $%d`, len(args)), args...)
+	vs, err := pgx.CollectRows(rows, scanVersion)
+	if err != nil {
+		return nil, dbError(err, "read submitted objects", "The submitted objects")
+	}
+	return vs, nil
+}

@@ -50,6 +50,9 @@ type confidential struct {
 	// about an object every member sees (discussionAbout): ids and
 	// text that no attacker may read.
 	talk []string
+	// extras are S's other visible versions (alias and TLP only), which
+	// the listings count.
+	extras []*secretObject
 }
 
 // discussionAbout is the open GREEN object that S discusses, relates and
@@ -162,7 +165,26 @@ func newConfidential(t *testing.T, newHub func(testing.TB, server.Config) *hub) 
 		h.statuses = append(h.statuses, st.ID)
 		h.talk = append(h.talk, o.id)
 	}
-	h.talk = append(h.talk, "Skua", "Gull", "2026-04-02T00:00:00")
+	// A malware of the group that an open relationship refers to: the
+	// outsider may count the relationship (the dashboard's "most
+	// referenced") but not learn the malware's name.
+	petrel := "malware--5c0a0000-0000-4000-8000-000000000005"
+	for alias, o := range map[string]string{
+		"jewels": `"type":"malware","id":"` + petrel + `","name":"Petrel","is_family":true,` + marks(stix.TLPAmber),
+		"open":   `"type":"relationship","id":"relationship--5c0a0000-0000-4000-8000-000000000006","relationship_type":"indicates","source_ref":"` + about + `","target_ref":"` + petrel + `",` + marks(stix.TLPGreen),
+	} {
+		stamp := ts
+		if alias == "open" { // visible to members: not a secret timestamp
+			stamp = strings.ReplaceAll(ts, "04-02", "04-03")
+			h.extras = append(h.extras, &secretObject{alias: alias, tlp: stix.TLPGreen})
+		}
+		st := h.post(t, "s-analyst", alias, envelope(`{"spec_version":"2.1",`+stamp+`,`+o+`}`))
+		if st.SuccessCount != 1 {
+			t.Fatalf("%s: status %+v", alias, st)
+		}
+		h.statuses = append(h.statuses, st.ID)
+	}
+	h.talk = append(h.talk, "Skua", "Gull", "Petrel", "2026-04-02T00:00:00")
 	// date_added as served, from the store (no TLP rule applies there).
 	for _, alias := range []string{"open", "jewels"} {
 		p, err := h.store.Objects(ctx, h.colls[alias].ID, isachub.Unrestricted(), isachub.ObjectFilter{Versions: []string{"all"}, Limit: 1000})

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -72,4 +73,29 @@ func TestWebDiscussion(t *testing.T) {
 	c.post(discuss, sight()).want(t, http.StatusSeeOther)
 	a.get("/ui/objects/"+id).want(t, http.StatusOK).contains(t, "Org A</strong> (your organisation)")
 	b.get("/ui/objects/"+id).want(t, http.StatusOK).contains(t, "<strong>5</strong> sightings by <strong>3</strong> organisations")
+}
+
+// TestWebDashboardRankings: the dashboard ranks malware by the objects
+// that refer to it, and lists what the viewer's organisation published
+// under its name (not another's).
+func TestWebDashboardRankings(t *testing.T) {
+	h := newHub(t, server.Config{})
+	ts := `"spec_version":"2.1","created":"2026-05-01T00:00:00.000Z","modified":"2026-05-01T00:00:00.000Z"`
+	mal := func(n int, name string) string {
+		return fmt.Sprintf(`{"type":"malware","id":"malware--%08x-0000-4000-8000-000000000000",%s,"name":%q,"is_family":true}`, n, ts, name)
+	}
+	rel := func(n, target int) string {
+		return fmt.Sprintf(`{"type":"relationship","id":"relationship--%08x-0000-4000-8000-000000000000",%s,"relationship_type":"indicates","source_ref":%q,"target_ref":"malware--%08x-0000-4000-8000-000000000000"}`,
+			n, ts, indicatorID(1), target)
+	}
+	h.post(t, "a-analyst", "open", envelope(mal(1, "Albatross RAT"), mal(2, "Booby stealer"), rel(1, 2), rel(2, 2), rel(3, 1)))
+	a, b := h.browser(t), h.browser(t)
+	a.signIn("a-analyst", "pw-a-analyst")
+	b.signIn("b-analyst", "pw-b-analyst")
+	p := b.get("/ui/").want(t, http.StatusOK).contains(t, "Most referenced", "Booby stealer", "Albatross RAT")
+	if strings.Index(p.body, "Booby stealer") > strings.Index(p.body, "Albatross RAT") {
+		t.Errorf("the malware referred to twice is not ranked first")
+	}
+	p.contains(t, "Nothing yet under your organisation").lacks(t, `<th scope="col">Marking</th>`)
+	a.get("/ui/").lacks(t, "Nothing yet under your organisation").contains(t, `<th scope="col">Marking</th>`, "<td><span class=\"type\">relationship</span></td>")
 }

@@ -27,21 +27,7 @@ func (db *DB) Referring(ctx context.Context, scope map[string]isachub.Visibility
 		args = inList(&b, args, f.Types)
 	}
 	b.WriteString(` ORDER BY o.date_added DESC LIMIT ?`)
-	rows, err := db.rd.QueryContext(ctx, b.String(), append(args, pageLimit(f.Limit))...)
-	if err != nil {
-		return nil, internal("read referring objects", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var collID string
-		v, err := scanVersion(scanTail{rows, &collID}, "")
-		if err != nil {
-			return nil, internal("read referring objects", err)
-		}
-		v.CollectionID = collID
-		out = append(out, v)
-	}
-	return out, internal("read referring objects", rows.Err())
+	return db.collectionVersions(ctx, "read referring objects", b.String(), append(args, pageLimit(f.Limit))...)
 }
 
 // MostReferenced ranks the ids of the given types by the latest versions
@@ -95,4 +81,42 @@ func scopeCond(b *strings.Builder, args []any, collectionIDs []string, hidden ma
 		}
 	}
 	return args
+}
+
+// Submitted returns the latest versions in scope that the organisation
+// submitted under its name, newest first, walking the objects_submitter
+// partial index (migration 0005) backwards: the literal submitter <> 0
+// lets the planner use it.
+func (db *DB) Submitted(ctx context.Context, scope map[string]isachub.Visibility, orgID int64, limit int) ([]*isachub.ObjectVersion, error) {
+	collectionIDs, hidden := isachub.SearchScope(scope)
+	out := []*isachub.ObjectVersion{}
+	if len(collectionIDs) == 0 || orgID == 0 {
+		return out, nil
+	}
+	var b strings.Builder
+	b.WriteString(`SELECT ` + versionCols + `, c.id FROM objects o CROSS JOIN collections c ON c.pk = o.coll
+		WHERE o.submitter = ? AND o.submitter <> 0 AND o.is_latest = 1 AND o.revoked = 0 AND `)
+	args := scopeCond(&b, []any{orgID}, collectionIDs, hidden)
+	b.WriteString(` ORDER BY o.date_added DESC LIMIT ?`)
+	return db.collectionVersions(ctx, "read submitted objects", b.String(), append(args, pageLimit(limit))...)
+}
+
+// collectionVersions runs a query of versionCols and the collection's id.
+func (db *DB) collectionVersions(ctx context.Context, what, query string, args ...any) ([]*isachub.ObjectVersion, error) {
+	rows, err := db.rd.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, internal(what, err)
+	}
+	defer rows.Close()
+	out := []*isachub.ObjectVersion{}
+	for rows.Next() {
+		var collID string
+		v, err := scanVersion(scanTail{rows, &collID}, "")
+		if err != nil {
+			return nil, internal(what, err)
+		}
+		v.CollectionID = collID
+		out = append(out, v)
+	}
+	return out, internal(what, rows.Err())
 }

@@ -32,11 +32,20 @@ func sighting(i int, sighted string) *stix.Object {
 		"where_sighted_refs": []string{"identity--" + UUID(9, i), "identity--" + UUID(9, i)}})
 }
 
+// hours is how many hours after Epoch the version was modified, as two digits.
+func hours(t *testing.T, v *isachub.ObjectVersion) string {
+	t.Helper()
+	m, err := time.Parse(time.RFC3339, v.Modified)
+	mustOK(t, err)
+	return fmt.Sprintf("%02d", int(m.Sub(Epoch)/time.Hour))
+}
+
 // testReferences checks the reference index: Referring finds the latest
 // versions that refer to an id, by any _ref or _refs property but
 // created_by_ref and the markings, in scope only, without hidden levels or
 // revoked versions; a version that no longer refers is not found; deleted
-// versions leave the index; MostReferenced ranks by referring versions.
+// versions leave the index; MostReferenced ranks by referring versions;
+// Submitted finds an organisation's latest versions.
 func testReferences(t *testing.T, s isachub.Store) {
 	f := newFixture(t, s)
 	ctx := f.ctx
@@ -62,9 +71,7 @@ func testReferences(t *testing.T, s isachub.Store) {
 			if v.CollectionID == "" || len(v.Raw) == 0 {
 				t.Errorf("%s: no collection or raw bytes", v.ID)
 			}
-			m, err := time.Parse(time.RFC3339, v.Modified)
-			mustOK(t, err)
-			ids = append(ids, fmt.Sprintf("%s@%02d", v.Type[:3], int(m.Sub(Epoch)/time.Hour)))
+			ids = append(ids, v.Type[:3]+"@"+hours(t, v))
 		}
 		slices.Sort(ids)
 		return ids
@@ -117,6 +124,33 @@ func testReferences(t *testing.T, s isachub.Store) {
 		mustOK(t, err)
 		if len(rank) != 0 {
 			t.Fatalf("most referenced after now = %v, want none", rank)
+		}
+	})
+	t.Run("Submitted", func(t *testing.T) {
+		submitted := func(t *testing.T, scope map[string]isachub.Visibility, org int64, limit int) []string {
+			t.Helper()
+			vs, err := s.Submitted(ctx, scope, org, limit)
+			mustOK(t, err)
+			var ids []string
+			for _, v := range vs {
+				if v.CollectionID == "" || v.SubmitterOrgID != org {
+					t.Errorf("%s: collection %q, submitter %d", v.ID, v.CollectionID, v.SubmitterOrgID)
+				}
+				ids = append(ids, v.ID[len(v.ID)-2:]+"@"+hours(t, v))
+			}
+			slices.Sort(ids)
+			return ids
+		}
+		// The latest versions: relationship 4's is revoked, 5's is the second.
+		want(t, submitted(t, all, f.orgA.ID, 0), "01@00", "01@00", "02@00", "03@00", "05@01")
+		var none isachub.TLPSet
+		scope := map[string]isachub.Visibility{f.coll.ID: isachub.Hiding(none.With(stix.TLPRed).With(stix.TLPAmber))}
+		want(t, submitted(t, scope, f.orgA.ID, 0), "01@00", "01@00", "05@01")
+		want(t, submitted(t, all, f.otherOrg.ID, 0))
+		want(t, submitted(t, everything(f.otherColl.ID), f.otherOrg.ID, 0), "09@00")
+		want(t, submitted(t, all, 0, 0))
+		if got := submitted(t, all, f.orgA.ID, 2); len(got) != 2 {
+			t.Fatalf("submitted with limit 2 = %v", got)
 		}
 	})
 	t.Run("DeletedLeaveTheIndex", func(t *testing.T) {

@@ -38,3 +38,8 @@ INSERT INTO object_refs (collection_id, date_added, prop, ref)
 	) r
 	WHERE r.ref <> ''
 	ON CONFLICT DO NOTHING;
+
+-- What an organisation submitted under its name, newest first (the
+-- dashboard's "what my organisation published"); anonymous versions have
+-- submitter 0 and stay out of the index.
+CREATE INDEX object_versions_submitter ON object_versions (submitter_org_id, date_added) WHERE submitter_org_id <> 0;

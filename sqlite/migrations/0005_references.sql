@@ -25,3 +25,8 @@ INSERT OR IGNORE INTO object_refs (pk, prop, ref)
 	SELECT o.pk, j.key, e.value FROM objects o, json_each(CAST(o.raw AS TEXT)) j, json_each(j.value) e
 	WHERE j.type = 'array' AND j.key LIKE '%\_refs' ESCAPE '\' AND j.key <> 'object_marking_refs'
 		AND e.type = 'text' AND e.value <> '';
+
+-- What an organisation submitted under its name, newest first (the
+-- dashboard's "what my organisation published"); anonymous versions have
+-- submitter 0 and stay out of the index.
+CREATE INDEX objects_submitter ON objects (submitter, date_added) WHERE submitter <> 0;
