@@ -123,6 +123,16 @@ type PendingStore interface {
 	DeletePending(ctx context.Context, communityID int64, id string) error
 }
 
+// MayAdminister reports whether a user of the organisation may administer
+// the community from the web UI (its organisations, users, collections and
+// audit log): the hub operator for every community, and an admin of the
+// community's staff organisation (Org.Staff) for theirs. Administering
+// gives no right to object content: what they read stays their
+// organisation's (Reader).
+func MayAdminister(u *User, org *Org, communityID int64) bool {
+	return u.HubAdmin || (org.Staff && org.CommunityID == communityID && u.Role == RoleAdmin)
+}
+
 // MayModerate reports whether a user of the organisation may approve and
 // reject the pending submissions of the collection: an analyst or admin of
 // the community's staff organisation (Org.Staff) who may read the

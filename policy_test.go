@@ -225,3 +225,27 @@ func TestStatisticsVisibility(t *testing.T) {
 		t.Error("an outsider of the group counts some of its collection")
 	}
 }
+
+// TestMayAdminister: the hub operator administers every community; a
+// staff organisation's admin only theirs; nobody else.
+func TestMayAdminister(t *testing.T) {
+	staff := &isachub.Org{CommunityID: 1, Staff: true}
+	member := &isachub.Org{CommunityID: 1}
+	for _, tt := range []struct {
+		name string
+		u    *isachub.User
+		org  *isachub.Org
+		comm int64
+		want bool
+	}{
+		{"staff admin, own community", &isachub.User{Role: isachub.RoleAdmin}, staff, 1, true},
+		{"staff admin, other community", &isachub.User{Role: isachub.RoleAdmin}, staff, 2, false},
+		{"staff analyst", &isachub.User{Role: isachub.RoleAnalyst}, staff, 1, false},
+		{"member admin", &isachub.User{Role: isachub.RoleAdmin}, member, 1, false},
+		{"hub operator of a member", &isachub.User{Role: isachub.RoleReader, HubAdmin: true}, member, 2, true},
+	} {
+		if got := isachub.MayAdminister(tt.u, tt.org, tt.comm); got != tt.want {
+			t.Errorf("%s: MayAdminister = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

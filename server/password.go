@@ -21,6 +21,12 @@ const (
 	argonSaltLen = 16
 )
 
+// MinPasswordLength is the shortest password the hub accepts (NIST SP
+// 800-63B asks for at least 8; 12 leaves room against offline guessing
+// of a stolen hash). Long passphrases are welcome; argon2id hashes any
+// length.
+const MinPasswordLength = 12
+
 // HashPassword hashes password with argon2id and a random salt, returning
 // the hash in PHC string format:
 // $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash> (unpadded standard base64).

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/isachub/isachub"
 	"github.com/isachub/isachub/stix"
 )
 
@@ -33,6 +34,9 @@ type page struct {
 	Community string
 	Staff     bool
 	CSRF      string
+	// Moderator and Admin show the staff's navigation items; the pages
+	// themselves ask the policy again.
+	Moderator, Admin bool
 }
 
 // pages holds one parsed template per page, each the layout with the
@@ -119,6 +123,8 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, v *viewer,
 			p.Community = v.comm.Title
 		}
 		p.Staff = v.staff()
+		p.Moderator = v.org.Staff && v.user.Role.CanPublish()
+		p.Admin = v.comm != nil && isachub.MayAdminister(v.user, v.org, v.comm.ID)
 		p.CSRF = v.session.CSRFToken
 	}
 	t := pages[name]

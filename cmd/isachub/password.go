@@ -9,13 +9,12 @@ import (
 	"golang.org/x/term"
 
 	"github.com/isachub/isachub"
+	"github.com/isachub/isachub/server"
 )
 
-// minPasswordLength is the shortest password the hub accepts (NIST SP
-// 800-63B asks for at least 8; 12 leaves room against offline guessing
-// of a stolen hash). Long passphrases are welcome; argon2id hashes any
-// length.
-const minPasswordLength = 12
+// minPasswordLength is the shortest password the hub accepts, from the
+// command line as from the web UI.
+const minPasswordLength = server.MinPasswordLength
 
 // readPassword returns the password for a command: the --password value
 // (with a warning: argv shows in ps and in shell history), else a prompt
