@@ -144,7 +144,8 @@ func (s *Server) handleModerate(w http.ResponseWriter, r *http.Request, v *viewe
 		Action: "pending." + action, Target: p.ID, Detail: reason}); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/ui/moderation?done="+action+"d", http.StatusSeeOther)
+	done := map[string]string{"approve": "approved", "reject": "rejected"}[action]
+	http.Redirect(w, r, "/ui/moderation?done="+done, http.StatusSeeOther)
 	return nil
 }
 
