@@ -83,3 +83,20 @@ var vulnerabilities = []struct{ cve, description string }{
 }
 
 var campaignNames = []string{"Operation Clear Skies", "Operation Red Eye", "Operation Tarmac", "Operation Holding Stack", "Operation Cabin Pressure", "Operation Final Approach"}
+
+// notes are the members' notes on malware families.
+var notes = []struct{ abstract, content string }{
+	{"Seen again this week", "Our SOC saw two new samples of this family on engineering laptops. Both beaconed within minutes of the first run; the C2 addresses are in this week's summary."},
+	{"Detection that works for us", "A rule on the loader's scheduled task name caught every sample so far. Happy to share the rule on request."},
+	{"Delivery changed", "The family now arrives as an ISO attachment rather than a macro document. Mail filters that only look at Office files miss it."},
+	{"Linked to the crew-portal phishing", "The same infrastructure hosted the look-alike crew portal last month. See https://attack.mitre.org/techniques/T1566/ for the technique."},
+}
+
+// explanations are the members' reasons for their opinions.
+var explanations = []string{
+	"We saw the same address in our proxy logs on the same day.",
+	"Matches what our incident response found on two hosts.",
+	"Could not confirm: nothing in our logs, but our exposure is small.",
+	"The address now belongs to a hosting provider's shared range; expect false positives.",
+	"Blocked at the perimeter since it was shared; no hits since.",
+}

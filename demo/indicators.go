@@ -114,6 +114,63 @@ func (g *gen) sightings(inds []indicator) {
 	}
 }
 
+// corroborate adds, for every tenth indicator of the shared collection,
+// sightings by the two other member organisations, so that its sighting
+// count reaches the three organisations the object page asks for before
+// it shows one.
+func (g *gen) corroborate(inds []indicator) {
+	for i, ind := range inds {
+		if i%10 != 2 || ind.coll != Shared {
+			continue
+		}
+		for k, o := range Orgs() {
+			if o.Slug == ind.org {
+				continue
+			}
+			p := sdo("sighting", ind.id+"/"+o.Slug, o.Slug, ind.h+12+24*k, tlpGreen)
+			p["sighting_of_ref"] = ind.id
+			p["where_sighted_refs"] = []string{OrgIdentityID(o.Slug)}
+			p["count"] = 1 + (i+k)%4
+			p["first_seen"] = ts(ind.h + 10 + 24*k)
+			p["last_seen"] = ts(ind.h + 11 + 24*k)
+			g.add(o.Slug, Shared, p)
+		}
+	}
+}
+
+// discuss adds the members' discussion (STIX 2.1 sections 4.13 and 4.14):
+// notes and opinions from the other organisations on some malware and
+// indicators.
+func (g *gen) discuss(malware []string, inds []indicator) {
+	orgs := Orgs()
+	for i, m := range malware {
+		if i%2 != 0 {
+			continue
+		}
+		org := orgs[(i+2)%len(orgs)].Slug
+		p := sdo("note", m+"/"+org, org, 200+i*17, tlpGreen)
+		p["abstract"] = notes[i%len(notes)].abstract
+		p["content"] = notes[i%len(notes)].content
+		p["object_refs"] = []string{m}
+		g.add(org, Shared, p)
+	}
+	for i, ind := range inds {
+		if i%6 != 2 || ind.coll != Shared {
+			continue
+		}
+		for k, o := range orgs {
+			if o.Slug == ind.org || (i+k)%3 == 0 {
+				continue
+			}
+			p := sdo("opinion", ind.id+"/"+o.Slug, o.Slug, ind.h+30+k, tlpGreen)
+			p["opinion"] = []string{"agree", "strongly-agree", "neutral", "agree", "disagree"}[(i+k)%5]
+			p["explanation"] = explanations[(i+k)%len(explanations)]
+			p["object_refs"] = []string{ind.id}
+			g.add(o.Slug, Shared, p)
+		}
+	}
+}
+
 // reports adds threat reports (STIX 2.1 section 4.15) that bundle related
 // objects.
 func (g *gen) reports(actors, malware, campaigns []string, inds []indicator) {

@@ -139,6 +139,8 @@ func Objects() ([]Published, error) {
 	}
 	indicators := g.indicators(malware, campaigns)
 	g.sightings(indicators)
+	g.corroborate(indicators)
+	g.discuss(malware, indicators)
 	g.reports(actors, malware, campaigns, indicators)
 	if g.err != nil {
 		return nil, g.err

@@ -3,6 +3,9 @@ package demo
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/isachub/isachub"
 	"github.com/isachub/isachub/stix"
@@ -158,18 +161,44 @@ func Seed(ctx context.Context, store isachub.Store, hash func(string) (string, e
 	return res, addObjects(ctx, store, res, orgs)
 }
 
-// addObjects publishes the demo objects, grouped by organisation and
-// collection, in order. Objects already stored are successes that store
-// nothing.
+// Clocked is a store whose clock can be set (sqlite.DB): on one, the demo
+// spreads its objects' date_added evenly over the last History, in the
+// order of their modified times, so that the dashboard shows trends on the first
+// start. On another store they are all added now.
+type Clocked interface {
+	SetClock(now func() time.Time)
+}
+
+// History is how far back the demo's objects were added on a Clocked store.
+const History = 89 * 24 * time.Hour
+
+// addObjects publishes the demo objects in the order of their modified
+// times, grouped by organisation and collection. Objects already stored
+// are successes that store nothing.
 func addObjects(ctx context.Context, store isachub.Store, res *Result, orgs map[string]*isachub.Org) error {
 	objs, err := Objects()
 	if err != nil {
 		return err
 	}
 	res.Objects = len(objs)
+	slices.SortStableFunc(objs, func(a, b Published) int { return strings.Compare(a.Object.Modified(), b.Object.Modified()) })
+	added := func(int) time.Time { return time.Now() }
+	if c, ok := store.(Clocked); ok {
+		// Evenly by rank: the generator's timestamps bunch (the reports
+		// come weeks after the indicators), an ISAC's days do less.
+		start := time.Now().Add(-time.Hour - History)
+		added = func(i int) time.Time {
+			return start.Add(time.Duration(float64(i) / float64(len(objs)) * float64(History)))
+		}
+		defer c.SetClock(nil)
+	}
 	type key struct{ org, coll string }
 	for i := 0; i < len(objs); {
 		k := key{objs[i].Org, objs[i].Collection}
+		if c, ok := store.(Clocked); ok {
+			at := added(i)
+			c.SetClock(func() time.Time { return at })
+		}
 		var batch []*stix.Object
 		for ; i < len(objs) && (key{objs[i].Org, objs[i].Collection}) == k; i++ {
 			batch = append(batch, objs[i].Object)

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/isachub/isachub/demo"
@@ -342,6 +343,12 @@ func TestBrowserTour(t *testing.T) {
 	}
 	b.accessible("object")
 	b.screenshot("object")
+	// The malware it indicates: a graph of many relationships in and out,
+	// and its discussion.
+	b.click(`ul.rels a[href^="/ui/objects/malware--"]`)
+	b.waitFor("Relationships", "Notes")
+	eval[bool](b, "scroll to the graph", `document.querySelector("figure").scrollIntoView(), true`)
+	b.screenshot("object-graph")
 
 	// Publish an indicator: a pattern error is shown (while typing and by
 	// the server), fixed, published.
@@ -467,6 +474,7 @@ func TestBrowserTour(t *testing.T) {
 func TestBrowserPhone(t *testing.T) {
 	h := demoHub(t)
 	b := newTab(t, h.srv.URL, 390, 844)
+	b.run("emulate a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)))
 	b.signIn("dave", "dave-demo-password")
 	for _, path := range []string{"/ui/", "/ui/search?q=crew", "/ui/collections", "/ui/publish"} {
 		b.open(path)
@@ -476,6 +484,29 @@ func TestBrowserPhone(t *testing.T) {
 	}
 	b.open("/ui/")
 	b.screenshot("dashboard-phone")
+}
+
+// TestBrowserDark: in dark mode (prefers-color-scheme) the main pages
+// pass the same accessibility check, contrast included.
+func TestBrowserDark(t *testing.T) {
+	h := demoHub(t)
+	b := newTab(t, h.srv.URL, 1280, 900)
+	if _, err := chromedp.Call(b.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}}); err != nil {
+		t.Fatal(err)
+	}
+	b.signIn("erin", "erin-demo-password")
+	name, ip := demoIPIndicator(t)
+	for _, path := range []string{"/ui/", "/ui/search?q=" + ip, "/ui/collections", "/ui/publish", "/ui/tokens"} {
+		b.open(path)
+		b.accessible(path + " (dark)")
+	}
+	b.open("/ui/search?q=" + ip)
+	b.run("open the indicator", chromedp.Click(chromedp.Search(fmt.Sprintf(`//main//a[normalize-space(.)=%q]`, name)), chromedp.NodeVisible))
+	b.waitFor("Discussion")
+	b.accessible("object (dark)")
+	b.open("/ui/")
+	b.screenshot("dashboard-dark")
 }
 
 // collectionID returns the id of the demo collection with the alias.

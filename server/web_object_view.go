@@ -107,6 +107,7 @@ func newObjectView(v *isachub.ObjectVersion, coll *isachub.Collection) (*objectV
 			if json.Unmarshal(raw, &id) == nil && id != "" {
 				ov.Refs = append(ov.Refs, objectRef{Property: k, ID: id, Type: stix.IDType(id)})
 			}
+		case k == "object_marking_refs": // the badges show the markings
 		case strings.HasSuffix(k, "_refs"):
 			var ids []string
 			if json.Unmarshal(raw, &ids) == nil {

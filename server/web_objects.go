@@ -50,12 +50,18 @@ func (s *Server) renderObjectPage(w http.ResponseWriter, r *http.Request, v *vie
 		}
 	}
 	s.renderStatus(w, r, v, status, "object", page{Title: ov.Name, Nav: "search", Data: map[string]any{
-		"Object": ov, "Versions": versions, "Elsewhere": others, "Graph": relationGraph(ov, edges),
+		"Object": ov, "Versions": versions, "Elsewhere": others, "Graph": relationGraph(ov, graphEdges(edges)),
 		"Discussion": d, "Form": f, "Errors": errs, "Collections": writableColls, "Opinions": opinionScale,
 		"TLPs": []string{"clear", "green", "amber", "amber+strict", "red"}, "CanPublish": v.user.Role.CanPublish(),
 		"Posted": r.URL.Query().Get("posted"),
 	}})
 	return nil
+}
+
+// graphEdges are the references the graph draws: not the creator, which
+// the list names, so that the graph shows what the object is about.
+func graphEdges(edges []objectRef) []objectRef {
+	return slices.DeleteFunc(slices.Clone(edges), func(e objectRef) bool { return e.Property == "created_by_ref" })
 }
 
 // nameRefs fills in the name of each referenced object the viewer may see,

@@ -61,13 +61,14 @@ func stackedBars(days []time.Time, byDay map[time.Time]map[string]int64, series 
 	}
 	scale := niceCeiling(top)
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %.0f %.0f" role="img" aria-label="%s">`, w, h+28, html.EscapeString(title))
+	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %.0f %.0f" role="img" aria-label="%s">`, w, h+44, html.EscapeString(title))
 	fmt.Fprintf(&b, `<title>%s</title>`, html.EscapeString(title))
 	plotH := h - bottom - pad
-	for i := 0; i <= 4; i++ { // grid lines and their labels
-		y := pad + plotH - plotH*float64(i)/4
+	ticks := gridTicks(scale)
+	for i := int64(0); i <= ticks; i++ { // grid lines and their labels
+		y := pad + plotH - plotH*float64(i)/float64(ticks)
 		fmt.Fprintf(&b, `<line class="grid" x1="%.0f" x2="%.0f" y1="%.1f" y2="%.1f"/>`, left, w, y, y)
-		fmt.Fprintf(&b, `<text class="axis" x="%.0f" y="%.1f" text-anchor="end">%s</text>`, left-6, y+4, formatNumber(scale*int64(i)/4))
+		fmt.Fprintf(&b, `<text class="axis" x="%.0f" y="%.1f" text-anchor="end">%s</text>`, left-6, y+4, formatNumber(scale*i/ticks))
 	}
 	slot := (w - left) / float64(max(len(days), 1))
 	barW := math.Max(slot*0.72, 1)
@@ -84,15 +85,22 @@ func stackedBars(days []time.Time, byDay map[time.Time]map[string]int64, series 
 			fmt.Fprintf(&b, `<rect class="s%d" x="%.1f" y="%.1f" width="%.1f" height="%.1f"><title>%s: %s %s</title></rect>`,
 				si, x, y, barW, bh, d.Format("2 Jan"), formatNumber(n), html.EscapeString(name))
 		}
-		if i%7 == 0 || i == len(days)-1 {
+		switch {
+		case i == len(days)-1:
+			fmt.Fprintf(&b, `<text class="axis" x="%.1f" y="%.0f" text-anchor="end">%s</text>`, x+barW, h-6, d.Format("2 Jan"))
+		case i%7 == 0 && len(days)-1-i >= 4: // no label crowds the last
 			fmt.Fprintf(&b, `<text class="axis" x="%.1f" y="%.0f" text-anchor="middle">%s</text>`, x+barW/2, h-6, d.Format("2 Jan"))
 		}
 	}
-	lx := left
-	for si, name := range series { // the legend
+	lx, ly := left, h+10
+	for si, name := range series { // the legend, wrapped onto a second row
+		step := 22 + 7*float64(len(name))
+		if lx+step > w && lx > left {
+			lx, ly = left, ly+16
+		}
 		fmt.Fprintf(&b, `<rect class="s%d" x="%.0f" y="%.0f" width="10" height="10"/><text class="legend" x="%.0f" y="%.0f">%s</text>`,
-			si, lx, h+10, lx+14, h+19, html.EscapeString(name))
-		lx += 22 + 7*float64(len(name))
+			si, lx, ly, lx+14, ly+9, html.EscapeString(name))
+		lx += step
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
@@ -113,6 +121,20 @@ func weeklyBars(days []time.Time, byDay map[time.Time]map[string]int64, typ, tit
 		week[start] = map[string]int64{typ: n}
 	}
 	return stackedBars(weeks, week, []string{typ}, title)
+}
+
+// gridTicks is how many steps the axis of a chart up to scale (1, 2 or 5
+// times a power of ten) has, so that every label is a whole number.
+func gridTicks(scale int64) int64 {
+	switch {
+	case scale >= 5 && scale%5 == 0:
+		return 5
+	case scale%4 == 0:
+		return 4
+	case scale%2 == 0:
+		return 2
+	}
+	return 1
 }
 
 // niceCeiling rounds n up to 1, 2 or 5 times a power of ten, so that the
@@ -168,7 +190,7 @@ func relationGraph(ov *objectView, edges []objectRef) template.HTML {
 		n := nodes[i]
 		label := e.Type
 		if e.Name != "" {
-			label = clipText(e.Name, 24)
+			label = clipText(e.Name, 20)
 		}
 		fmt.Fprintf(&b, `<a href="/ui/objects/%s"><circle class="node t-%s" cx="%.1f" cy="%.1f" r="9"/><text class="node-label" x="%.1f" y="%.1f" text-anchor="middle">%s</text><text class="edge-label" x="%.1f" y="%.1f" text-anchor="middle">%s</text><title>%s %s</title></a>`,
 			html.EscapeString(url.PathEscape(e.ID)), html.EscapeString(e.Type), n.x, n.y, n.x, n.y+22,

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"time"
 
 	"github.com/isachub/isachub"
 )
@@ -74,7 +73,7 @@ func (db *DB) ExplainSearch(ctx context.Context, colls []string, query string, h
 // migrations up to version upTo, for tests of later migrations on
 // databases that have data. Only Exec and Close may be used on it.
 func OpenAt(ctx context.Context, path string, upTo int) (*DB, error) {
-	db := &DB{path: path, now: time.Now}
+	db := &DB{path: path}
 	var err error
 	if db.wr, err = sql.Open("sqlite", dsn(path, writerSync, "_txlock=immediate")); err != nil {
 		return nil, err

@@ -115,6 +115,7 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	"modernc.org/sqlite"
@@ -136,7 +137,9 @@ type DB struct {
 	path string
 	wr   *sql.DB // the single writer connection
 	rd   *sql.DB // read-only connections
-	now  func() time.Time
+	// clock, when set, is the time that date_added and the other stored
+	// times are taken from instead of time.Now (SetClock).
+	clock atomic.Pointer[func() time.Time]
 	// stmts are the writer's prepared statements, once the schema exists.
 	stmts *writerStmts
 	// wq is the queue of write transactions waiting for the writer.
@@ -151,7 +154,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
 		return nil, isachub.Errorf(isachub.EINVALID, "The SQLite database path is empty.")
 	}
-	db := &DB{path: path, now: time.Now}
+	db := &DB{path: path}
 	var err error
 	db.wr, err = sql.Open("sqlite", dsn(path, writerSync, "_txlock=immediate"))
 	if err != nil {
@@ -313,6 +316,27 @@ func fromMicros(us int64) time.Time {
 
 // nowMicros returns the current time truncated to microseconds.
 func (db *DB) nowMicros() int64 { return db.now().UnixMicro() }
+
+// now is the store's clock: time.Now unless SetClock set another.
+func (db *DB) now() time.Time {
+	if c := db.clock.Load(); c != nil {
+		return (*c)()
+	}
+	return time.Now()
+}
+
+// SetClock makes now the store's clock, nil making it time.Now again.
+// It exists for the demo, which gives its objects a history of 90 days
+// when it seeds an empty hub, before anyone reads: date_added still never
+// goes back within a collection (each is at least the last one plus a
+// microsecond), so TAXII's added_after paging stays exact.
+func (db *DB) SetClock(now func() time.Time) {
+	if now == nil {
+		db.clock.Store(nil)
+		return
+	}
+	db.clock.Store(&now)
+}
 
 // boolInt converts b to SQLite's 0/1.
 func boolInt(b bool) int {
