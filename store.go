@@ -18,6 +18,7 @@ type Store interface {
 	PendingStore
 	AuditStore
 	JobStore
+	JoinStore
 
 	// Migrate applies every pending schema migration.
 	Migrate(ctx context.Context) error

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -21,10 +22,19 @@ func (db *DB) CreateOrg(ctx context.Context, o *isachub.Org) error {
 	if err != nil {
 		return dbError(err, "encode redaction", "Organisation "+quote(o.Slug))
 	}
-	at := now()
-	err = db.pool.QueryRow(ctx, `INSERT INTO orgs (community_id, slug, name, identity_id, staff, redaction, created_at)
+	return insertOrg(ctx, db.pool, o, string(redaction), now())
+}
+
+// queryRower is a pool or a transaction.
+type queryRower interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// insertOrg inserts o through q, setting o.ID and o.CreatedAt.
+func insertOrg(ctx context.Context, q queryRower, o *isachub.Org, redaction string, at time.Time) error {
+	err := q.QueryRow(ctx, `INSERT INTO orgs (community_id, slug, name, identity_id, staff, redaction, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		o.CommunityID, o.Slug, o.Name, o.IdentityID, o.Staff, string(redaction), at).Scan(&o.ID)
+		o.CommunityID, o.Slug, o.Name, o.IdentityID, o.Staff, redaction, at).Scan(&o.ID)
 	if isForeignKey(err) {
 		return isachub.Errorf(isachub.ENOTFOUND, "Community %d not found.", o.CommunityID)
 	} else if isUnique(err) {

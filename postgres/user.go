@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -15,8 +16,12 @@ func (db *DB) CreateUser(ctx context.Context, u *isachub.User) error {
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	at := now()
-	err := db.pool.QueryRow(ctx, `INSERT INTO users (org_id, username, role, hub_admin, password_hash, created_at)
+	return insertUser(ctx, db.pool, u, now())
+}
+
+// insertUser inserts u through q, setting u.ID and u.CreatedAt.
+func insertUser(ctx context.Context, q queryRower, u *isachub.User, at time.Time) error {
+	err := q.QueryRow(ctx, `INSERT INTO users (org_id, username, role, hub_admin, password_hash, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
 		u.OrgID, u.Username, string(u.Role), u.HubAdmin, u.PasswordHash, at).Scan(&u.ID)
 	if isForeignKey(err) {

@@ -19,21 +19,24 @@ func (db *DB) CreateOrg(ctx context.Context, o *isachub.Org) error {
 		return internal("encode redaction", err)
 	}
 	now := db.nowMicros()
-	return db.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO orgs (community_id, slug, name, identity_id, staff, redaction, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, o.CommunityID, o.Slug, o.Name, o.IdentityID, boolInt(o.Staff), string(redaction), now)
-		switch {
-		case isUnique(err):
-			return isachub.Errorf(isachub.ECONFLICT, "An organisation with the slug %q already exists in this community.", o.Slug)
-		case isForeignKey(err):
-			return notFound("Community %d not found.", o.CommunityID)
-		case err != nil:
-			return internal("insert organisation", err)
-		}
-		o.ID, err = res.LastInsertId()
-		o.CreatedAt = fromMicros(now)
+	return db.write(ctx, func(tx *sql.Tx) error { return insertOrg(ctx, tx, o, string(redaction), now) })
+}
+
+// insertOrg inserts o within tx, setting o.ID and o.CreatedAt.
+func insertOrg(ctx context.Context, tx *sql.Tx, o *isachub.Org, redaction string, now int64) error {
+	res, err := tx.ExecContext(ctx, `INSERT INTO orgs (community_id, slug, name, identity_id, staff, redaction, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, o.CommunityID, o.Slug, o.Name, o.IdentityID, boolInt(o.Staff), redaction, now)
+	switch {
+	case isUnique(err):
+		return isachub.Errorf(isachub.ECONFLICT, "An organisation with the slug %q already exists in this community.", o.Slug)
+	case isForeignKey(err):
+		return notFound("Community %d not found.", o.CommunityID)
+	case err != nil:
 		return internal("insert organisation", err)
-	})
+	}
+	o.ID, err = res.LastInsertId()
+	o.CreatedAt = fromMicros(now)
+	return internal("insert organisation", err)
 }
 
 // UpdateOrg stores the name, identity id, staff flag and redaction rules of

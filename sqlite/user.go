@@ -14,23 +14,26 @@ func (db *DB) CreateUser(ctx context.Context, u *isachub.User) error {
 		return err
 	}
 	now := db.nowMicros()
-	return db.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO users (org_id, username, role, hub_admin, password_hash, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, u.OrgID, u.Username, string(u.Role), boolInt(u.HubAdmin), u.PasswordHash, now)
-		switch {
-		case isUnique(err):
-			return isachub.Errorf(isachub.ECONFLICT, "The username %q is taken.", u.Username)
-		case isForeignKey(err):
-			return notFound("Organisation %d not found.", u.OrgID)
-		case isCheck(err):
-			return isachub.Errorf(isachub.EINVALID, "The user %q is invalid.", u.Username)
-		case err != nil:
-			return internal("insert user", err)
-		}
-		u.ID, err = res.LastInsertId()
-		u.CreatedAt = fromMicros(now)
+	return db.write(ctx, func(tx *sql.Tx) error { return insertUser(ctx, tx, u, now) })
+}
+
+// insertUser inserts u within tx, setting u.ID and u.CreatedAt.
+func insertUser(ctx context.Context, tx *sql.Tx, u *isachub.User, now int64) error {
+	res, err := tx.ExecContext(ctx, `INSERT INTO users (org_id, username, role, hub_admin, password_hash, created_at)
+		VALUES (?, ?, ?, ?, ?, ?)`, u.OrgID, u.Username, string(u.Role), boolInt(u.HubAdmin), u.PasswordHash, now)
+	switch {
+	case isUnique(err):
+		return isachub.Errorf(isachub.ECONFLICT, "The username %q is taken.", u.Username)
+	case isForeignKey(err):
+		return notFound("Organisation %d not found.", u.OrgID)
+	case isCheck(err):
+		return isachub.Errorf(isachub.EINVALID, "The user %q is invalid.", u.Username)
+	case err != nil:
 		return internal("insert user", err)
-	})
+	}
+	u.ID, err = res.LastInsertId()
+	u.CreatedAt = fromMicros(now)
+	return internal("insert user", err)
 }
 
 // UpdateUser stores the user's role, hub-operator flag and password hash,

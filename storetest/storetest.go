@@ -38,6 +38,7 @@ var tests = []test{
 	{"Users", testUsers},
 	{"Tokens", testTokens},
 	{"Sessions", testSessions},
+	{"Joining", testJoining},
 	{"UpdateUser", testUpdateUser},
 	{"Collections", testCollections},
 	{"UpdateCollection", testUpdateCollection},
