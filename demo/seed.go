@@ -84,7 +84,8 @@ type Result struct {
 func Seed(ctx context.Context, store isachub.Store, hash func(string) (string, error)) (*Result, error) {
 	res := &Result{Collections: map[string]*isachub.Collection{}}
 	comm, err := store.Community(ctx, CommunitySlug)
-	if isachub.ErrorCode(err) == isachub.ENOTFOUND {
+	fresh := isachub.ErrorCode(err) == isachub.ENOTFOUND
+	if fresh {
 		comm = &isachub.Community{
 			Slug:        CommunitySlug,
 			Title:       "Demo Aviation ISAC",
@@ -158,7 +159,27 @@ func Seed(ctx context.Context, store isachub.Store, hash func(string) (string, e
 		}
 		res.Collections[c.Alias] = got
 	}
+	if fresh {
+		for _, r := range Requests() {
+			r.CommunityID = comm.ID
+			if err := store.CreateMembershipRequest(ctx, r); err != nil {
+				return nil, fmt.Errorf("creating the membership request of %s: %w", r.OrgName, err)
+			}
+			res.Created++
+		}
+	}
 	return res, addObjects(ctx, store, res, orgs)
+}
+
+// Requests are the membership requests waiting in a new demo community,
+// for the staff's review page.
+func Requests() []*isachub.MembershipRequest {
+	return []*isachub.MembershipRequest{
+		{OrgName: "Northwind Regional Airport", Contact: "Priya Raman", Email: "priya.raman@northwind-airport.example",
+			Sector: "aviation", Reason: "We operate a regional airport (1.2 M passengers a year) and our SOC sees phishing aimed at ground handling.\nWe would share what we see and read what the airlines see."},
+		{OrgName: "Skylark Avionics", Contact: "Tom Becker", Email: "t.becker@skylark-avionics.example",
+			Sector: "aerospace manufacturing", Reason: "Supplier of in-flight entertainment systems to three member airlines."},
+	}
 }
 
 // Clocked is a store whose clock can be set (sqlite.DB): on one, the demo

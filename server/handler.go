@@ -54,7 +54,7 @@ func (s *Server) logRequest(r *http.Request, w *statusWriter, start time.Time, c
 	if c != nil && !c.anonymous {
 		user = c.user.Username
 	}
-	s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", w.status,
+	s.log.Info("request", "method", r.Method, "path", loggedPath(r.URL.Path), "status", w.status,
 		"bytes", w.bytes, "user", user, "duration", time.Since(start))
 }
 

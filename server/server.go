@@ -87,9 +87,10 @@ type Server struct {
 	log      *slog.Logger
 	logins   *loginCache
 	throttle *loginThrottle
-	hashing  chan struct{}  // bounds concurrent argon2id checks
-	known    *http.ServeMux // the routes, to tell 405 from 404
-	ioc      *iocIndex      // the UI's IOC look-up (web_ioc.go)
+	requests *requestLimiter // membership requests (web_join.go)
+	hashing  chan struct{}   // bounds concurrent argon2id checks
+	known    *http.ServeMux  // the routes, to tell 405 from 404
+	ioc      *iocIndex       // the UI's IOC look-up (web_ioc.go)
 	handler  http.Handler
 }
 
@@ -98,7 +99,7 @@ func New(cfg Config, store isachub.Store, logger *slog.Logger) *Server {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg.withDefaults(), store: store, log: logger, logins: newLoginCache(), throttle: newLoginThrottle(cfg.Now),
+	s := &Server{cfg: cfg.withDefaults(), store: store, log: logger, logins: newLoginCache(), throttle: newLoginThrottle(cfg.Now), requests: newRequestLimiter(cfg.Now),
 		hashing: make(chan struct{}, runtime.NumCPU()), ioc: newIOCIndex()}
 	taxiiRoutes, ui := s.routes(), s.webRoutes()
 	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

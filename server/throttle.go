@@ -32,10 +32,13 @@ import (
 type loginThrottle struct {
 	mu   sync.Mutex
 	now  func() time.Time
-	pair map[string]*loginBucket
-	addr map[string]*loginBucket
-	user map[string]*loginBucket
+	pair buckets
+	addr buckets
+	user buckets
 }
+
+// buckets is a table of token buckets by key, all under one rule.
+type buckets map[string]*loginBucket
 
 // loginBucket is a token bucket: tokens refill continuously up to burst.
 type loginBucket struct {
@@ -61,12 +64,12 @@ func newLoginThrottle(now func() time.Time) *loginThrottle {
 	if now == nil {
 		now = time.Now
 	}
-	return &loginThrottle{now: now, pair: map[string]*loginBucket{}, addr: map[string]*loginBucket{}, user: map[string]*loginBucket{}}
+	return &loginThrottle{now: now, pair: buckets{}, addr: buckets{}, user: buckets{}}
 }
 
-// level returns the tokens of the bucket at key in table after refilling,
-// the full burst when there is none.
-func (t *loginThrottle) level(table map[string]*loginBucket, key string, rule bucketRule, now time.Time) float64 {
+// level returns the tokens of the bucket at key after refilling, the full
+// burst when there is none.
+func (table buckets) level(key string, rule bucketRule, now time.Time) float64 {
 	b, ok := table[key]
 	if !ok {
 		return rule.burst
@@ -91,9 +94,9 @@ func (t *loginThrottle) allow(username, addr string) (bool, time.Duration) {
 	defer t.mu.Unlock()
 	now := t.now()
 	pk := username + "\x00" + addr
-	pair := t.level(t.pair, pk, pairRule, now)
-	addrLevel := t.level(t.addr, addr, addrRule, now)
-	user := t.level(t.user, username, userRule, now)
+	pair := t.pair.level(pk, pairRule, now)
+	addrLevel := t.addr.level(addr, addrRule, now)
+	user := t.user.level(username, userRule, now)
 	var retry time.Duration
 	retry = max(retry, wait(pair, 1, pairRule), wait(addrLevel, 1, addrRule))
 	if user < 1 {
@@ -109,9 +112,9 @@ func (t *loginThrottle) failed(username, addr string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := t.now()
-	t.take(t.pair, username+"\x00"+addr, pairRule, now)
-	t.take(t.addr, addr, addrRule, now)
-	t.take(t.user, username, userRule, now)
+	t.pair.take(username+"\x00"+addr, pairRule, now)
+	t.addr.take(addr, addrRule, now)
+	t.user.take(username, userRule, now)
 }
 
 // succeeded clears the (username, address) bucket after a correct password.
@@ -122,8 +125,8 @@ func (t *loginThrottle) succeeded(username, addr string) {
 }
 
 // take removes a token from the bucket at key, creating it full first.
-func (t *loginThrottle) take(table map[string]*loginBucket, key string, rule bucketRule, now time.Time) {
-	level := t.level(table, key, rule, now)
+func (table buckets) take(key string, rule bucketRule, now time.Time) {
+	level := table.level(key, rule, now)
 	b, ok := table[key]
 	if !ok {
 		if len(table) >= loginMaxTracked {
@@ -138,7 +141,7 @@ func (t *loginThrottle) take(table map[string]*loginBucket, key string, rule buc
 // prune drops the buckets that have refilled (they remember nothing), and
 // everything when that is not enough, so that a flood of names or
 // addresses cannot grow the table without bound.
-func prune(table map[string]*loginBucket, rule bucketRule, now time.Time) {
+func prune(table buckets, rule bucketRule, now time.Time) {
 	for k, b := range table {
 		if b.tokens+float64(now.Sub(b.at))/float64(rule.refill) >= rule.burst {
 			delete(table, k)

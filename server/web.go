@@ -66,6 +66,15 @@ func (s *Server) webRoutes() http.Handler {
 		{"POST /ui/moderation/{pending}/{action}", signedIn(s.handleModerate)},
 		{"GET /ui/admin", signedIn(s.handleAdminPage)},
 		{"POST /ui/admin/{what}", signedIn(s.handleAdminCreate)},
+		{"GET /ui/admin/requests", signedIn(s.handleRequestsPage)},
+		{"POST /ui/admin/requests/{id}/{action}", signedIn(s.handleDecideRequest)},
+		{"GET /ui/join", public(s.handleJoinList)},
+		{"GET /ui/join/{community}", public(s.handleJoinForm)},
+		{"POST /ui/join/{community}", public(s.handleJoinRequest)},
+		{"GET /ui/invite/{secret}", public(s.handleInvitationForm)},
+		{"POST /ui/invite/{secret}", public(s.handleAcceptInvitation)},
+		{"GET /ui/members", signedIn(s.handleMembersPage)},
+		{"POST /ui/members/invite", signedIn(s.handleInvite)},
 		{"GET /ui/tokens", signedIn(s.handleTokensPage)},
 		{"POST /ui/tokens", signedIn(s.handleCreateToken)},
 		{"POST /ui/tokens/{id}/revoke", signedIn(s.handleRevokeToken)},
@@ -78,7 +87,7 @@ func (s *Server) webRoutes() http.Handler {
 	}))
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.log.Warn("cross-origin request refused", "method", r.Method, "path", r.URL.Path,
+		s.log.Warn("cross-origin request refused", "method", r.Method, "path", loggedPath(r.URL.Path),
 			"origin", clip(r.Header.Get("Origin")), "sec_fetch_site", r.Header.Get("Sec-Fetch-Site"))
 		s.renderError(w, r, nil, isachub.Errorf(isachub.EFORBIDDEN,
 			"This form was sent from another site, so it was refused. Open the page on this hub and send it again."))
@@ -196,7 +205,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, v *viewer, 
 	if status == http.StatusInternalServerError {
 		ref = newErrorReference()
 		s.log.Error("page failed", slog.String("ref", ref), slog.String("method", r.Method),
-			slog.String("path", r.URL.Path), slog.Any("err", err))
+			slog.String("path", loggedPath(r.URL.Path)), slog.Any("err", err))
 		msg = "Something went wrong on the hub while making this page. It is logged; give the reference below to the hub's operators."
 	}
 	s.renderStatus(w, r, v, status, "error", page{Title: errorTitle[status], Data: map[string]any{

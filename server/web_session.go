@@ -103,7 +103,11 @@ func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request, v *view
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return nil
 	}
-	s.render(w, r, nil, "login", page{Title: "Sign in", Data: map[string]any{"Next": next}})
+	joined := r.URL.Query().Get("joined")
+	if !validNewUsername(joined) {
+		joined = ""
+	}
+	s.render(w, r, nil, "login", page{Title: "Sign in", Data: map[string]any{"Next": next, "Joined": joined, "Username": joined}})
 	return nil
 }
 

@@ -255,6 +255,10 @@ func (s *Server) renderAdmin(w http.ResponseWriter, r *http.Request, v *viewer, 
 		}
 		audit = append(audit, auditView{e, name})
 	}
+	waiting, err := s.store.CountMembershipRequests(ctx, comm.ID, isachub.RequestPending)
+	if err != nil {
+		return err
+	}
 	var all []*isachub.Community
 	if v.user.HubAdmin {
 		if all, err = s.store.Communities(ctx); err != nil {
@@ -264,8 +268,9 @@ func (s *Server) renderAdmin(w http.ResponseWriter, r *http.Request, v *viewer, 
 	s.renderStatus(w, r, v, status, "admin", page{Title: "Administration", Nav: "admin", Data: map[string]any{
 		"Community": comm, "Communities": all, "Orgs": members, "Collections": colls, "Audit": audit,
 		"Action": action, "Q": q, "Form": f, "Failed": failed, "Errors": errs, "Done": r.URL.Query().Get("done"),
-		"Roles": []isachub.Role{isachub.RoleReader, isachub.RoleAnalyst, isachub.RoleAdmin},
-		"TLPs":  []string{"clear", "green", "amber", "amber+strict", "red"},
+		"PendingRequests": waiting,
+		"Roles":           []isachub.Role{isachub.RoleReader, isachub.RoleAnalyst, isachub.RoleAdmin},
+		"TLPs":            []string{"clear", "green", "amber", "amber+strict", "red"},
 	}})
 	return nil
 }

@@ -28,7 +28,8 @@ func TestWebPagesWellFormed(t *testing.T) {
 			seen := map[string]bool{}
 			perRoute := map[string]int{}
 			queue := []string{"/ui/", "/ui/?days=90", "/ui/search?q=crew", "/ui/search?q=192.0.2.10", "/ui/publish",
-				"/ui/tokens", "/ui/collections", "/ui/moderation", "/ui/admin", "/ui/admin?action=pending.", "/ui/no-such-page"}
+				"/ui/tokens", "/ui/collections", "/ui/moderation", "/ui/admin", "/ui/admin?action=pending.", "/ui/no-such-page",
+				"/ui/members", "/ui/admin/requests", "/ui/join"}
 			for len(queue) > 0 && len(seen) < 250 {
 				path := queue[0]
 				queue = queue[1:]
