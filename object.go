@@ -122,7 +122,8 @@ type ObjectStore interface {
 	// found.
 	SearchObjects(ctx context.Context, scope map[string]Visibility, query string, limit int) ([]*ObjectVersion, error)
 	// CountAdded returns, for each collection of scope, how many versions
-	// of each type it received on each day (UTC) after since, leaving out
+	// of each type it received on each day (UTC) that begins after since
+	// (FirstDayAfter: counts are kept by whole day), leaving out
 	// the levels each Visibility hides. Statistics pass the policy's
 	// Reader.StatisticsVisibility, which also leaves out TLP:RED.
 	CountAdded(ctx context.Context, scope map[string]Visibility, since time.Time) ([]DailyCount, error)
@@ -176,4 +177,14 @@ const microsPerDay = 86400 * 1000000
 // since the epoch, the stores' unit.
 func DayOf(dateAddedMicros int64) time.Time {
 	return time.UnixMicro(dateAddedMicros - dateAddedMicros%microsPerDay).UTC()
+}
+
+// FirstDayAfter returns the start, in microseconds since the epoch, of the
+// first day (UTC) that begins after since: where CountAdded's days start.
+func FirstDayAfter(since time.Time) int64 {
+	m := since.UnixMicro()
+	if m < 0 {
+		return 0
+	}
+	return (m/microsPerDay + 1) * microsPerDay
 }

@@ -97,11 +97,11 @@ func (db *DB) CountAdded(ctx context.Context, scope map[string]isachub.Visibilit
 	out := []isachub.DailyCount{}
 	for _, id := range collectionIDs {
 		q := `SELECT date_added / 86400000000, type, count(*) FROM object_versions
-			WHERE collection_id = $1 AND date_added > $2`
+			WHERE collection_id = $1 AND date_added >= $2`
 		if h := hidden[id]; h != 0 {
 			q += ` AND tlp <> ALL(` + tlpArray(h) + `)`
 		}
-		rows, _ := db.pool.Query(ctx, q+` GROUP BY 1, 2`, id, since.UnixMicro())
+		rows, _ := db.pool.Query(ctx, q+` GROUP BY 1, 2`, id, isachub.FirstDayAfter(since))
 		var day int64
 		c := isachub.DailyCount{CollectionID: id}
 		_, err := pgx.ForEachRow(rows, []any{&day, &c.Type, &c.Count}, func() error {

@@ -102,17 +102,19 @@ func ftsQuery(q string) string {
 }
 
 // CountAdded counts the versions each collection of scope received per day
-// and type after since, from the (coll, date_added) index.
+// and type, on the days that begin after since, from the daily counts kept
+// as objects arrive (daily_counts).
 func (db *DB) CountAdded(ctx context.Context, scope map[string]isachub.Visibility, since time.Time) ([]isachub.DailyCount, error) {
 	collectionIDs, hidden := isachub.SearchScope(scope)
 	out := []isachub.DailyCount{}
+	first := isachub.FirstDayAfter(since) / microsPerDay
 	for _, id := range collectionIDs {
-		q := `SELECT o.date_added / 86400000000, o.type, count(*) FROM objects o
-			WHERE o.coll = (SELECT pk FROM collections WHERE id = ?) AND o.date_added > ?`
+		q := `SELECT day, type, sum(n) FROM daily_counts
+			WHERE coll = (SELECT pk FROM collections WHERE id = ?) AND day >= ? AND n > 0`
 		if h := hidden[id]; h != 0 {
-			q += ` AND o.tlp NOT IN ` + tlpList(h)
+			q += ` AND tlp NOT IN ` + tlpList(h)
 		}
-		rows, err := db.rd.QueryContext(ctx, q+` GROUP BY 1, 2`, id, since.UnixMicro())
+		rows, err := db.rd.QueryContext(ctx, q+` GROUP BY 1, 2`, id, first)
 		if err != nil {
 			return nil, internal("count objects added", err)
 		}
@@ -123,7 +125,7 @@ func (db *DB) CountAdded(ctx context.Context, scope map[string]isachub.Visibilit
 				rows.Close()
 				return nil, internal("count objects added", err)
 			}
-			c.Day = isachub.DayOf(day * 86400000000)
+			c.Day = isachub.DayOf(day * microsPerDay)
 			out = append(out, c)
 		}
 		rows.Close()

@@ -34,10 +34,26 @@ const ftsInsertSQL = `INSERT INTO objects_fts (rowid, body) SELECT value ->> 0, 
 // reference index in one statement.
 const refsInsertSQL = `INSERT INTO object_refs (pk, prop, ref) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)`
 
+// countsAddSQL adds every [day, type, tlp, n] of a JSON array to the
+// collection's daily counts in one statement.
+const countsAddSQL = `INSERT INTO daily_counts (coll, day, type, tlp, n)
+	SELECT ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?) WHERE true
+	ON CONFLICT (coll, day, type, tlp) DO UPDATE SET n = n + excluded.n`
+
+// microsPerDay turns a date_added into its day.
+const microsPerDay = 86400000000
+
+// dayCount is a key of the daily counts of a batch.
+type dayCount struct {
+	day int64
+	typ string
+	tlp int
+}
+
 // writerStmts are the statements AddObjects runs, prepared once on the
 // writer connection.
 type writerStmts struct {
-	insertChunk, insertOne, fts, refs *sql.Stmt
+	insertChunk, insertOne, fts, refs, counts *sql.Stmt
 }
 
 func prepareWriterStmts(ctx context.Context, wr *sql.DB) (*writerStmts, error) {
@@ -55,11 +71,14 @@ func prepareWriterStmts(ctx context.Context, wr *sql.DB) (*writerStmts, error) {
 	if ws.refs, err = wr.PrepareContext(ctx, refsInsertSQL); err != nil {
 		return nil, internal("prepare", err)
 	}
+	if ws.counts, err = wr.PrepareContext(ctx, countsAddSQL); err != nil {
+		return nil, internal("prepare", err)
+	}
 	return &ws, nil
 }
 
 func (ws *writerStmts) close() {
-	for _, s := range []*sql.Stmt{ws.insertChunk, ws.insertOne, ws.fts, ws.refs} {
+	for _, s := range []*sql.Stmt{ws.insertChunk, ws.insertOne, ws.fts, ws.refs, ws.counts} {
 		if s != nil {
 			s.Close()
 		}
@@ -115,12 +134,14 @@ func (w *versionWriter) flush(submitter int64) error {
 	var inserts []*version
 	var ftsAdd []ftsRow
 	var refsAdd [][3]any
+	counts := map[dayCount]int64{}
 	for _, iv := range w.ids {
 		computeFlags(iv.vers)
 		for _, v := range iv.vers {
 			switch {
 			case !v.stored:
 				inserts = append(inserts, v)
+				counts[dayCount{v.dateAdded / microsPerDay, v.in.obj.Type(), int(v.in.tlp)}]++
 				for _, r := range v.in.refs {
 					refsAdd = append(refsAdd, [3]any{v.pk, r.Property, r.Ref})
 				}
@@ -172,6 +193,19 @@ func (w *versionWriter) flush(submitter int64) error {
 		}
 		if _, err := w.tx.StmtContext(w.ctx, w.st.refs).ExecContext(w.ctx, list); err != nil {
 			return internal("index references", err)
+		}
+	}
+	if len(counts) > 0 {
+		rows := make([][4]any, 0, len(counts))
+		for k, n := range counts {
+			rows = append(rows, [4]any{k.day, k.typ, k.tlp, n})
+		}
+		list, err := json.Marshal(rows)
+		if err != nil {
+			return internal("encode daily counts", err)
+		}
+		if _, err := w.tx.StmtContext(w.ctx, w.st.counts).ExecContext(w.ctx, w.coll, list); err != nil {
+			return internal("count objects", err)
 		}
 	}
 	for _, iv := range w.ids {

@@ -14,7 +14,8 @@ import (
 func testCountAdded(t *testing.T, s isachub.Store) {
 	f := newFixture(t, s)
 	ctx := f.ctx
-	before := time.Now().Add(-time.Second)
+	// Counts are by whole day: since the end of yesterday.
+	before := isachub.DayOf(time.Now().UnixMicro()).Add(-time.Microsecond)
 	mustAdd(t, s, f.coll.ID, f.orgA.ID,
 		MarkedIndicator(1, Epoch, stix.TLPClear), MarkedIndicator(2, Epoch, stix.TLPAmber),
 		MarkedIndicator(3, Epoch, stix.TLPRed), MarkedIndicator(1, Epoch.Add(time.Hour), stix.TLPGreen), Malware(1))
@@ -46,8 +47,16 @@ func testCountAdded(t *testing.T, s isachub.Store) {
 		}
 	})
 	t.Run("Since", func(t *testing.T) {
-		if got := count(t, everything(f.coll.ID), time.Now().Add(time.Hour)); len(got) != 0 {
+		if got := count(t, everything(f.coll.ID), isachub.DayOf(time.Now().UnixMicro())); len(got) != 0 {
 			t.Fatalf("counts after now = %v, want none", got)
+		}
+	})
+	t.Run("Deleted", func(t *testing.T) {
+		// Deleting the indicator's two versions (CLEAR, GREEN) takes them
+		// off the counts.
+		mustOK(t, s.DeleteObject(ctx, f.coll.ID, IndicatorID(1), f.orgA.ID, isachub.ObjectFilter{}))
+		if got := count(t, everything(f.coll.ID), before); got["indicator"] != 2 || got["malware"] != 1 {
+			t.Fatalf("counts after deleting = %v, want 2 indicator versions and 1 malware", got)
 		}
 	})
 	t.Run("NothingVisible", func(t *testing.T) {
