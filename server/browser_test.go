@@ -448,6 +448,36 @@ func TestBrowserTour(t *testing.T) {
 	b.waitFor("Shared aviation threat intelligence")
 	b.accessible("collections")
 
+	// Joining: the public page, the staff's review, the invitation link
+	// and the first admin's own password.
+	b.signOut()
+	b.open("/ui/join")
+	b.waitFor("Join a community", "Demo Aviation ISAC")
+	b.accessible("join")
+	b.screenshot("join")
+	b.open("/ui/join/demo-isac")
+	b.waitFor("Ask to join Demo Aviation ISAC")
+	b.accessible("join form")
+	b.signIn("operator", "operator-demo-password")
+	b.open("/ui/admin/requests")
+	b.waitFor("Northwind Regional Airport", "Skylark Avionics")
+	b.accessible("requests")
+	b.screenshot("requests")
+	b.click(`form[action$="/approve"] button`)
+	b.waitFor("Northwind Regional Airport is a member", "works once")
+	b.accessible("invitation")
+	link := eval[string](b, "read the invitation link", `document.querySelector("code.secret").textContent`)
+	b.open(strings.TrimPrefix(link, h.srv.URL))
+	b.waitFor("Join Northwind Regional Airport")
+	b.accessible("invitation form")
+	b.fill("#new-username", "priya", "#new-password", "priya-chosen-password", "#new-password2", "priya-chosen-password")
+	b.click(`form[action^="/ui/invite/"] button`)
+	b.waitFor("Your account priya is ready")
+	b.signIn("priya", "priya-chosen-password")
+	b.waitFor("Northwind Regional Airport")
+	b.signOut()
+	b.signIn("frank", "frank-first-password")
+
 	// A form on another site posting to the hub is refused.
 	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, `<!doctype html><html lang="en"><title>prize</title><form method="post" action="%s/ui/tokens"><input name="name" value="stolen"><button>Claim</button></form></html>`, h.srv.URL)
