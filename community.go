@@ -25,7 +25,27 @@ type Community struct {
 	// anonymous objects (32 random bytes; the store generates it when
 	// empty). It is never shown to anyone.
 	AnonSecret []byte
-	CreatedAt  time.Time
+	// SightingK is k of the web UI's sighting counts: the number of
+	// sightings of an object and of distinct organisations is shown only
+	// once at least k named organisations have sighted it (0 means
+	// DefaultSightingK; at least MinSightingK).
+	SightingK int
+	CreatedAt time.Time
+}
+
+// The bounds of Community.SightingK.
+const (
+	DefaultSightingK = 3
+	MinSightingK     = 2
+	MaxSightingK     = 1000
+)
+
+// SightingThreshold returns the community's k (SightingK, or the default).
+func (c *Community) SightingThreshold() int {
+	if c.SightingK == 0 {
+		return DefaultSightingK
+	}
+	return c.SightingK
 }
 
 // Record returns the community's submitter-record policy, RecordSealed or
@@ -47,7 +67,7 @@ type CommunityStore interface {
 	// Communities returns every community, ordered by slug.
 	Communities(ctx context.Context) ([]*Community, error)
 	// UpdateCommunity stores the title, description, sector, identity id,
-	// max_content_length and submitter-record policy of the community with
+	// max_content_length, sighting k and submitter-record policy of the community with
 	// c.ID (the slug is kept, and the secret but for the switch below), or returns ENOTFOUND. Setting
 	// the policy to RecordNone also erases, in the same transaction, every
 	// organisation the community recorded as a submitter: the OrgID of

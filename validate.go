@@ -43,6 +43,10 @@ func (c *Community) Validate() error {
 	if c.SubmitterRecord != "" && c.SubmitterRecord != RecordSealed && c.SubmitterRecord != RecordNone {
 		return Errorf(EINVALID, "The submitter record policy %q of community %q is not one of sealed, none.", c.SubmitterRecord, c.Slug)
 	}
+	if c.SightingK != 0 && (c.SightingK < MinSightingK || c.SightingK > MaxSightingK) {
+		return Errorf(EINVALID, "The sighting k %d of community %q is not between %d and %d: with fewer, one member's sightings could be picked out.",
+			c.SightingK, c.Slug, MinSightingK, MaxSightingK)
+	}
 	return nil
 }
 

@@ -10,7 +10,7 @@ import (
 )
 
 const communityColumns = `id, slug, title, description, sector, identity_id, max_content_length,
-	submitter_record, anon_secret, created_at`
+	submitter_record, anon_secret, sighting_k, created_at`
 
 // CreateCommunity stores c, setting c.ID and c.CreatedAt, and c.AnonSecret
 // to 32 random bytes when it is empty.
@@ -23,9 +23,9 @@ func (db *DB) CreateCommunity(ctx context.Context, c *isachub.Community) error {
 	}
 	at := now()
 	err := db.pool.QueryRow(ctx, `INSERT INTO communities
-		(slug, title, description, sector, identity_id, max_content_length, submitter_record, anon_secret, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-		c.Slug, c.Title, c.Description, c.Sector, c.IdentityID, c.MaxContentLength, c.SubmitterRecord, c.AnonSecret, at).Scan(&c.ID)
+		(slug, title, description, sector, identity_id, max_content_length, submitter_record, anon_secret, sighting_k, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		c.Slug, c.Title, c.Description, c.Sector, c.IdentityID, c.MaxContentLength, c.SubmitterRecord, c.AnonSecret, c.SightingK, at).Scan(&c.ID)
 	if isUnique(err) {
 		return isachub.Errorf(isachub.ECONFLICT, "A community with the slug %q already exists.", c.Slug)
 	} else if err != nil {
@@ -50,8 +50,8 @@ func (db *DB) UpdateCommunity(ctx context.Context, c *isachub.Community) error {
 		// policy FOR SHARE: either they see none, or their record exists
 		// when the erasure below runs.
 		tag, err := tx.Exec(ctx, `UPDATE communities SET title = $2, description = $3, sector = $4,
-			identity_id = $5, max_content_length = $6, submitter_record = $7 WHERE id = $1`,
-			c.ID, c.Title, c.Description, c.Sector, c.IdentityID, c.MaxContentLength, c.SubmitterRecord)
+			identity_id = $5, max_content_length = $6, submitter_record = $7, sighting_k = $8 WHERE id = $1`,
+			c.ID, c.Title, c.Description, c.Sector, c.IdentityID, c.MaxContentLength, c.SubmitterRecord, c.SightingK)
 		if err != nil {
 			return dbError(err, "update community", "Community "+quote(c.Slug))
 		}
@@ -119,7 +119,7 @@ func (db *DB) DeleteCommunity(ctx context.Context, slug string) error {
 func scanCommunity(row pgx.CollectableRow) (*isachub.Community, error) {
 	var c isachub.Community
 	err := row.Scan(&c.ID, &c.Slug, &c.Title, &c.Description, &c.Sector, &c.IdentityID, &c.MaxContentLength,
-		&c.SubmitterRecord, &c.AnonSecret, &c.CreatedAt)
+		&c.SubmitterRecord, &c.AnonSecret, &c.SightingK, &c.CreatedAt)
 	c.CreatedAt = c.CreatedAt.UTC()
 	return &c, err
 }

@@ -26,13 +26,6 @@ import (
 // publish.Publish, the path of a TAXII POST, so that members' clients
 // receive the discussion too.
 
-// sightingThreshold is k: the object page shows how many sightings an
-// object has, and by how many organisations, only when at least k
-// organisations sighted it, so that no single member can be picked out.
-// The issue asks for k per community; until communities carry it, every
-// community has the issue's default.
-const sightingThreshold = 3
-
 // opinionScale is STIX 2.1's opinion-enum (section 10.10), in order.
 var opinionScale = []struct{ Value, Label string }{
 	{"strongly-disagree", "Strongly disagree"}, {"disagree", "Disagree"}, {"neutral", "Neutral"},
@@ -139,7 +132,7 @@ func (s *Server) discussionOf(ctx context.Context, v *viewer, sc *scope, ov *obj
 	for _, o := range opinionScale {
 		d.OpinionCounts = append(d.OpinionCounts, opinionCount{o.Value, o.Label, counts[o.Value]})
 	}
-	d.Sightings = summariseSightings(sightings, ov.ID, v.org.ID)
+	d.Sightings = summariseSightings(sightings, ov.ID, v.org.ID, v.comm.SightingThreshold())
 	// Oldest first reads as a thread.
 	slices.Reverse(d.Notes)
 	slices.Reverse(d.Opinions)
@@ -147,11 +140,13 @@ func (s *Server) discussionOf(ctx context.Context, v *viewer, sc *scope, ov *obj
 }
 
 // summariseSightings counts the sightings of id and the organisations
-// that submitted them. An anonymous sighting is stored without its
+// that submitted them, and shows them only when at least k organisations
+// sighted it (the community's isachub.Community.SightingThreshold), so
+// that no single member can be picked out. An anonymous sighting is stored without its
 // submitter, so it counts as a sighting and not as an organisation: the
 // threshold errs on the side of showing nothing.
-func summariseSightings(sightings []*isachub.ObjectVersion, id string, org int64) sightingSummary {
-	sum := sightingSummary{K: sightingThreshold}
+func summariseSightings(sightings []*isachub.ObjectVersion, id string, org int64, k int) sightingSummary {
+	sum := sightingSummary{K: k}
 	orgs := map[int64]bool{}
 	for _, o := range sightings {
 		obj, err := stix.ParseObject(o.Raw)

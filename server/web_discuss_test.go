@@ -73,6 +73,14 @@ func TestWebDiscussion(t *testing.T) {
 	c.post(discuss, sight()).want(t, http.StatusSeeOther)
 	a.get("/ui/objects/"+id).want(t, http.StatusOK).contains(t, "Org A</strong> (your organisation)")
 	b.get("/ui/objects/"+id).want(t, http.StatusOK).contains(t, "<strong>5</strong> sightings by <strong>3</strong> organisations")
+
+	// k is the community's: at 4, three organisations are not enough.
+	comm := *h.comm
+	comm.SightingK = 4
+	if err := h.store.UpdateCommunity(t.Context(), &comm); err != nil {
+		t.Fatal(err)
+	}
+	b.get("/ui/objects/"+id).want(t, http.StatusOK).lacks(t, "sightings by").contains(t, "at least 4 organisations")
 }
 
 // TestWebDashboardRankings: the dashboard ranks malware by the objects

@@ -20,9 +20,9 @@ func (db *DB) CreateCommunity(ctx context.Context, c *isachub.Community) error {
 	now := db.nowMicros()
 	return db.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO communities
-			(slug, title, description, sector, identity_id, max_content_length, submitter_record, anon_secret, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.Slug, c.Title, c.Description, c.Sector, c.IdentityID, c.MaxContentLength, c.SubmitterRecord, c.AnonSecret, now)
+			(slug, title, description, sector, identity_id, max_content_length, submitter_record, anon_secret, sighting_k, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.Slug, c.Title, c.Description, c.Sector, c.IdentityID, c.MaxContentLength, c.SubmitterRecord, c.AnonSecret, c.SightingK, now)
 		if isUnique(err) {
 			return isachub.Errorf(isachub.ECONFLICT, "A community with the slug %q already exists.", c.Slug)
 		} else if err != nil {
@@ -45,8 +45,8 @@ func (db *DB) UpdateCommunity(ctx context.Context, c *isachub.Community) error {
 	}
 	return db.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE communities SET title = ?, description = ?, sector = ?,
-			identity_id = ?, max_content_length = ?, submitter_record = ? WHERE id = ?`,
-			c.Title, c.Description, c.Sector, c.IdentityID, c.MaxContentLength, c.SubmitterRecord, c.ID)
+			identity_id = ?, max_content_length = ?, submitter_record = ?, sighting_k = ? WHERE id = ?`,
+			c.Title, c.Description, c.Sector, c.IdentityID, c.MaxContentLength, c.SubmitterRecord, c.SightingK, c.ID)
 		if err != nil {
 			return internal("update community", err)
 		}
@@ -96,13 +96,13 @@ func keepsNone(ctx context.Context, tx *sql.Tx, communityID int64) (bool, error)
 }
 
 const communityCols = `id, slug, title, description, sector, identity_id, max_content_length,
-	submitter_record, anon_secret, created_at`
+	submitter_record, anon_secret, sighting_k, created_at`
 
 func scanCommunity(row interface{ Scan(...any) error }) (*isachub.Community, error) {
 	var c isachub.Community
 	var created int64
 	err := row.Scan(&c.ID, &c.Slug, &c.Title, &c.Description, &c.Sector, &c.IdentityID, &c.MaxContentLength,
-		&c.SubmitterRecord, &c.AnonSecret, &created)
+		&c.SubmitterRecord, &c.AnonSecret, &c.SightingK, &created)
 	c.CreatedAt = fromMicros(created)
 	return &c, err
 }

@@ -10,7 +10,7 @@ import (
 func testCommunities(t *testing.T, s isachub.Store) {
 	ctx := t.Context()
 	b := &isachub.Community{Slug: "maritime", Title: "Maritime ISAC", Description: "ships", Sector: "maritime",
-		IdentityID: "identity--" + UUID(9, 1), MaxContentLength: 1 << 20}
+		IdentityID: "identity--" + UUID(9, 1), MaxContentLength: 1 << 20, SightingK: 5}
 	a := &isachub.Community{Slug: "aviation", Title: "Aviation ISAC"}
 	mustOK(t, s.CreateCommunity(ctx, b))
 	mustOK(t, s.CreateCommunity(ctx, a))
@@ -25,14 +25,26 @@ func testCommunities(t *testing.T, s isachub.Store) {
 			wantCode(t, s.CreateCommunity(ctx, &isachub.Community{Slug: slug, Title: "T"}), isachub.EINVALID)
 		}
 		wantCode(t, s.CreateCommunity(ctx, &isachub.Community{Slug: "notitle"}), isachub.EINVALID)
+		wantCode(t, s.CreateCommunity(ctx, &isachub.Community{Slug: "onlyone", Title: "T", SightingK: 1}), isachub.EINVALID)
 	})
 	t.Run("OK", func(t *testing.T) {
 		got, err := s.Community(ctx, "maritime")
 		mustOK(t, err)
 		if got.ID != b.ID || got.Title != b.Title || got.Description != b.Description || got.Sector != b.Sector ||
-			got.IdentityID != b.IdentityID || got.MaxContentLength != b.MaxContentLength || !got.CreatedAt.Equal(b.CreatedAt) {
+			got.IdentityID != b.IdentityID || got.MaxContentLength != b.MaxContentLength || !got.CreatedAt.Equal(b.CreatedAt) ||
+			got.SightingK != 5 || got.SightingThreshold() != 5 {
 			t.Fatalf("Community = %+v, want %+v", got, b)
 		}
+		if got, _ := s.Community(ctx, "aviation"); got.SightingK != 0 || got.SightingThreshold() != isachub.DefaultSightingK {
+			t.Fatalf("the default sighting k = %d (%d)", got.SightingThreshold(), got.SightingK)
+		}
+		got.SightingK = 2
+		mustOK(t, s.UpdateCommunity(ctx, got))
+		if again, _ := s.Community(ctx, "maritime"); again.SightingK != 2 {
+			t.Fatalf("UpdateCommunity kept sighting k %d, want 2", again.SightingK)
+		}
+		got.SightingK = 5
+		mustOK(t, s.UpdateCommunity(ctx, got))
 		all, err := s.Communities(ctx)
 		mustOK(t, err)
 		if len(all) != 2 || all[0].Slug != "aviation" || all[1].Slug != "maritime" {

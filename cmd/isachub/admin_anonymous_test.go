@@ -42,6 +42,16 @@ func TestAdminAnonymousSettings(t *testing.T) {
 			t.Errorf("after set --submitter-record none --sector '': %q", l)
 		}
 		mustAdmin(t, db, "admin", "community", "set", "--community", "aviation-isac", "--submitter-record", "sealed", "--sector", "aviation")
+		if l := line(mustAdmin(t, db, "admin", "community", "list"), "quiet-isac"); !strings.HasSuffix(strings.TrimSpace(l), " 3") {
+			t.Errorf("the default sighting k: %q", l)
+		}
+		mustAdmin(t, db, "admin", "community", "set", "--community", "aviation-isac", "--sighting-k", "5")
+		if l := line(mustAdmin(t, db, "admin", "community", "list"), "aviation-isac"); !strings.HasSuffix(strings.TrimSpace(l), " 5") {
+			t.Errorf("after set --sighting-k 5: %q", l)
+		}
+		if code, _, errOut := runAdminCLI(t, db, "admin", "community", "set", "--community", "aviation-isac", "--sighting-k", "1"); code == exitOK || !strings.Contains(errOut, "picked out") {
+			t.Errorf("--sighting-k 1: exit %d: %s", code, errOut)
+		}
 	})
 	t.Run("OKOrg", func(t *testing.T) {
 		out := mustAdmin(t, db, "admin", "org", "list", "--community", "aviation-isac")

@@ -43,13 +43,15 @@ func runAdminCommunityAdd(ctx context.Context, env *Env, args []string) int {
 // good, the organisations already sealed and the secret their ids were
 // re-minted with; switching to sealed applies to later submissions.
 func runAdminCommunitySet(ctx context.Context, env *Env, args []string) int {
-	a := newAdminCmd(env, "admin community set", "--community S [--title T] [--description D] [--sector X] [--submitter-record sealed|none] [--max-content-length BYTES]")
+	a := newAdminCmd(env, "admin community set", "--community S [--title T] [--description D] [--sector X] [--submitter-record sealed|none] [--max-content-length BYTES] [--sighting-k K]")
 	slug := a.fs.String("community", "", "slug of the community to change")
 	title := a.fs.String("title", "", "new title")
 	desc := a.fs.String("description", "", "new description of the API root")
 	sector := a.fs.String("sector", "", "new sector")
 	record := a.fs.String("submitter-record", "", submitterRecordUsage+"; switching to none erases the records already sealed, for good")
 	maxLen := a.fs.Int64("max-content-length", 0, maxContentLengthUsage)
+	k := a.fs.Int("sighting-k", 0, fmt.Sprintf("organisations that must have sighted an object before the web UI shows its sighting counts (%d to %d; 0 for the default, %d)",
+		isachub.MinSightingK, isachub.MaxSightingK, isachub.DefaultSightingK))
 	return a.run(ctx, args, []string{"community"}, func(store isachub.Store) error {
 		if *maxLen < 0 {
 			return isachub.Errorf(isachub.EINVALID, "--max-content-length %d is negative", *maxLen)
@@ -73,6 +75,9 @@ func runAdminCommunitySet(ctx context.Context, env *Env, args []string) int {
 		if a.given("max-content-length") {
 			c.MaxContentLength = *maxLen
 		}
+		if a.given("sighting-k") {
+			c.SightingK = *k
+		}
 		return store.UpdateCommunity(ctx, c)
 	})
 }
@@ -86,9 +91,9 @@ func runAdminCommunityList(ctx context.Context, env *Env, args []string) int {
 			return err
 		}
 		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tSLUG\tTITLE\tSECTOR\tSUBMITTER RECORD")
+		fmt.Fprintln(tw, "ID\tSLUG\tTITLE\tSECTOR\tSUBMITTER RECORD\tSIGHTING K")
 		for _, c := range comms {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", c.ID, c.Slug, c.Title, c.Sector, c.Record())
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\n", c.ID, c.Slug, c.Title, c.Sector, c.Record(), c.SightingThreshold())
 		}
 		return tw.Flush()
 	})

@@ -57,7 +57,7 @@ func commands() []command {
 		{"backup", "write an online, consistent copy of an SQLite database", runBackup},
 		{"serve", "serve TAXII 2.1 (--demo: first create a demo community)", runServe},
 		{"admin community add", "add a community (a TAXII API root); prints its id", runAdminCommunityAdd},
-		{"admin community set", "change a community's title, description, sector or submitter-record policy", runAdminCommunitySet},
+		{"admin community set", "change a community's title, description, sector, sighting k or submitter-record policy", runAdminCommunitySet},
 		{"admin community list", "list communities", runAdminCommunityList},
 		{"admin community remove", "remove a community and everything in it", runAdminCommunityRemove},
 		{"admin org add", "add a member organisation; prints its id", runAdminOrgAdd},
