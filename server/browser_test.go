@@ -346,6 +346,14 @@ func TestBrowserTour(t *testing.T) {
 	// The malware it indicates: a graph of many relationships in and out,
 	// and its discussion.
 	b.click(`ul.rels a[href^="/ui/objects/malware--"]`)
+	// The indicator's page has the same words: wait for the malware's.
+	for deadline := time.Now().Add(15 * time.Second); !strings.Contains(b.location(), "/ui/objects/malware--"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the malware's page did not open: at %s", b.location())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	b.run("wait for the graph", chromedp.WaitVisible(chromedp.CSS(`figure`)))
 	b.waitFor("Relationships", "Notes")
 	eval[bool](b, "scroll to the graph", `document.querySelector("figure").scrollIntoView(), true`)
 	b.screenshot("object-graph")
