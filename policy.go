@@ -169,6 +169,13 @@ func (v Visibility) Hidden() TLPSet {
 	return v.hidden
 }
 
+// Only narrows v to the levels of keep: what v hides stays hidden, and
+// every level not in keep is hidden too. It never shows more than v, so a
+// filter of the UI's search built with it cannot widen what a reader sees.
+func (v Visibility) Only(keep TLPSet) Visibility {
+	return Visibility{hidden: v.Hidden() | (allLevels &^ keep), granted: v.granted}
+}
+
 // Nothing reports whether v hides every level, so that a read can answer
 // an empty result without asking the database.
 func (v Visibility) Nothing() bool { return v.Hidden() == allLevels }

@@ -249,3 +249,20 @@ func TestMayAdminister(t *testing.T) {
 		}
 	}
 }
+
+// TestVisibilityOnly: narrowing to some levels hides the rest and never
+// shows what the Visibility hid, nor anything of a collection it may not
+// open.
+func TestVisibilityOnly(t *testing.T) {
+	var none isachub.TLPSet
+	amberRed := none.With(stix.TLPAmber).With(stix.TLPRed)
+	v := isachub.Hiding(none.With(stix.TLPRed)).Only(amberRed)
+	for l := stix.TLPNone; l <= stix.TLPRed; l++ {
+		if want := l != stix.TLPAmber; v.Hidden().Has(l) != want {
+			t.Errorf("level %v hidden = %v, want %v", l, v.Hidden().Has(l), want)
+		}
+	}
+	if !(isachub.Visibility{}).Only(amberRed).Nothing() {
+		t.Error("narrowing a closed collection opened it")
+	}
+}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -160,6 +161,9 @@ type searchForm struct {
 	Mine       bool
 }
 
+// searchShown is how many results the search page shows.
+const searchShown = 100
+
 // searchTypes are the object types the search page offers as a filter.
 var searchTypes = []string{"indicator", "malware", "threat-actor", "intrusion-set", "attack-pattern", "campaign",
 	"vulnerability", "tool", "report", "note", "opinion", "sighting", "relationship", "identity", "observed-data"}
@@ -182,9 +186,27 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request, v *viewer)
 		s.render(w, r, v, "search", page{Title: "Search", Nav: "search", Data: data})
 		return nil
 	}
-	search := sc.see
+	search := maps.Clone(sc.see)
 	if c, ok := sc.byID[f.Collection]; ok {
 		search = map[string]isachub.Visibility{c.ID: sc.see[c.ID]}
+	}
+	if level, err := stix.ParseTLP(f.TLP); err == nil {
+		// The TLP filter narrows the store's query (it hides more, never
+		// less), so that it applies before the limit; an unmarked version
+		// has its collection's default level.
+		for id, see := range search {
+			keep := isachub.TLPSet(0).With(level)
+			if c := sc.byID[id]; c != nil && isachub.CollectionTLP(c, stix.TLPNone) == level {
+				keep = keep.With(stix.TLPNone)
+			}
+			search[id] = see.Only(keep)
+		}
+	}
+	// The type and "mine" filters apply to the results: ask for more of
+	// them when one is set.
+	limit := searchShown
+	if f.Type != "" || f.Mine {
+		limit = 10 * searchShown
 	}
 	var results []*objectView
 	if obs, kind, ok := iocObservation(f.Q); ok {
@@ -200,14 +222,14 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request, v *viewer)
 		}
 		data["IOC"] = map[string]any{"Kind": kind, "Indicators": fired}
 	}
-	found, err := s.store.SearchObjects(r.Context(), search, f.Q, 100)
+	found, err := s.store.SearchObjects(r.Context(), search, f.Q, limit)
 	if isachub.ErrorCode(err) == isachub.EINVALID {
 		data["Error"] = isachub.ErrorMessage(err)
 	} else if err != nil {
 		return err
 	}
 	for _, o := range found {
-		if ov, err := newObjectView(o, sc.byID[o.CollectionID]); err == nil && s.keep(ov, o, f, v) {
+		if ov, err := newObjectView(o, sc.byID[o.CollectionID]); err == nil && s.keep(ov, o, f, v) && len(results) < searchShown {
 			results = append(results, ov)
 		}
 	}

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/isachub/isachub/server"
+	"github.com/isachub/isachub/stix"
 )
 
 func TestWebSignIn(t *testing.T) {
@@ -244,4 +246,30 @@ func TestWebPublishSearchObject(t *testing.T) {
 	outsider.signIn("x-analyst", "pw-x-analyst")
 	outsider.get("/ui/objects/"+id).want(t, http.StatusNotFound)
 	outsider.get("/ui/search?q=203.0.113.77").want(t, http.StatusOK).lacks(t, id)
+}
+
+// TestWebSearchFilterBeforeLimit: the TLP filter applies in the store's
+// query, before the search's limit: one AMBER match among 150 better or
+// newer GREEN ones is found; the type filter still finds a rarer type.
+func TestWebSearchFilterBeforeLimit(t *testing.T) {
+	h := newHub(t, server.Config{})
+	mk := func(n int, name, tlp string) string {
+		return fmt.Sprintf(`{"type":"indicator","spec_version":"2.1","id":"indicator--%08x-0000-4000-8000-00000000abcd","created":"2026-05-01T00:00:00.000Z","modified":"2026-05-01T00:00:00.000Z","name":%q,"pattern":"[ipv4-addr:value = '198.51.100.%d']","pattern_type":"stix","valid_from":"2026-05-01T00:00:00Z","object_marking_refs":[%q]}`,
+			n, name, n%256, tlp)
+	}
+	h.post(t, "a-analyst", "open", envelope(mk(1, "Kestrel relay amber", stix.TLP2Amber),
+		`{"type":"malware","spec_version":"2.1","id":"malware--00000001-0000-4000-8000-00000000abcd","created":"2026-05-01T00:00:00.000Z","modified":"2026-05-01T00:00:00.000Z","name":"Kestrel loader","is_family":true}`))
+	var objs []string
+	for i := range 150 {
+		objs = append(objs, mk(100+i, "Kestrel relay", stix.TLP2Green))
+	}
+	h.post(t, "a-analyst", "open", envelope(objs...))
+	b := h.browser(t)
+	b.signIn("b-analyst", "pw-b-analyst")
+	all := b.get("/ui/search?q=kestrel").want(t, http.StatusOK)
+	if strings.Contains(all.body, "Kestrel relay amber") {
+		t.Log("the AMBER match is among the unfiltered top 100 too; the test shows less")
+	}
+	b.get("/ui/search?q=kestrel&tlp=amber").want(t, http.StatusOK).contains(t, "Kestrel relay amber").lacks(t, ">Kestrel relay<")
+	b.get("/ui/search?q=kestrel&type=malware").want(t, http.StatusOK).contains(t, "Kestrel loader").lacks(t, ">Kestrel relay<")
 }
