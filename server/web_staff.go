@@ -244,7 +244,18 @@ func (s *Server) renderAdmin(w http.ResponseWriter, r *http.Request, v *viewer, 
 			break
 		}
 		name := who[e.UserID]
-		if name == "" {
+		switch {
+		case name != "":
+		case e.Action == "request.create":
+			name = "public request form"
+		case e.UserID != 0:
+			// Someone of another community (the hub operator), or removed.
+			name = "a removed user"
+			if u, err := s.store.UserByID(ctx, e.UserID); err == nil {
+				name = u.Username
+			}
+			who[e.UserID] = name
+		default:
 			name = "command line"
 		}
 		if action != "" && !strings.HasPrefix(e.Action, action) {
