@@ -2,7 +2,6 @@ package isachub
 
 import (
 	"context"
-	"fmt"
 	"net/mail"
 	"strings"
 	"time"
@@ -160,15 +159,4 @@ type JoinStore interface {
 	// expired invitation is ENOTFOUND, a username already taken ECONFLICT;
 	// on any error nothing is written.
 	AcceptInvitation(ctx context.Context, hash []byte, now time.Time, u *User) (*Invitation, error)
-}
-
-// ValidRequestStatus reports whether s is a request status, or "" (every
-// status).
-func ValidRequestStatus(s string) bool {
-	return s == "" || s == RequestPending || s == RequestApproved || s == RequestDeclined
-}
-
-// String names the request for the audit log.
-func (r *MembershipRequest) String() string {
-	return fmt.Sprintf("request %d (%s)", r.ID, r.OrgName)
 }

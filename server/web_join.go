@@ -1,10 +1,10 @@
 package server
 
 import (
-	"context"
 	"crypto/sha256"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -66,11 +66,6 @@ func (l *requestLimiter) spend(addr string) (bool, time.Duration) {
 // invitePath is where an invitation link points; the secret follows.
 const invitePath = "/ui/invite/"
 
-// requestForm is the public membership request form, as sent.
-type requestForm struct {
-	OrgName, Contact, Email, Sector, Reason string
-}
-
 // handleJoinList is the public list of the hub's communities.
 func (s *Server) handleJoinList(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	comms, err := s.store.Communities(r.Context())
@@ -97,7 +92,7 @@ func (s *Server) handleJoinForm(w http.ResponseWriter, r *http.Request, v *viewe
 		return err
 	}
 	s.render(w, r, v, "join", page{Title: "Ask to join " + c.Title, Data: map[string]any{
-		"Community": c, "Form": requestForm{Sector: c.Sector}}})
+		"Community": c, "Form": &isachub.MembershipRequest{Sector: c.Sector}}})
 	return nil
 }
 
@@ -110,12 +105,11 @@ func (s *Server) handleJoinRequest(w http.ResponseWriter, r *http.Request, v *vi
 		return err
 	}
 	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
-	form := requestForm{OrgName: f("organisation"), Contact: f("contact"), Email: f("email"), Sector: f("sector"), Reason: f("reason")}
-	req := &isachub.MembershipRequest{CommunityID: c.ID, OrgName: form.OrgName, Contact: form.Contact,
-		Email: form.Email, Sector: form.Sector, Reason: form.Reason}
+	req := &isachub.MembershipRequest{CommunityID: c.ID, OrgName: f("organisation"), Contact: f("contact"),
+		Email: f("email"), Sector: f("sector"), Reason: f("reason")}
 	if err := req.Validate(); err != nil {
 		s.renderStatus(w, r, v, http.StatusBadRequest, "join", page{Title: "Ask to join " + c.Title, Data: map[string]any{
-			"Community": c, "Form": form, "Error": isachub.ErrorMessage(err)}})
+			"Community": c, "Form": req, "Error": isachub.ErrorMessage(err)}})
 		return nil
 	}
 	if ok, retry := s.requests.spend(clientAddr(r.RemoteAddr)); !ok {
@@ -164,13 +158,7 @@ func (s *Server) renderRequests(w http.ResponseWriter, r *http.Request, v *viewe
 	for _, q := range all {
 		rv := requestView{MembershipRequest: q, Slug: slugFrom(q.OrgName)}
 		if q.DecidedBy != 0 {
-			if _, ok := names[q.DecidedBy]; !ok {
-				names[q.DecidedBy] = "a removed user"
-				if u, err := s.store.UserByID(ctx, q.DecidedBy); err == nil {
-					names[q.DecidedBy] = u.Username
-				}
-			}
-			rv.DecidedByName = names[q.DecidedBy]
+			rv.DecidedByName = s.usernameOf(ctx, names, q.DecidedBy)
 		}
 		if q.Status == isachub.RequestPending {
 			pending = append(pending, rv)
@@ -179,9 +167,7 @@ func (s *Server) renderRequests(w http.ResponseWriter, r *http.Request, v *viewe
 		}
 	}
 	// The newest decisions first, and only so many.
-	for i, j := 0, len(decided)-1; i < j; i, j = i+1, j-1 {
-		decided[i], decided[j] = decided[j], decided[i]
-	}
+	slices.Reverse(decided)
 	decided = decided[:min(len(decided), requestsShown)]
 	topError := problem // shown above all when its request no longer waits
 	for _, p := range pending {
@@ -259,12 +245,6 @@ func (s *Server) handleDecideRequest(w http.ResponseWriter, r *http.Request, v *
 		return s.renderInvited(w, r, v, o, inv, secret, req)
 	}
 	return isachub.Errorf(isachub.ENOTFOUND, "There is no page at %s.", clip(r.URL.Path))
-}
-
-// audit appends an entry of the viewer's action.
-func (s *Server) audit(ctx context.Context, communityID int64, v *viewer, action, target, detail string) error {
-	return s.store.AppendAudit(ctx, &isachub.AuditEntry{CommunityID: communityID, UserID: v.user.ID,
-		Action: action, Target: target, Detail: detail})
 }
 
 // newInvitation makes an invitation with role and its secret; the store

@@ -140,8 +140,7 @@ func (s *Server) handleModerate(w http.ResponseWriter, r *http.Request, v *viewe
 	if err != nil {
 		return err
 	}
-	if err := s.store.AppendAudit(ctx, &isachub.AuditEntry{CommunityID: coll.CommunityID, UserID: v.user.ID,
-		Action: "pending." + action, Target: p.ID, Detail: reason}); err != nil {
+	if err := s.audit(ctx, coll.CommunityID, v, "pending."+action, p.ID, reason); err != nil {
 		return err
 	}
 	done := map[string]string{"approve": "approved", "reject": "rejected"}[action]
@@ -248,13 +247,8 @@ func (s *Server) renderAdmin(w http.ResponseWriter, r *http.Request, v *viewer, 
 		case name != "":
 		case e.Action == "request.create":
 			name = "public request form"
-		case e.UserID != 0:
-			// Someone of another community (the hub operator), or removed.
-			name = "a removed user"
-			if u, err := s.store.UserByID(ctx, e.UserID); err == nil {
-				name = u.Username
-			}
-			who[e.UserID] = name
+		case e.UserID != 0: // someone of another community (the hub operator), or removed
+			name = s.usernameOf(ctx, who, e.UserID)
 		default:
 			name = "command line"
 		}
@@ -321,8 +315,7 @@ func (s *Server) handleAdminCreate(w http.ResponseWriter, r *http.Request, v *vi
 	} else if err != nil {
 		return err
 	}
-	if err := s.store.AppendAudit(ctx, &isachub.AuditEntry{CommunityID: comm.ID, UserID: v.user.ID,
-		Action: strings.TrimSuffix(what, "s") + ".create", Target: target, Detail: detail}); err != nil {
+	if err := s.audit(ctx, comm.ID, v, strings.TrimSuffix(what, "s")+".create", target, detail); err != nil {
 		return err
 	}
 	q := url.Values{"done": {"Created " + strings.TrimSuffix(what, "s") + " " + target + "."}}
@@ -331,6 +324,26 @@ func (s *Server) handleAdminCreate(w http.ResponseWriter, r *http.Request, v *vi
 	}
 	http.Redirect(w, r, "/ui/admin?"+q.Encode(), http.StatusSeeOther)
 	return nil
+}
+
+// audit appends an entry of the viewer's action to the community's log.
+func (s *Server) audit(ctx context.Context, communityID int64, v *viewer, action, target, detail string) error {
+	return s.store.AppendAudit(ctx, &isachub.AuditEntry{CommunityID: communityID, UserID: v.user.ID,
+		Action: action, Target: target, Detail: detail})
+}
+
+// usernameOf returns the username of the user id, from names or else
+// the store (then kept in names), or "a removed user".
+func (s *Server) usernameOf(ctx context.Context, names map[int64]string, id int64) string {
+	if name, ok := names[id]; ok {
+		return name
+	}
+	name := "a removed user"
+	if u, err := s.store.UserByID(ctx, id); err == nil {
+		name = u.Username
+	}
+	names[id] = name
+	return name
 }
 
 // createUser creates the user of the form in org, with its password
