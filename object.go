@@ -3,6 +3,8 @@ package isachub
 import (
 	"context"
 	"encoding/json"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/isachub/isachub/stix"
@@ -134,11 +136,14 @@ type ObjectStore interface {
 	// versions and the levels each Visibility hides are left out in the
 	// query, before the limit.
 	Referring(ctx context.Context, scope map[string]Visibility, f ReferenceFilter) ([]*ObjectVersion, error)
-	// MostReferenced ranks the ids of the given types by how many latest
-	// versions added after since, in the collections of scope, refer to
-	// them (not counting revoked versions or the levels each Visibility
-	// hides), most referenced first, at most limit. Only the id and its
-	// count are returned: the caller reads each one with its own rights.
+	// MostReferenced ranks the ids of the given types, which must be
+	// RankedTypes (EINVALID otherwise), by how many latest versions added
+	// on the days that begin after since (FirstDayAfter: the stores keep
+	// these counts by whole day, as they arrive), in the collections of
+	// scope, refer to them (not counting revoked versions or the levels
+	// each Visibility hides), most referenced first, at most limit. Only
+	// the id and its count are returned: the caller reads each one with
+	// its own rights.
 	MostReferenced(ctx context.Context, scope map[string]Visibility, types []string, since time.Time, limit int) ([]ReferenceCount, error)
 	// Submitted returns the latest versions, in the collections of scope,
 	// that the organisation submitted under its name (SubmitterOrgID;
@@ -153,6 +158,22 @@ type ReferenceFilter struct {
 	ID    string   // the id referred to
 	Types []string // the referring objects' types; empty means any
 	Limit int      // at most this many; capped at MaxPageSize
+}
+
+// RankedTypes are the types whose ids MostReferenced ranks: the stores
+// count the references to them as objects arrive.
+var RankedTypes = []string{"attack-pattern", "campaign", "course-of-action", "identity", "infrastructure",
+	"intrusion-set", "location", "malware", "threat-actor", "tool", "vulnerability"}
+
+// CheckRankedTypes returns EINVALID unless every type is one of
+// RankedTypes.
+func CheckRankedTypes(types []string) error {
+	for _, t := range types {
+		if !slices.Contains(RankedTypes, t) {
+			return Errorf(EINVALID, "The references to %q objects are not counted; only those to %s are.", t, strings.Join(RankedTypes, ", "))
+		}
+	}
+	return nil
 }
 
 // ReferenceCount is how many objects refer to an id.

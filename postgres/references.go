@@ -45,9 +45,12 @@ func (db *DB) Referring(ctx context.Context, scope map[string]isachub.Visibility
 }
 
 // MostReferenced ranks the ids of the given types by the latest versions
-// added after since that refer to them, walking the reference index over
-// each type's range of ids ("malware--" up to "malware-.").
+// added on the days after since that refer to them, walking the reference
+// index over each type's range of ids ("malware--" up to "malware-.").
 func (db *DB) MostReferenced(ctx context.Context, scope map[string]isachub.Visibility, types []string, since time.Time, limit int) ([]isachub.ReferenceCount, error) {
+	if err := isachub.CheckRankedTypes(types); err != nil {
+		return nil, err
+	}
 	collectionIDs, hidden := isachub.SearchScope(scope)
 	out := []isachub.ReferenceCount{}
 	if len(collectionIDs) == 0 || len(types) == 0 {
@@ -56,7 +59,7 @@ func (db *DB) MostReferenced(ctx context.Context, scope map[string]isachub.Visib
 	if err := db.indexPending(ctx, collectionIDs, false); err != nil {
 		return nil, err
 	}
-	args := []any{collectionIDs, since.UnixMicro()}
+	args := []any{collectionIDs, isachub.FirstDayAfter(since)}
 	ranges := ""
 	for i, t := range types {
 		if i > 0 {
@@ -69,7 +72,7 @@ func (db *DB) MostReferenced(ctx context.Context, scope map[string]isachub.Visib
 	args = append(args, pageSize(limit))
 	rows, _ := db.pool.Query(ctx, `SELECT r.ref, count(DISTINCT (r.collection_id, r.date_added)) FROM object_refs r
 		JOIN object_versions v ON v.collection_id = r.collection_id AND v.date_added = r.date_added
-		WHERE (`+ranges+`) AND r.collection_id = ANY($1) AND r.date_added > $2
+		WHERE (`+ranges+`) AND r.collection_id = ANY($1) AND r.date_added >= $2
 		AND v.is_latest AND NOT v.revoked`+cond+fmt.Sprintf(`
 		GROUP BY r.ref ORDER BY 2 DESC, r.ref LIMIT $%d`, len(args)), args...)
 	var c isachub.ReferenceCount

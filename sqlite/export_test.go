@@ -71,7 +71,9 @@ func (db *DB) ExplainSearch(ctx context.Context, colls []string, query string, h
 
 // OpenAt opens the database at path with its writer only, applying the
 // migrations up to version upTo, for tests of later migrations on
-// databases that have data. Only Exec and Close may be used on it.
+// databases that have data. Only Exec and Close may be used on it, and
+// the writes (such as AddObjects) when the schema at upTo has every table
+// the writer's statements use (migration 0007 and later).
 func OpenAt(ctx context.Context, path string, upTo int) (*DB, error) {
 	db := &DB{path: path}
 	var err error
@@ -82,6 +84,12 @@ func OpenAt(ctx context.Context, path string, upTo int) (*DB, error) {
 	if err := db.migrate(ctx, upTo); err != nil {
 		db.wr.Close()
 		return nil, err
+	}
+	if upTo >= 7 {
+		if db.stmts, err = prepareWriterStmts(ctx, db.wr); err != nil {
+			db.wr.Close()
+			return nil, err
+		}
 	}
 	return db, nil
 }

@@ -1,13 +1,18 @@
 package sqlite_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/isachub/isachub"
 	"github.com/isachub/isachub/sqlite"
+	"github.com/isachub/isachub/stix"
+	"github.com/isachub/isachub/storetest"
 )
 
 func TestMigrate(t *testing.T) {
@@ -127,5 +132,61 @@ func TestMigrateAnonymous(t *testing.T) {
 	c, err := db.Collection(ctx, 1, "91a7b528-80eb-42ed-a74d-c6fbd5a26116")
 	if err != nil || c.Anonymous || c.Moderated || !c.ReadAll {
 		t.Fatalf("after migration 0003: collection %+v, %v", c, err)
+	}
+}
+
+// TestMigrateRefCounts upgrades a database with relationships from
+// migration 0008 to 0009: the ranking counts what was stored before, as
+// it will count what arrives (one count per latest version, not per
+// property, none for a version a newer one replaced).
+func TestMigrateRefCounts(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "old.db")
+	old, err := sqlite.OpenAt(ctx, path, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	comm := &isachub.Community{Slug: "aviation", Title: "Aviation ISAC"}
+	if err := old.CreateCommunity(ctx, comm); err != nil {
+		t.Fatal(err)
+	}
+	org := &isachub.Org{CommunityID: comm.ID, Slug: "acme", Name: "Acme Air"}
+	if err := old.CreateOrg(ctx, org); err != nil {
+		t.Fatal(err)
+	}
+	coll := &isachub.Collection{CommunityID: comm.ID, Title: "Shared", ReadAll: true, WriteAll: true}
+	if err := old.CreateCollection(ctx, coll); err != nil {
+		t.Fatal(err)
+	}
+	mal1, mal2 := storetest.MalwareID(1), storetest.MalwareID(2)
+	rel := func(i int, modified, source, target string) *stix.Object {
+		o, err := stix.ParseObject(fmt.Appendf(nil, `{"type":"relationship","spec_version":"2.1","id":"relationship--%s",
+			"created":"2026-01-01T00:00:00Z","modified":%q,"relationship_type":"uses","source_ref":%q,"target_ref":%q}`,
+			storetest.UUID(7, i), modified, source, target))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	if _, err := old.AddObjects(ctx, coll.ID, org.ID, []*stix.Object{
+		rel(1, "2026-01-01T00:00:00Z", storetest.IndicatorID(1), mal1),
+		rel(2, "2026-01-01T00:00:00Z", mal1, mal1),
+		rel(3, "2026-01-01T00:00:00Z", storetest.IndicatorID(1), mal2),
+		rel(3, "2026-01-02T00:00:00Z", storetest.IndicatorID(1), mal1),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rank, err := db.MostReferenced(ctx, map[string]isachub.Visibility{coll.ID: isachub.Unrestricted()},
+		[]string{"malware"}, time.Now().AddDate(0, 0, -2), 10)
+	if err != nil || !slices.Equal(rank, []isachub.ReferenceCount{{ID: mal1, Count: 3}}) {
+		t.Fatalf("after migration 0009, most referenced = %v, %v; want %s 3 times", rank, err, mal1)
 	}
 }

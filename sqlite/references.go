@@ -31,28 +31,34 @@ func (db *DB) Referring(ctx context.Context, scope map[string]isachub.Visibility
 }
 
 // MostReferenced ranks the ids of the given types by the latest versions
-// added after since that refer to them. It walks the reference index over
-// each type's range of ids ("malware--" up to "malware-."), so its cost
-// follows the references to those types, not the size of the collections.
+// added on the days after since that refer to them, from ref_totals and
+// ref_cum (migration 0009): per key of the scope, the count now minus the
+// count up to the last day before the period, so its cost follows the
+// number of ids referred to, not the references or the period's length.
 func (db *DB) MostReferenced(ctx context.Context, scope map[string]isachub.Visibility, types []string, since time.Time, limit int) ([]isachub.ReferenceCount, error) {
+	if err := isachub.CheckRankedTypes(types); err != nil {
+		return nil, err
+	}
 	collectionIDs, hidden := isachub.SearchScope(scope)
 	out := []isachub.ReferenceCount{}
 	if len(collectionIDs) == 0 || len(types) == 0 {
 		return out, nil
 	}
 	var b strings.Builder
-	b.WriteString(`SELECT r.ref, count(DISTINCT o.pk) FROM object_refs r CROSS JOIN objects o ON o.pk = r.pk WHERE (`)
-	var args []any
+	b.WriteString(`SELECT o.ref, sum(o.n - coalesce((SELECT c.cum FROM ref_cum c
+			WHERE c.coll = o.coll AND c.tlp = o.tlp AND c.ref = o.ref AND c.day < ? ORDER BY c.day DESC LIMIT 1), 0)) AS k
+		FROM ref_totals o WHERE (`)
+	args := []any{isachub.FirstDayAfter(since) / microsPerDay}
 	for i, t := range types {
 		if i > 0 {
 			b.WriteString(` OR `)
 		}
-		b.WriteString(`(r.ref >= ? AND r.ref < ?)`)
+		b.WriteString(`(o.ref >= ? AND o.ref < ?)`)
 		args = append(args, t+"--", t+"-.")
 	}
-	b.WriteString(`) AND o.date_added > ? AND o.is_latest = 1 AND o.revoked = 0 AND `)
-	args = scopeCond(&b, append(args, since.UnixMicro()), collectionIDs, hidden)
-	b.WriteString(` GROUP BY r.ref ORDER BY 2 DESC, r.ref LIMIT ?`)
+	b.WriteString(`) AND `)
+	args = scopeCond(&b, args, collectionIDs, hidden)
+	b.WriteString(` GROUP BY o.ref HAVING k > 0 ORDER BY k DESC, o.ref LIMIT ?`)
 	rows, err := db.rd.QueryContext(ctx, b.String(), append(args, pageLimit(limit))...)
 	if err != nil {
 		return nil, internal("rank referenced objects", err)

@@ -51,7 +51,8 @@ func testReferences(t *testing.T, s isachub.Store) {
 	ctx := f.ctx
 	ind1, ind2, mal1, mal2 := IndicatorID(1), IndicatorID(2), MalwareID(1), MalwareID(2)
 	h := func(n int) time.Time { return Epoch.Add(time.Duration(n) * time.Hour) }
-	before := time.Now().Add(-time.Second)
+	// The rankings count by whole day: since the end of yesterday.
+	before := isachub.DayOf(time.Now().UnixMicro()).Add(-time.Microsecond)
 	mustAdd(t, s, f.coll.ID, f.orgA.ID,
 		relationship(1, h(0), ind1, mal1, stix.TLPClear, false),
 		relationship(2, h(0), ind2, mal1, stix.TLPAmber, false),
@@ -108,23 +109,45 @@ func testReferences(t *testing.T, s isachub.Store) {
 			t.Fatalf("referring with limit 2 = %v", got)
 		}
 	})
+	rank := func(t *testing.T, scope map[string]isachub.Visibility, types []string, since time.Time, limit int) []isachub.ReferenceCount {
+		t.Helper()
+		r, err := s.MostReferenced(ctx, scope, types, since, limit)
+		mustOK(t, err)
+		return r
+	}
+	wantRank := func(t *testing.T, got []isachub.ReferenceCount, want ...isachub.ReferenceCount) {
+		t.Helper()
+		if !slices.Equal(got, want) {
+			t.Fatalf("most referenced = %v, want %v", got, want)
+		}
+	}
 	t.Run("MostReferenced", func(t *testing.T) {
-		rank, err := s.MostReferenced(ctx, all, []string{"malware"}, before, 10)
-		mustOK(t, err)
-		wantRank := []isachub.ReferenceCount{{ID: mal1, Count: 3}, {ID: mal2, Count: 1}}
-		if !slices.Equal(rank, wantRank) {
-			t.Fatalf("most referenced = %v, want %v", rank, wantRank)
+		// mal1: 1, 2 (AMBER) and 5's second version; mal2: 3 (RED) alone,
+		// as 4's latest version is revoked and 5's first is not latest.
+		wantRank(t, rank(t, all, []string{"malware"}, before, 10), isachub.ReferenceCount{ID: mal1, Count: 3}, isachub.ReferenceCount{ID: mal2, Count: 1})
+		wantRank(t, rank(t, all, []string{"malware"}, before, 1), isachub.ReferenceCount{ID: mal1, Count: 3})
+		var none isachub.TLPSet
+		scope := map[string]isachub.Visibility{f.coll.ID: isachub.Hiding(none.With(stix.TLPRed).With(stix.TLPAmber))}
+		wantRank(t, rank(t, scope, []string{"malware", "tool"}, before, 10), isachub.ReferenceCount{ID: mal1, Count: 2})
+		wantRank(t, rank(t, everything(f.otherColl.ID), []string{"malware"}, before, 10), isachub.ReferenceCount{ID: mal1, Count: 1})
+		wantRank(t, rank(t, all, []string{"malware"}, time.Now().Add(24*time.Hour), 10))
+		_, err := s.MostReferenced(ctx, all, []string{"indicator"}, before, 10)
+		wantCode(t, err, isachub.EINVALID)
+	})
+	t.Run("RankedTypes", func(t *testing.T) {
+		// Every type of isachub.RankedTypes is counted, once per version
+		// even when two of its properties name the id.
+		c := &isachub.Collection{CommunityID: f.comm.ID, Title: "Ranked", Alias: "ranked", ReadAll: true, WriteAll: true}
+		mustOK(t, s.CreateCollection(ctx, c))
+		var objs []*stix.Object
+		var want []isachub.ReferenceCount
+		for i, typ := range isachub.RankedTypes {
+			id := typ + "--" + UUID(10, i)
+			objs = append(objs, relationship(20+i, h(0), id, id, stix.TLPClear, false))
+			want = append(want, isachub.ReferenceCount{ID: id, Count: 1})
 		}
-		rank, err = s.MostReferenced(ctx, all, []string{"indicator"}, before, 1)
-		mustOK(t, err)
-		if len(rank) != 1 || rank[0].ID != ind2 && rank[0].ID != ind1 {
-			t.Fatalf("most referenced indicators (limit 1) = %v", rank)
-		}
-		rank, err = s.MostReferenced(ctx, all, []string{"malware"}, time.Now().Add(time.Hour), 10)
-		mustOK(t, err)
-		if len(rank) != 0 {
-			t.Fatalf("most referenced after now = %v, want none", rank)
-		}
+		mustAdd(t, s, c.ID, f.orgA.ID, objs...)
+		wantRank(t, rank(t, everything(c.ID), isachub.RankedTypes, before, 100), want...)
 	})
 	t.Run("Submitted", func(t *testing.T) {
 		submitted := func(t *testing.T, scope map[string]isachub.Visibility, org int64, limit int) []string {
@@ -156,5 +179,9 @@ func testReferences(t *testing.T, s isachub.Store) {
 	t.Run("DeletedLeaveTheIndex", func(t *testing.T) {
 		mustOK(t, s.DeleteObject(ctx, f.coll.ID, "sighting--"+UUID(8, 1), f.orgA.ID, isachub.ObjectFilter{Versions: []string{"all"}}))
 		want(t, referring(t, all, isachub.ReferenceFilter{ID: ind1}), "rel@00", "rel@00")
+		// Deleting 5's second version makes its first the latest again:
+		// the ranking follows.
+		mustOK(t, s.DeleteObject(ctx, f.coll.ID, "relationship--"+UUID(7, 5), f.orgA.ID, isachub.ObjectFilter{Versions: []string{"last"}}))
+		wantRank(t, rank(t, all, []string{"malware"}, before, 10), isachub.ReferenceCount{ID: mal1, Count: 2}, isachub.ReferenceCount{ID: mal2, Count: 2})
 	})
 }
