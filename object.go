@@ -118,11 +118,12 @@ type ObjectStore interface {
 	DeleteObject(ctx context.Context, collectionID, id string, orgID int64, f ObjectFilter) error
 	// SearchObjects runs a full-text query over name, description, pattern
 	// and SCO values of the latest versions in the collections of scope
-	// only (a collection id to what the caller may see of it), best match
-	// first. The levels each Visibility hides are left out in the query,
-	// before the limit, so an object whose latest version is hidden is not
-	// found.
-	SearchObjects(ctx context.Context, scope map[string]Visibility, query string, limit int) ([]*ObjectVersion, error)
+	// only (a collection id to what the caller may see of it), with the
+	// query's filters, newest first (SearchQuery). The levels each
+	// Visibility hides are left out in the query, before the limit and
+	// before SearchScanLimit, so an object whose latest version is hidden
+	// is not found and does not count. EINVALID when the text has no word.
+	SearchObjects(ctx context.Context, scope map[string]Visibility, q SearchQuery) (*SearchPage, error)
 	// CountAdded returns, for each collection of scope, how many versions
 	// of each type it received on each day (UTC) that begins after since
 	// (FirstDayAfter: counts are kept by whole day), leaving out

@@ -12,6 +12,7 @@ import (
 	"github.com/isachub/isachub/internal/pgtest"
 	"github.com/isachub/isachub/postgres"
 	"github.com/isachub/isachub/stix"
+	"github.com/isachub/isachub/storetest"
 )
 
 // BenchmarkIngest adds 100,000 indicators to an empty collection through
@@ -53,7 +54,7 @@ func benchIngest(b *testing.B, search bool) {
 			}
 		}
 		if search {
-			vs, err := db.SearchObjects(b.Context(), isachub.UnrestrictedScope(coll), fmt.Sprintf("server number %d", total-1), 10)
+			vs, err := storetest.Searched(db.SearchObjects(b.Context(), isachub.UnrestrictedScope(coll), isachub.SearchQuery{Text: fmt.Sprintf("server number %d", total-1), Limit: 10}))
 			if err != nil || len(vs) != 1 {
 				b.Fatalf("search after ingest: %d results, error %v; want 1 result", len(vs), err)
 			}

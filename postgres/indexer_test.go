@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/isachub/isachub"
+	"github.com/isachub/isachub/storetest"
 )
 
 // TestSearchIndexConcurrent searches one collection from two stores (two
@@ -29,7 +30,7 @@ func TestSearchIndexConcurrent(t *testing.T) {
 		}
 		wg.Go(func() {
 			// Object 11999 is an indicator of the last batch.
-			vs, err := db.SearchObjects(ctx, isachub.UnrestrictedScope(coll.ID), "server number 11999", 10)
+			vs, err := storetest.Searched(db.SearchObjects(ctx, isachub.UnrestrictedScope(coll.ID), isachub.SearchQuery{Text: "server number 11999", Limit: 10}))
 			errs[i], found[i] = err, len(vs)
 		})
 	}
@@ -85,7 +86,7 @@ func TestSearchIndexDelete(t *testing.T) {
 	ctx := t.Context()
 	org, coll := setup(t, db)
 	ingest(t, db, coll.ID, org.ID, 0, 30, 30)
-	vs, err := db.SearchObjects(ctx, isachub.UnrestrictedScope(coll.ID), "malicious", 100)
+	vs, err := storetest.Searched(db.SearchObjects(ctx, isachub.UnrestrictedScope(coll.ID), isachub.SearchQuery{Text: "malicious", Limit: 100}))
 	mustOK(t, err)
 	if len(vs) != 20 { // indicators are the objects not divisible by 3
 		t.Fatalf("search found %d indicators, want 20", len(vs))
@@ -118,7 +119,7 @@ func TestSearchIndexDeletedTail(t *testing.T) {
 	mustOK(t, err)
 	newest := page.Objects[len(page.Objects)-1]
 	mustOK(t, db.DeleteObject(ctx, coll.ID, newest.ID, org.ID, isachub.ObjectFilter{}))
-	vs, err := db.SearchObjects(ctx, isachub.UnrestrictedScope(coll.ID), "malicious", 100)
+	vs, err := storetest.Searched(db.SearchObjects(ctx, isachub.UnrestrictedScope(coll.ID), isachub.SearchQuery{Text: "malicious", Limit: 100}))
 	mustOK(t, err)
 	if len(vs) != 6 { // indicators 1, 2, 4, 5, 7, 8; 9 was a malware, deleted
 		t.Errorf("search found %d indicators, want 6", len(vs))
@@ -142,7 +143,7 @@ func TestDeleteCascade(t *testing.T) {
 	other := newCollection(t, db)
 	ingest(t, db, coll.ID, org.ID, 0, 20, 20)
 	ingest(t, db, other, org.ID, 0, 10, 10)
-	_, err := db.SearchObjects(ctx, isachub.UnrestrictedScope(coll.ID, other), "malicious", 10)
+	_, err := storetest.Searched(db.SearchObjects(ctx, isachub.UnrestrictedScope(coll.ID, other), isachub.SearchQuery{Text: "malicious", Limit: 10}))
 	mustOK(t, err)
 	count := func(table string) int64 {
 		t.Helper()
@@ -172,7 +173,7 @@ func TestSearchIndexUnparsable(t *testing.T) {
 	ingest(t, db, coll.ID, org.ID, 0, 9, 9)
 	// The background indexer waits for a quiet second: this runs first.
 	mustOK(t, db.Exec(ctx, `UPDATE object_versions SET raw = '{"type":' WHERE date_added = (SELECT min(date_added) FROM object_versions)`))
-	vs, err := db.SearchObjects(ctx, isachub.UnrestrictedScope(coll.ID), "malicious", 100)
+	vs, err := storetest.Searched(db.SearchObjects(ctx, isachub.UnrestrictedScope(coll.ID), isachub.SearchQuery{Text: "malicious", Limit: 100}))
 	mustOK(t, err)
 	if len(vs) != 6 { // indicators 1, 2, 4, 5, 7, 8; the broken one, 0, was a malware
 		t.Errorf("search found %d indicators, want 6", len(vs))

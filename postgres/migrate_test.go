@@ -9,6 +9,7 @@ import (
 
 	"github.com/isachub/isachub"
 	"github.com/isachub/isachub/postgres"
+	"github.com/isachub/isachub/storetest"
 )
 
 // TestMigrateConcurrent starts several stores on one fresh schema at once,
@@ -81,7 +82,7 @@ func TestMigrateSearchIndex(t *testing.T) {
 	if indexed != 2 || until != 1001 {
 		t.Fatalf("after migration 0003: %d rows in object_search, indexed_until %d; want 2 and 1001", indexed, until)
 	}
-	vs, err := db.SearchObjects(ctx, isachub.UnrestrictedScope(coll), "zeppelin", 10)
+	vs, err := storetest.Searched(db.SearchObjects(ctx, isachub.UnrestrictedScope(coll), isachub.SearchQuery{Text: "zeppelin", Limit: 10}))
 	mustOK(t, err)
 	if len(vs) != 1 || vs[0].ID != malware(t, 0).ID() {
 		t.Fatalf("search for zeppelin after migration = %+v, want %s", vs, malware(t, 0).ID())

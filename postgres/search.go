@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -21,46 +22,107 @@ const (
 	maxSearchSize = 256 << 10
 )
 
-// SearchObjects runs a full-text query over the latest versions in the given
-// collections only, best match first. The store computes the words of
-// objects and queries itself (searchWords): a document's tsvector holds its
-// lower-cased words, and the query is the AND of the query's words, built
-// as a tsquery value, never parsed as tsquery syntax, so that no input can
-// break it and both sides split text the same way (the way SQLite's
-// unicode61 tokenizer does: on every character that is not a letter or a
-// digit).
-func (db *DB) SearchObjects(ctx context.Context, scope map[string]isachub.Visibility, query string, limit int) ([]*isachub.ObjectVersion, error) {
+// SearchObjects runs a full-text query over the latest versions in the
+// given collections only, newest first, with the query's filters. The
+// store computes the words of objects and queries itself (searchWords): a
+// document's tsvector holds its lower-cased words, and the query is the
+// AND of the query's words, built as a tsquery value, never parsed as
+// tsquery syntax, so that no input can break it and both sides split text
+// the same way (the way SQLite's unicode61 tokenizer does: on every
+// character that is not a letter or a digit). As on SQLite, the filters
+// and the page apply to the SearchScanLimit most recent matches that the
+// scope lets the caller see.
+func (db *DB) SearchObjects(ctx context.Context, scope map[string]isachub.Visibility, sq isachub.SearchQuery) (*isachub.SearchPage, error) {
 	collectionIDs, hidden := isachub.SearchScope(scope)
-	words := searchWords(query)
+	words := searchWords(sq.Text)
 	if len(words) == 0 {
-		return nil, isachub.Errorf(isachub.EINVALID, "The search query %q has no words to search for.", query)
+		return nil, isachub.Errorf(isachub.EINVALID, "The search query %q has no words to search for.", sq.Text)
 	}
+	page := &isachub.SearchPage{Versions: []*isachub.ObjectVersion{}}
 	if len(collectionIDs) == 0 {
-		return []*isachub.ObjectVersion{}, nil
+		return page, nil
 	}
-	limit = pageSize(limit)
+	limit := pageSize(sq.Limit)
 	// Index what writers committed before this search, so that it finds it.
 	if err := db.indexPending(ctx, collectionIDs, false); err != nil {
 		return nil, err
 	}
 	// Words are letters and digits only, so quoting them is safe.
 	q := "'" + strings.Join(words, "' & '") + "'"
-	// Versions of the TLP levels hidden in their collection are left out
-	// before the limit (the Visibility of each collection in scope).
-	args := []any{collectionIDs, q, limit}
-	hide := hideCond(&args, collectionIDs, hidden)
-	rows, _ := db.pool.Query(ctx, `SELECT v.collection_id, v.date_added, v.id, v.type, v.spec_version, v.created, v.modified,
+	args := []any{collectionIDs, q, isachub.SearchScanLimit}
+	cand := searchCandidates(&args, collectionIDs, hidden)
+	filters := searchFilters(&args, sq)
+	args = append(args, limit+1, max(sq.Offset, 0))
+	rows, _ := db.pool.Query(ctx, `WITH cand AS (`+cand+` LIMIT $3)
+		SELECT v.collection_id, v.date_added, v.id, v.type, v.spec_version, v.created, v.modified,
 			v.revoked, v.created_by_ref, v.markings, v.submitter_org_id, v.raw, v.tlp
-		FROM object_search s
-		JOIN object_versions v ON v.collection_id = s.collection_id AND v.date_added = s.date_added,
-		CAST($2 AS tsquery) AS q
-		WHERE s.collection_id = ANY($1) AND v.is_latest AND s.search @@ q`+hide+`
-		ORDER BY ts_rank(s.search, q) DESC, s.collection_id, s.date_added LIMIT $3`, args...)
+		FROM cand JOIN object_versions v ON v.collection_id = cand.collection_id AND v.date_added = cand.date_added
+		WHERE true`+filters+fmt.Sprintf(`
+		ORDER BY v.date_added DESC, v.collection_id DESC LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
 	vs, err := pgx.CollectRows(rows, scanVersion)
 	if err != nil {
 		return nil, dbError(err, "search objects", "The search")
 	}
-	return vs, nil
+	if len(vs) > limit {
+		page.Versions, page.More = vs[:limit], true
+		return page, nil
+	}
+	page.Versions = vs
+	// The page ran out: because the matches did, or because only the
+	// first SearchScanLimit of them were examined?
+	args = []any{collectionIDs, q, isachub.SearchScanLimit}
+	cand = searchCandidates(&args, collectionIDs, hidden)
+	var more bool
+	if err := db.pool.QueryRow(ctx, `SELECT EXISTS (`+cand+` OFFSET $3)`, args...).Scan(&more); err != nil {
+		return nil, dbError(err, "search objects", "The search")
+	}
+	page.Partial = more
+	return page, nil
+}
+
+// searchCandidates returns the query of the matches of the tsquery $2 in
+// the collections $1 that the scope lets the caller see, most recent
+// first, appending the arguments of the hidden levels.
+func searchCandidates(args *[]any, collectionIDs []string, hidden map[string]isachub.TLPSet) string {
+	return `SELECT s.collection_id, s.date_added FROM object_search s
+		JOIN object_versions v ON v.collection_id = s.collection_id AND v.date_added = s.date_added
+		WHERE s.collection_id = ANY($1) AND v.is_latest AND s.search @@ CAST($2 AS tsquery)` + hideCond(args, collectionIDs, hidden) + `
+		ORDER BY s.date_added DESC, s.collection_id DESC`
+}
+
+// searchFilters returns the conditions of q's filters on v, appending
+// their arguments.
+func searchFilters(args *[]any, q isachub.SearchQuery) string {
+	var cond strings.Builder
+	arg := func(v any) string {
+		*args = append(*args, v)
+		return fmt.Sprintf("$%d", len(*args))
+	}
+	if len(q.Types) > 0 {
+		cond.WriteString(` AND v.type = ANY(` + arg(q.Types) + `)`)
+	}
+	if q.SubmitterOrgID != 0 {
+		cond.WriteString(` AND v.submitter_org_id = ` + arg(q.SubmitterOrgID))
+	}
+	if from, until, ok := isachub.DayRange(q.AddedFrom, q.AddedUntil); ok {
+		cond.WriteString(` AND v.date_added >= ` + arg(from.UnixMicro()) + ` AND v.date_added < ` + arg(until.UnixMicro()))
+	}
+	if from, until, ok := isachub.DayRange(q.CreatedFrom, q.CreatedUntil); ok {
+		// created is the text as received, RFC 3339 in UTC: a day's
+		// timestamps sort between the day and the next one, whatever
+		// their fraction of a second (COLLATE "C": byte order).
+		cond.WriteString(` AND v.created COLLATE "C" >= ` + arg(from.Format(time.DateOnly)) +
+			` AND v.created COLLATE "C" < ` + arg(until.Format(time.DateOnly)))
+	}
+	if q.MinConfidence > 0 {
+		cond.WriteString(` AND jsonb_typeof(convert_from(v.raw, 'UTF8')::jsonb -> 'confidence') = 'number'
+			AND (convert_from(v.raw, 'UTF8')::jsonb ->> 'confidence')::numeric >= ` + arg(q.MinConfidence))
+	}
+	if q.Label != "" {
+		cond.WriteString(` AND jsonb_typeof(convert_from(v.raw, 'UTF8')::jsonb -> 'labels') = 'array'
+			AND convert_from(v.raw, 'UTF8')::jsonb -> 'labels' @> jsonb_build_array(CAST(` + arg(q.Label) + ` AS text))`)
+	}
+	return cond.String()
 }
 
 // searchVector returns the tsvector of o: the distinct words of its

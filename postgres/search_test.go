@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/isachub/isachub"
+	"github.com/isachub/isachub/storetest"
 )
 
 // FuzzSearch sends arbitrary user queries to SearchObjects on a real
@@ -20,7 +21,7 @@ func FuzzSearch(f *testing.F) {
 	org, coll := setup(f, db)
 	ingest(f, db, coll.ID, org.ID, 0, 50, 50)
 	f.Fuzz(func(t *testing.T, q string) {
-		vs, err := db.SearchObjects(t.Context(), isachub.UnrestrictedScope(coll.ID), q, 10)
+		vs, err := storetest.Searched(db.SearchObjects(t.Context(), isachub.UnrestrictedScope(coll.ID), isachub.SearchQuery{Text: q, Limit: 10}))
 		if code := isachub.ErrorCode(err); code != "" && code != isachub.EINVALID {
 			t.Fatalf("SearchObjects(%q): error code %q: %v", q, code, err)
 		}

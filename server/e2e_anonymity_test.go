@@ -18,6 +18,7 @@ import (
 	"github.com/isachub/isachub/anon"
 	"github.com/isachub/isachub/server"
 	"github.com/isachub/isachub/stix"
+	"github.com/isachub/isachub/storetest"
 	"github.com/isachub/isachub/taxii"
 )
 
@@ -353,7 +354,7 @@ func testAnonymity(t *testing.T, newHub func(testing.TB, server.Config) *hub) {
 
 	t.Run("Search", func(t *testing.T) {
 		for _, q := range []string{"Sable", "sable-air.example", "203.0.113.77", "SABLE-4411", "Airways"} {
-			found, err := h.store.SearchObjects(ctx, isachub.UnrestrictedScope(h.colls["open"].ID), q, 100)
+			found, err := storetest.Searched(h.store.SearchObjects(ctx, isachub.UnrestrictedScope(h.colls["open"].ID), isachub.SearchQuery{Text: q, Limit: 100}))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -361,7 +362,7 @@ func testAnonymity(t *testing.T, newHub func(testing.TB, server.Config) *hub) {
 				t.Errorf("search %q finds %d objects, first %s", q, len(found), found[0].ID)
 			}
 		}
-		found, err := h.store.SearchObjects(ctx, isachub.UnrestrictedScope(h.colls["open"].ID), "Gravel", 100)
+		found, err := storetest.Searched(h.store.SearchObjects(ctx, isachub.UnrestrictedScope(h.colls["open"].ID), isachub.SearchQuery{Text: "Gravel", Limit: 100}))
 		if err != nil || len(found) == 0 {
 			t.Errorf("search Gravel: %d, %v (the positive control)", len(found), err)
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/isachub/isachub"
 	"github.com/isachub/isachub/server"
+	"github.com/isachub/isachub/storetest"
 	"github.com/isachub/isachub/taxii"
 )
 
@@ -144,7 +145,7 @@ func (h *confidential) attackSearch(t *testing.T, a attacker) {
 		scope[c.ID] = r.Visibility(c)
 	}
 	for _, o := range h.objs {
-		found, err := h.store.SearchObjects(ctx, scope, o.name, 100)
+		found, err := storetest.Searched(h.store.SearchObjects(ctx, scope, isachub.SearchQuery{Text: o.name, Limit: 100}))
 		if err != nil {
 			t.Fatal(err)
 		}

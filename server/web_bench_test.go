@@ -167,6 +167,8 @@ func BenchmarkWebPages(b *testing.B) {
 		{"dashboard-90d", "/ui/?days=90", member},
 		{"search-text", "/ui/search?q=campaign", member},
 		{"search-filtered", "/ui/search?q=relay&type=indicator&tlp=green", member},
+		{"search-narrow", "/ui/search?q=relay&type=malware&label=none", member}, // examines SearchScanLimit matches
+		{"search-page-20", "/ui/search?q=campaign&page=20", member},
 		{"ioc-lookup", "/ui/search?q=10.0.0.7", member},
 		{"object-indicator", "/ui/objects/" + ind, member},
 		{"object-malware", "/ui/objects/" + uiBenchTarget(3), member},

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -95,6 +96,45 @@ func FuzzParseFormTime(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		if tm, err := parseFormTime(s); err == nil && tm.IsZero() && s != "0001-01-01T00:00" {
 			t.Fatalf("parseFormTime(%q) = the zero time without an error", s)
+		}
+	})
+}
+
+func FuzzSearchForm(f *testing.F) {
+	f.Add("q=osprey&label=wiper&confidence=50&created_from=2026-05-05&added_until=2026-12-07&page=3&mine=1&type=malware")
+	f.Add("q=%00&confidence=-1&created_from=0000-01-01&page=99999999999999999999")
+	f.Add("q=x&confidence=101&added_from=2026-02-30&created_until=%E2%80%AE")
+	f.Fuzz(func(t *testing.T, raw string) {
+		values, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		form := readSearchForm(values)
+		if form.Page < 1 || form.Page > searchPages || len(form.Q) > 500 {
+			t.Fatalf("form %+v: page or words out of bounds", form)
+		}
+		q, errs := form.query(7)
+		for field, msg := range errs {
+			if field == "" || msg == "" {
+				t.Fatalf("an error without a field or message: %q: %q", field, msg)
+			}
+		}
+		if errs != nil {
+			return
+		}
+		if q.Offset < 0 || q.Limit != searchShown || q.MinConfidence < 0 || q.MinConfidence > 100 || q.Text != form.Q {
+			t.Fatalf("query %+v from form %+v", q, form)
+		}
+		if q.SubmitterOrgID != 0 && !form.Mine {
+			t.Fatal("the submitter filter without the box ticked")
+		}
+		// The page links keep the form.
+		u, err := url.Parse(form.pageURL(form.Page))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again := readSearchForm(u.Query()); again != form {
+			t.Fatalf("the page link reads back as %+v, want %+v", again, form)
 		}
 	})
 }

@@ -32,8 +32,12 @@ type objectView struct {
 	PatternError   string
 	Properties     []property
 	Refs           []objectRef
-	JSON           string
+	raw            []byte // the version as stored, for JSON
 }
+
+// JSON is the stored version, indented for reading; computed when a page
+// shows it, not for every row of a list.
+func (ov *objectView) JSON() string { return indentJSON(ov.raw) }
 
 // textPart is a run of plain text or a link found in it.
 type textPart struct {
@@ -119,7 +123,7 @@ func newObjectView(v *isachub.ObjectVersion, coll *isachub.Collection) (*objectV
 			ov.Properties = append(ov.Properties, property{Name: k, Value: propertyText(raw)})
 		}
 	}
-	ov.JSON = indentJSON(v.Raw)
+	ov.raw = v.Raw
 	return ov, nil
 }
 

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -150,109 +149,6 @@ func (s *Server) findObject(r *http.Request, v *viewer) (*objectView, *scope, []
 		others = append(others, sc.byID[f.CollectionID])
 	}
 	return ov, sc, others, nil
-}
-
-// searchForm is the search page's query, as the form sends it.
-type searchForm struct {
-	Q          string
-	Type       string
-	TLP        string
-	Collection string
-	Mine       bool
-}
-
-// searchShown is how many results the search page shows.
-const searchShown = 100
-
-// searchTypes are the object types the search page offers as a filter.
-var searchTypes = []string{"indicator", "malware", "threat-actor", "intrusion-set", "attack-pattern", "campaign",
-	"vulnerability", "tool", "report", "note", "opinion", "sighting", "relationship", "identity", "observed-data"}
-
-// handleSearch is full-text search over what the viewer may see, with
-// filters, and the IOC look-up when the query is one indicator value.
-func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	q := r.URL.Query()
-	f := searchForm{Q: strings.TrimSpace(q.Get("q")), Type: q.Get("type"), TLP: q.Get("tlp"), Collection: q.Get("collection"), Mine: q.Get("mine") == "1"}
-	if len(f.Q) > 500 {
-		f.Q = f.Q[:500]
-	}
-	sc, err := s.viewerScope(r.Context(), v)
-	if err != nil {
-		return err
-	}
-	data := map[string]any{"Form": f, "Types": searchTypes, "Collections": sc.colls,
-		"TLPs": []string{"clear", "green", "amber", "amber+strict", "red"}}
-	if f.Q == "" {
-		s.render(w, r, v, "search", page{Title: "Search", Nav: "search", Data: data})
-		return nil
-	}
-	search := maps.Clone(sc.see)
-	if c, ok := sc.byID[f.Collection]; ok {
-		search = map[string]isachub.Visibility{c.ID: sc.see[c.ID]}
-	}
-	if level, err := stix.ParseTLP(f.TLP); err == nil {
-		// The TLP filter narrows the store's query (it hides more, never
-		// less), so that it applies before the limit; an unmarked version
-		// has its collection's default level.
-		for id, see := range search {
-			keep := isachub.TLPSet(0).With(level)
-			if c := sc.byID[id]; c != nil && isachub.CollectionTLP(c, stix.TLPNone) == level {
-				keep = keep.With(stix.TLPNone)
-			}
-			search[id] = see.Only(keep)
-		}
-	}
-	// The type and "mine" filters apply to the results: ask for more of
-	// them when one is set.
-	limit := searchShown
-	if f.Type != "" || f.Mine {
-		limit = 10 * searchShown
-	}
-	var results []*objectView
-	if obs, kind, ok := iocObservation(f.Q); ok {
-		hits, err := s.lookUpIOC(r.Context(), sc, obs)
-		if err != nil {
-			return err
-		}
-		var fired []*objectView
-		for _, h := range hits {
-			if ov, err := newObjectView(h, sc.byID[h.CollectionID]); err == nil && s.keep(ov, h, f, v) {
-				fired = append(fired, ov)
-			}
-		}
-		data["IOC"] = map[string]any{"Kind": kind, "Indicators": fired}
-	}
-	found, err := s.store.SearchObjects(r.Context(), search, f.Q, limit)
-	if isachub.ErrorCode(err) == isachub.EINVALID {
-		data["Error"] = isachub.ErrorMessage(err)
-	} else if err != nil {
-		return err
-	}
-	for _, o := range found {
-		if ov, err := newObjectView(o, sc.byID[o.CollectionID]); err == nil && s.keep(ov, o, f, v) && len(results) < searchShown {
-			results = append(results, ov)
-		}
-	}
-	data["Results"] = results
-	s.render(w, r, v, "search", page{Title: "Search: " + f.Q, Nav: "search", Data: data})
-	return nil
-}
-
-// keep applies the search form's filters to a result.
-func (s *Server) keep(ov *objectView, o *isachub.ObjectVersion, f searchForm, v *viewer) bool {
-	if f.Type != "" && o.Type != f.Type {
-		return false
-	}
-	if f.TLP != "" && ov.TLP.String() != f.TLP {
-		return false
-	}
-	if f.Collection != "" && o.CollectionID != f.Collection {
-		return false
-	}
-	if f.Mine && o.SubmitterOrgID != v.org.ID {
-		return false
-	}
-	return true
 }
 
 // handleCollectionsPage lists the collections the viewer may see, with

@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -272,4 +273,31 @@ func TestWebSearchFilterBeforeLimit(t *testing.T) {
 	}
 	b.get("/ui/search?q=kestrel&tlp=amber").want(t, http.StatusOK).contains(t, "Kestrel relay amber").lacks(t, ">Kestrel relay<")
 	b.get("/ui/search?q=kestrel&type=malware").want(t, http.StatusOK).contains(t, "Kestrel loader").lacks(t, ">Kestrel relay<")
+}
+
+// TestWebSearchFiltersAndPages: the label, confidence and date filters
+// reach the store; results come newest first in pages of 50 with links to
+// the next and previous pages that keep the filters; a wrong field is
+// named, and nothing is searched.
+func TestWebSearchFiltersAndPages(t *testing.T) {
+	h := newHub(t, server.Config{})
+	var objs []string
+	for i := range 60 {
+		objs = append(objs, fmt.Sprintf(`{"type":"malware","spec_version":"2.1","id":"malware--%08x-0000-4000-8000-00000000beef","created":"2026-05-%02dT10:00:00.000Z","modified":"2026-05-%02dT10:00:00.000Z","name":"Osprey variant %d","is_family":true,"labels":[%q],"confidence":%d}`,
+			i, 1+i%28, 1+i%28, i, []string{"ransomware", "wiper"}[i%2], i))
+	}
+	h.post(t, "a-analyst", "open", envelope(objs...))
+	b := h.browser(t)
+	b.signIn("b-analyst", "pw-b-analyst")
+	first := b.get("/ui/search?q=osprey").want(t, http.StatusOK).contains(t, ">Osprey variant 59<", `rel="next"`).lacks(t, ">Osprey variant 9<", `rel="prev"`)
+	next := regexp.MustCompile(`href="([^"]+)" rel="next"`).FindStringSubmatch(first.body)
+	b.get(html.UnescapeString(next[1])).want(t, http.StatusOK).contains(t, ">Osprey variant 9<", ">Osprey variant 0<", `rel="prev"`).lacks(t, ">Osprey variant 59<", `rel="next"`)
+	b.get("/ui/search?q=osprey&label=wiper&confidence=50").want(t, http.StatusOK).contains(t, ">Osprey variant 51<", ">Osprey variant 59<").
+		lacks(t, ">Osprey variant 50<", ">Osprey variant 49<", `rel="next"`)
+	// Variant 4 and 32 were created on 2026-05-05.
+	day := b.get("/ui/search?q=osprey&created_from=2026-05-05&created_until=2026-05-05").want(t, http.StatusOK)
+	day.contains(t, ">Osprey variant 4<", ">Osprey variant 32<").lacks(t, ">Osprey variant 5<", ">Osprey variant 3<")
+	b.get("/ui/search?q=osprey&added_until=2026-01-01").want(t, http.StatusOK).contains(t, "with these filters").lacks(t, ">Osprey variant")
+	bad := b.get("/ui/search?q=osprey&confidence=high&created_from=5%20May").want(t, http.StatusOK)
+	bad.contains(t, "whole number from 1 to 100", "YYYY-MM-DD", `id="confidence" name="confidence" type="number" min="1" max="100" inputmode="numeric" value="high" aria-invalid="true"`).lacks(t, ">Osprey variant")
 }

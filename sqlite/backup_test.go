@@ -66,7 +66,7 @@ func TestBackupWhileWriting(t *testing.T) {
 	if n < 2000 || n%100 != 0 {
 		t.Fatalf("the backup holds %d objects: want at least 2000, in whole batches of 100", n)
 	}
-	found, err := cp.SearchObjects(ctx, isachub.UnrestrictedScope(coll), "198.51.0.7", 10)
+	found, err := storetest.Searched(cp.SearchObjects(ctx, isachub.UnrestrictedScope(coll), isachub.SearchQuery{Text: "198.51.0.7", Limit: 10}))
 	if err != nil || len(found) != 1 {
 		t.Fatalf("search in the backup: %v, %d results", err, len(found))
 	}

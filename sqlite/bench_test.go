@@ -279,7 +279,7 @@ func BenchmarkSearch(b *testing.B) {
 	} {
 		b.Run(q.name, func(b *testing.B) {
 			for b.Loop() {
-				res, err := db.SearchObjects(ctx, isachub.UnrestrictedScope(coll), q.query, 100)
+				res, err := storetest.Searched(db.SearchObjects(ctx, isachub.UnrestrictedScope(coll), isachub.SearchQuery{Text: q.query, Limit: 100}))
 				if err != nil || len(res) == 0 {
 					b.Fatalf("search %q: %v, %d results", q.query, err, len(res))
 				}

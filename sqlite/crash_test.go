@@ -105,7 +105,7 @@ func crashTest(t *testing.T, mode string) {
 		if err != nil || res[0].Err != nil {
 			t.Fatalf("round %d: writing after the kill: %v %v", round, err, res)
 		}
-		found, err := db.SearchObjects(ctx, isachub.UnrestrictedScope(coll), "Malicious", 5)
+		found, err := storetest.Searched(db.SearchObjects(ctx, isachub.UnrestrictedScope(coll), isachub.SearchQuery{Text: "Malicious", Limit: 5}))
 		if err != nil || len(found) == 0 {
 			t.Fatalf("round %d: search after the kill: %v, %d results", round, err, len(found))
 		}

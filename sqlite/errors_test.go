@@ -27,7 +27,7 @@ func TestDriverErrorsDoNotLeak(t *testing.T) {
 			return err
 		}},
 		{"Search", "DROP TABLE objects_fts", func(t *testing.T, db isachub.Store, coll string, org int64) error {
-			_, err := db.SearchObjects(t.Context(), isachub.UnrestrictedScope(coll), "malicious", 10)
+			_, err := storetest.Searched(db.SearchObjects(t.Context(), isachub.UnrestrictedScope(coll), isachub.SearchQuery{Text: "malicious", Limit: 10}))
 			return err
 		}},
 		{"Audit", "DROP TABLE audit_log", func(t *testing.T, db isachub.Store, coll string, org int64) error {

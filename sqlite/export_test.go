@@ -65,7 +65,8 @@ func SetWriterSync(mode string) (restore func()) {
 
 // ExplainSearch returns the plan of the query SearchObjects runs.
 func (db *DB) ExplainSearch(ctx context.Context, colls []string, query string, hidden map[string]isachub.TLPSet) ([]string, error) {
-	q, args := searchQuery(colls, ftsQuery(query), 10, hidden)
+	q, args := searchWalkSQL(ftsQuery(query), colls, hidden, isachub.SearchQuery{Text: query, Types: []string{"indicator"}})
+	args = append(args, 1<<62, 64)
 	return db.explain(ctx, q, args...)
 }
 

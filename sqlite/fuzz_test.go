@@ -26,7 +26,7 @@ func FuzzQuery(f *testing.F) {
 		f.Add(seed[0], seed[1], seed[2], seed[3], seed[4])
 	}
 	f.Fuzz(func(t *testing.T, query, version, typ, id, spec string) {
-		_, err := db.SearchObjects(ctx, isachub.UnrestrictedScope(coll), query, 10)
+		_, err := storetest.Searched(db.SearchObjects(ctx, isachub.UnrestrictedScope(coll), isachub.SearchQuery{Text: query, Limit: 10}))
 		if err != nil && isachub.ErrorCode(err) != isachub.EINVALID {
 			t.Fatalf("SearchObjects(%q): %v", query, err)
 		}

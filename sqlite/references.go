@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"time"
 
@@ -27,7 +28,7 @@ func (db *DB) Referring(ctx context.Context, scope map[string]isachub.Visibility
 		args = inList(&b, args, f.Types)
 	}
 	b.WriteString(` ORDER BY o.date_added DESC LIMIT ?`)
-	return db.collectionVersions(ctx, "read referring objects", b.String(), append(args, pageLimit(f.Limit))...)
+	return collectionVersions(ctx, db.rd, "read referring objects", b.String(), append(args, pageLimit(f.Limit))...)
 }
 
 // MostReferenced ranks the ids of the given types by the latest versions
@@ -104,12 +105,17 @@ func (db *DB) Submitted(ctx context.Context, scope map[string]isachub.Visibility
 		WHERE o.submitter = ? AND o.submitter <> 0 AND o.is_latest = 1 AND o.revoked = 0 AND `)
 	args := scopeCond(&b, []any{orgID}, collectionIDs, hidden)
 	b.WriteString(` ORDER BY o.date_added DESC LIMIT ?`)
-	return db.collectionVersions(ctx, "read submitted objects", b.String(), append(args, pageLimit(limit))...)
+	return collectionVersions(ctx, db.rd, "read submitted objects", b.String(), append(args, pageLimit(limit))...)
+}
+
+// querier is a connection pool or a transaction.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
 // collectionVersions runs a query of versionCols and the collection's id.
-func (db *DB) collectionVersions(ctx context.Context, what, query string, args ...any) ([]*isachub.ObjectVersion, error) {
-	rows, err := db.rd.QueryContext(ctx, query, args...)
+func collectionVersions(ctx context.Context, q querier, what, query string, args ...any) ([]*isachub.ObjectVersion, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, internal(what, err)
 	}

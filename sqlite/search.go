@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"math"
 	"strings"
 	"time"
 	"unicode"
@@ -9,65 +11,143 @@ import (
 	"github.com/isachub/isachub"
 )
 
-// searchCandidates bounds the matches that SearchObjects ranks: the most
-// recent ones. Ranking every match of a word that most objects contain
-// costs seconds on a collection of a million objects; a rare term (an IP
-// address, a hash) has fewer matches than this and is ranked in full.
-const searchCandidates = 1000
-
 // SearchObjects runs a full-text query (SQLite FTS5) over the latest
-// versions in the given collections only, best match (BM25) first among
-// the 1,000 most recently indexed matches. Every word of query must occur;
-// each is quoted, so no input can break FTS syntax. Versions of the TLP
-// levels hidden in their collection are left out among the candidates.
-func (db *DB) SearchObjects(ctx context.Context, scope map[string]isachub.Visibility, query string, limit int) ([]*isachub.ObjectVersion, error) {
+// versions in the given collections only, newest first, with the query's
+// filters. Every word of q.Text must occur; each is quoted, so no input
+// can break FTS syntax.
+//
+// It walks the matches that the scope lets the caller see (the levels
+// hidden in each collection are left out) in descending rowid order, the
+// order of arrival, which FTS5 reads without sorting: in chunks of growing
+// size, each row with whether it passes the filters, until the page is
+// full or SearchScanLimit matches have been examined. Only then are the
+// page's rows read whole. So a search costs what its page needs, and a
+// narrow filter at most SearchScanLimit index entries. One read
+// transaction holds the walk and the reads to one snapshot.
+func (db *DB) SearchObjects(ctx context.Context, scope map[string]isachub.Visibility, q isachub.SearchQuery) (*isachub.SearchPage, error) {
 	collectionIDs, hidden := isachub.SearchScope(scope)
-	match := ftsQuery(query)
+	match := ftsQuery(q.Text)
 	if match == "" {
-		return nil, isachub.Errorf(isachub.EINVALID, "The search query %q has no words to search for.", query)
+		return nil, isachub.Errorf(isachub.EINVALID, "The search query %q has no words to search for.", q.Text)
 	}
-	out := []*isachub.ObjectVersion{}
+	page := &isachub.SearchPage{Versions: []*isachub.ObjectVersion{}}
 	if len(collectionIDs) == 0 {
-		return out, nil
+		return page, nil
 	}
-	q, args := searchQuery(collectionIDs, match, limit, hidden)
-	rows, err := db.rd.QueryContext(ctx, q, args...)
+	tx, err := db.rd.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, internal("search objects", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var collID string
-		v, err := scanVersion(scanTail{rows, &collID}, "")
+	defer tx.Rollback()
+	want := pageLimit(q.Limit) + 1
+	skip := max(q.Offset, 0)
+	walk, args := searchWalkSQL(match, collectionIDs, hidden, q)
+	var pks []any
+	cursor, examined, exhausted := int64(math.MaxInt64), 0, false
+	for chunk := 64; len(pks) < want && examined < isachub.SearchScanLimit && !exhausted; chunk *= 4 {
+		n := min(chunk, isachub.SearchScanLimit-examined)
+		rows, err := tx.QueryContext(ctx, walk, append(args, cursor, n)...)
 		if err != nil {
 			return nil, internal("search objects", err)
 		}
-		v.CollectionID = collID
-		out = append(out, v)
+		got := 0
+		for rows.Next() {
+			var pk int64
+			var ok bool
+			if err := rows.Scan(&pk, &ok); err != nil {
+				rows.Close()
+				return nil, internal("search objects", err)
+			}
+			got++
+			cursor = pk
+			switch {
+			case !ok || len(pks) == want:
+			case skip > 0:
+				skip--
+			default:
+				pks = append(pks, pk)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, internal("search objects", err)
+		}
+		examined += got
+		exhausted = got < n
 	}
-	return out, internal("search objects", rows.Err())
+	if len(pks) < want && !exhausted {
+		// The walk stopped at SearchScanLimit: is there more to see?
+		rows, err := tx.QueryContext(ctx, walk, append(args, cursor, 1)...)
+		if err != nil {
+			return nil, internal("search objects", err)
+		}
+		page.Partial = rows.Next()
+		rows.Close()
+	}
+	if len(pks) == 0 {
+		return page, nil
+	}
+	vs, err := collectionVersions(ctx, tx, "search objects", `SELECT `+versionCols+`, c.id
+		FROM objects o CROSS JOIN collections c ON c.pk = o.coll
+		WHERE o.pk IN (?`+strings.Repeat(`, ?`, len(pks)-1)+`) ORDER BY o.pk DESC`, pks...)
+	if err != nil {
+		return nil, err
+	}
+	if len(vs) == want {
+		vs, page.More = vs[:want-1], true
+	}
+	page.Versions = vs
+	return page, nil
 }
 
-// searchQuery returns the statement of SearchObjects: the most recent
-// searchCandidates matches in the collections, read from the full-text
-// index in descending rowid order (no sort), ranked by their keys alone,
-// and only the best limit of them read whole. CROSS JOIN fixes the join
-// order: with statistics the planner would otherwise walk the collections'
-// objects and probe the candidates.
-func searchQuery(collectionIDs []string, match string, limit int, hidden map[string]isachub.TLPSet) (string, []any) {
+// searchWalkSQL returns the statement of one chunk of SearchObjects' walk
+// and its arguments but the last two (the rowid to continue below, and
+// the chunk's size): the full-text matches in scope, most recent first, each
+// pk with whether it passes q's filters. CROSS JOIN fixes the join order:
+// with statistics the planner would otherwise walk the collections'
+// objects and probe the index.
+func searchWalkSQL(match string, collectionIDs []string, hidden map[string]isachub.TLPSet, q isachub.SearchQuery) (string, []any) {
 	var b strings.Builder
-	b.WriteString(`WITH cand AS (
-			SELECT objects_fts.rowid AS pk, bm25(objects_fts) AS score, o.date_added AS added
-			FROM objects_fts CROSS JOIN objects o ON o.pk = objects_fts.rowid
-			WHERE objects_fts MATCH ? AND `)
-	args := scopeCond(&b, []any{match}, collectionIDs, hidden)
-	b.WriteString(`
-			ORDER BY objects_fts.rowid DESC LIMIT ?),
-		best AS (SELECT pk, score, added FROM cand ORDER BY score, added DESC LIMIT ?)
-		SELECT ` + versionCols + `, c.id
-		FROM best CROSS JOIN objects o ON o.pk = best.pk CROSS JOIN collections c ON c.pk = o.coll
-		ORDER BY best.score, best.added DESC`)
-	return b.String(), append(args, searchCandidates, pageLimit(limit))
+	b.WriteString(`SELECT o.pk, coalesce((true`)
+	args := searchFilters(&b, nil, q)
+	b.WriteString(`), false) FROM objects_fts CROSS JOIN objects o ON o.pk = objects_fts.rowid
+		WHERE objects_fts MATCH ? AND `)
+	args = scopeCond(&b, append(args, match), collectionIDs, hidden)
+	b.WriteString(` AND objects_fts.rowid < ? ORDER BY objects_fts.rowid DESC LIMIT ?`)
+	return b.String(), args
+}
+
+// searchFilters writes the conditions of q's filters on o, cheapest first,
+// and appends their arguments.
+func searchFilters(b *strings.Builder, args []any, q isachub.SearchQuery) []any {
+	if len(q.Types) > 0 {
+		b.WriteString(` AND o.type`)
+		args = inList(b, args, q.Types)
+	}
+	if q.SubmitterOrgID != 0 {
+		b.WriteString(` AND o.submitter = ?`)
+		args = append(args, q.SubmitterOrgID)
+	}
+	if from, until, ok := isachub.DayRange(q.AddedFrom, q.AddedUntil); ok {
+		b.WriteString(` AND o.date_added >= ? AND o.date_added < ?`)
+		args = append(args, from.UnixMicro(), until.UnixMicro())
+	}
+	if from, until, ok := isachub.DayRange(q.CreatedFrom, q.CreatedUntil); ok {
+		// created is the text as received, RFC 3339 in UTC: a day's
+		// timestamps sort between the day and the next one, whatever
+		// their fraction of a second.
+		b.WriteString(` AND o.created >= ? AND o.created < ?`)
+		args = append(args, from.Format(time.DateOnly), until.Format(time.DateOnly))
+	}
+	if q.MinConfidence > 0 {
+		b.WriteString(` AND json_extract(CAST(o.raw AS TEXT), '$.confidence') >= ?`)
+		args = append(args, q.MinConfidence)
+	}
+	if q.Label != "" {
+		b.WriteString(` AND EXISTS (SELECT 1 FROM json_each(CAST(o.raw AS TEXT), '$.labels') WHERE value = ?)`)
+		args = append(args, q.Label)
+	}
+	return args
 }
 
 // scanTail scans a row that has one extra column after versionCols.

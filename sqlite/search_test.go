@@ -34,7 +34,7 @@ func TestSearchTokens(t *testing.T) {
 		{"198.51.0.2 wild", 0},
 	} {
 		t.Run(tc.query, func(t *testing.T) {
-			got, err := db.SearchObjects(ctx, isachub.UnrestrictedScope(coll), tc.query, 10)
+			got, err := storetest.Searched(db.SearchObjects(ctx, isachub.UnrestrictedScope(coll), isachub.SearchQuery{Text: tc.query, Limit: 10}))
 			if err != nil || len(got) != tc.want {
 				t.Fatalf("search %q: %d results (%v), want %d", tc.query, len(got), err, tc.want)
 			}

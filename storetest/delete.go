@@ -91,7 +91,7 @@ func testDeleteCollectionObjects(t *testing.T, s isachub.Store) {
 	if len(page.Objects) != 0 {
 		t.Fatalf("a deleted collection still serves %d objects", len(page.Objects))
 	}
-	found, err := s.SearchObjects(f.ctx, everything(c.ID, f.coll.ID), "Malicious", 100)
+	found, err := Searched(s.SearchObjects(f.ctx, everything(c.ID, f.coll.ID), isachub.SearchQuery{Text: "Malicious", Limit: 100}))
 	mustOK(t, err)
 	if len(found) != 5 {
 		t.Fatalf("search after DeleteCollection found %d objects, want the other collection's 5", len(found))

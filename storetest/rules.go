@@ -79,7 +79,7 @@ func testStoreRules(t *testing.T, s isachub.Store) {
 		}
 		mustAdd(t, s, f.coll.ID, f.orgA.ID, objs...)
 		for i, p := range props {
-			vs, err := s.SearchObjects(f.ctx, everything(f.coll.ID), fmt.Sprintf("probeword%d", i), 10)
+			vs, err := Searched(s.SearchObjects(f.ctx, everything(f.coll.ID), isachub.SearchQuery{Text: fmt.Sprintf("probeword%d", i), Limit: 10}))
 			mustOK(t, err)
 			want := 1
 			if p == "x_not_searched" {

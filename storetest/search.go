@@ -20,7 +20,7 @@ func testSearch(t *testing.T, s isachub.Store) {
 		"created":"2026-01-02T03:04:05.000Z","modified":"2026-01-02T03:04:05.000Z","name":"Zeppelin loader","is_family":true}`))
 	search := func(t *testing.T, colls []string, q string) []string {
 		t.Helper()
-		vs, err := s.SearchObjects(ctx, everything(colls...), q, 50)
+		vs, err := Searched(s.SearchObjects(ctx, everything(colls...), isachub.SearchQuery{Text: q, Limit: 50}))
 		mustOK(t, err)
 		out := ids(vs)
 		slices.Sort(out)
@@ -52,14 +52,14 @@ func testSearch(t *testing.T, s isachub.Store) {
 		})
 	}
 	t.Run("ResultFields", func(t *testing.T) {
-		vs, err := s.SearchObjects(ctx, everything(f.coll.ID, secret.ID), "zeppelin", 10)
+		vs, err := Searched(s.SearchObjects(ctx, everything(f.coll.ID, secret.ID), isachub.SearchQuery{Text: "zeppelin", Limit: 10}))
 		mustOK(t, err)
 		if len(vs) != 1 || vs[0].CollectionID != secret.ID || vs[0].Type != "malware" || len(vs[0].Raw) == 0 || vs[0].SubmitterOrgID != f.orgA.ID {
 			t.Fatalf("search result = %+v", vs)
 		}
 	})
 	t.Run("Limit", func(t *testing.T) {
-		vs, err := s.SearchObjects(ctx, everything(f.coll.ID), "malicious", 2)
+		vs, err := Searched(s.SearchObjects(ctx, everything(f.coll.ID), isachub.SearchQuery{Text: "malicious", Limit: 2}))
 		mustOK(t, err)
 		if len(vs) != 2 {
 			t.Fatalf("limit 2 returned %d results", len(vs))
@@ -105,7 +105,7 @@ func testSearchHostile(t *testing.T, s isachub.Store) {
 		`a'b`, "tab\there", `%`, `_`, `\x00`, "nul\x00byte", `😀`, `über`,
 	} {
 		t.Run("", func(t *testing.T) {
-			_, err := s.SearchObjects(f.ctx, everything(f.coll.ID), q, 10)
+			_, err := Searched(s.SearchObjects(f.ctx, everything(f.coll.ID), isachub.SearchQuery{Text: q, Limit: 10}))
 			if err != nil && isachub.ErrorCode(err) != isachub.EINVALID {
 				t.Fatalf("query %q: %v", q, err)
 			}
@@ -116,15 +116,24 @@ func testSearchHostile(t *testing.T, s isachub.Store) {
 	}
 	t.Run("Empty", func(t *testing.T) {
 		for _, q := range []string{"", "   ", `"" ()`} {
-			_, err := s.SearchObjects(f.ctx, everything(f.coll.ID), q, 10)
+			_, err := Searched(s.SearchObjects(f.ctx, everything(f.coll.ID), isachub.SearchQuery{Text: q, Limit: 10}))
 			wantCode(t, err, isachub.EINVALID)
 		}
 	})
 	t.Run("OperatorsAreWords", func(t *testing.T) {
-		vs, err := s.SearchObjects(f.ctx, everything(f.coll.ID), `malicious OR nothing-like-this`, 10)
+		vs, err := Searched(s.SearchObjects(f.ctx, everything(f.coll.ID), isachub.SearchQuery{Text: `malicious OR nothing-like-this`, Limit: 10}))
 		mustOK(t, err)
 		if len(vs) != 0 {
 			t.Fatalf("OR was treated as an operator: %d results", len(vs))
 		}
 	})
+}
+
+// Searched returns the versions of a search's page, for tests that
+// read one page.
+func Searched(p *isachub.SearchPage, err error) ([]*isachub.ObjectVersion, error) {
+	if err != nil {
+		return nil, err
+	}
+	return p.Versions, nil
 }

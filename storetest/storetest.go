@@ -56,6 +56,7 @@ var tests = []test{
 	{"DeleteObject", testDeleteObject},
 	{"DeleteCollectionObjects", testDeleteCollectionObjects},
 	{"Search", testSearch},
+	{"SearchFilters", testSearchFilters},
 	{"SearchHostile", testSearchHostile},
 	{"CountAdded", testCountAdded},
 	{"References", testReferences},

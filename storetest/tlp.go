@@ -153,7 +153,7 @@ func testTLPVisibility(t *testing.T, s isachub.Store) {
 			{"ZeroVisibility", map[string]isachub.Visibility{coll.ID: {}}, 10, []string{}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				vs, err := s.SearchObjects(f.ctx, tc.scope, "Indicator", tc.limit)
+				vs, err := Searched(s.SearchObjects(f.ctx, tc.scope, isachub.SearchQuery{Text: "Indicator", Limit: tc.limit}))
 				mustOK(t, err)
 				got := ids(vs)
 				slices.Sort(got)
