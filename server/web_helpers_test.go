@@ -94,6 +94,21 @@ func (b *browser) post(path string, form url.Values) *page {
 // upload sends a multipart form with one file.
 func (b *browser) upload(path string, fields url.Values, name string, content []byte) *page {
 	b.t.Helper()
+	return b.multipart(path, fields, func(w *multipart.Writer) {
+		fw, _ := w.CreateFormFile("file", name)
+		fw.Write(content)
+	})
+}
+
+// postMultipart sends a multipart form without a file.
+func (b *browser) postMultipart(path string, fields url.Values) *page {
+	b.t.Helper()
+	return b.multipart(path, fields, func(*multipart.Writer) {})
+}
+
+// multipart sends the fields, and what parts adds, as a multipart form.
+func (b *browser) multipart(path string, fields url.Values, parts func(*multipart.Writer)) *page {
+	b.t.Helper()
 	var buf strings.Builder
 	w := multipart.NewWriter(&buf)
 	fields.Set("csrf", b.csrf)
@@ -102,8 +117,7 @@ func (b *browser) upload(path string, fields url.Values, name string, content []
 			w.WriteField(k, v)
 		}
 	}
-	fw, _ := w.CreateFormFile("file", name)
-	fw.Write(content)
+	parts(w)
 	w.Close()
 	return b.do(http.MethodPost, path, w.FormDataContentType(), strings.NewReader(buf.String()), nil)
 }

@@ -201,8 +201,9 @@ func (s *Server) handlePublish(w http.ResponseWriter, r *http.Request, v *viewer
 	if coll == nil {
 		return s.renderPublish(w, r, v, http.StatusBadRequest, f, fieldErrors{"collection": "Choose a collection you may publish to."}, "")
 	}
+	var document string
 	if upload {
-		items, err = s.uploadedItems(r, v)
+		items, document, err = s.uploadedItems(r, v)
 		if err != nil {
 			return s.renderPublish(w, r, v, http.StatusBadRequest, f, nil, isachub.ErrorMessage(err))
 		}
@@ -220,7 +221,7 @@ func (s *Server) handlePublish(w http.ResponseWriter, r *http.Request, v *viewer
 			return s.renderPublish(w, r, v, http.StatusBadRequest, f, fieldErrors{"pattern": failures[0].Message}, "")
 		}
 	}
-	if sub.Anonymous && r.PostFormValue("confirm") != "yes" && !upload {
+	if sub.Anonymous && r.PostFormValue("confirm") != "yes" {
 		preview, err := publish.PreviewAnonymous(sub)
 		if err != nil {
 			return s.renderPublish(w, r, v, http.StatusBadRequest, f, fieldErrors{"pattern": isachub.ErrorMessage(err)}, "")
@@ -231,6 +232,7 @@ func (s *Server) handlePublish(w http.ResponseWriter, r *http.Request, v *viewer
 		}
 		s.render(w, r, v, "preview", page{Title: "Preview anonymous publication", Nav: "publish", Data: map[string]any{
 			"Form": f, "Objects": shown, "Dropped": preview.Dropped, "Warnings": preview.Warnings, "Collection": coll,
+			"Upload": upload, "Document": document,
 		}})
 		return nil
 	}
@@ -253,34 +255,50 @@ func (s *Server) handlePublish(w http.ResponseWriter, r *http.Request, v *viewer
 	return nil
 }
 
-// uploadedItems reads the uploaded STIX 2.1 file: a bundle or a TAXII
-// envelope, each element an item of the submission.
-func (s *Server) uploadedItems(r *http.Request, v *viewer) ([]publish.Item, error) {
-	file, hdr, err := r.FormFile("file")
-	if err != nil {
-		return nil, isachub.Errorf(isachub.EINVALID, "Choose a STIX 2.1 JSON file to upload.")
-	}
-	defer file.Close()
+// uploadedItems reads the uploaded STIX 2.1 file (a bundle or a TAXII
+// envelope, each element an item of the submission) and returns it with
+// its text. The confirmation of an anonymous upload's preview sends that
+// text back as the field "document" instead of the file.
+func (s *Server) uploadedItems(r *http.Request, v *viewer) ([]publish.Item, string, error) {
 	limit := s.maxContentLength(v.comm.MaxContentLength)
-	body, err := io.ReadAll(io.LimitReader(file, limit+1))
-	if err != nil {
-		return nil, err
+	name := "the uploaded file"
+	var body []byte
+	if doc := r.PostFormValue("document"); doc != "" {
+		body = []byte(doc)
+	} else {
+		file, hdr, err := r.FormFile("file")
+		if err != nil {
+			return nil, "", isachub.Errorf(isachub.EINVALID, "Choose a STIX 2.1 JSON file to upload.")
+		}
+		defer file.Close()
+		if body, err = io.ReadAll(io.LimitReader(file, limit+1)); err != nil {
+			return nil, "", err
+		}
+		name = fmt.Sprintf("the file %q", clip(hdr.Filename))
 	}
 	if int64(len(body)) > limit {
-		return nil, isachub.Errorf(isachub.ETOOLARGE, "The file %q is larger than this community's limit of %d bytes.", clip(hdr.Filename), limit)
+		return nil, "", isachub.Errorf(isachub.ETOOLARGE, "%s is larger than this community's limit of %d bytes.", capitalize(name), limit)
 	}
-	elems, err := taxii.ReadEnvelope(body, s.cfg.MaxEnvelopeObjects)
+	elems, err := taxii.ReadFile(body, s.cfg.MaxEnvelopeObjects)
 	if err != nil {
-		return nil, isachub.Errorf(isachub.EINVALID, "The file %q is not a STIX 2.1 bundle: %s.", clip(hdr.Filename), err)
+		return nil, "", isachub.Errorf(isachub.EINVALID, "%s is not a STIX 2.1 bundle: %s.", capitalize(name), err)
 	}
 	if len(elems) == 0 {
-		return nil, isachub.Errorf(isachub.EINVALID, "The file %q holds no objects.", clip(hdr.Filename))
+		return nil, "", isachub.Errorf(isachub.EINVALID, "%s holds no objects.", capitalize(name))
 	}
 	items := make([]publish.Item, len(elems))
 	for i, e := range elems {
-		items[i] = publish.Item{Path: fmt.Sprintf("%s %s", clip(hdr.Filename), e.Path), Object: e.Object, Message: e.Message}
+		items[i] = publish.Item{Path: fmt.Sprintf("%s %s", name, e.Path), Object: e.Object, Message: e.Message}
 	}
-	return items, nil
+	return items, string(body), nil
+}
+
+// capitalize upper-cases the first letter of an ASCII sentence.
+func capitalize(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
 }
 
 // handlePatternCheck answers whether a pattern parses, for the form's

@@ -301,3 +301,28 @@ func TestWebSearchFiltersAndPages(t *testing.T) {
 	bad := b.get("/ui/search?q=osprey&confidence=high&created_from=5%20May").want(t, http.StatusOK)
 	bad.contains(t, "whole number from 1 to 100", "YYYY-MM-DD", `id="confidence" name="confidence" type="number" min="1" max="100" inputmode="numeric" value="high" aria-invalid="true"`).lacks(t, ">Osprey variant")
 }
+
+// TestWebUploadAnonymousPreview: an anonymous upload is previewed, as the
+// indicator form is, before anything is stored; confirming the preview
+// publishes the same objects, with nothing naming the organisation.
+func TestWebUploadAnonymousPreview(t *testing.T) {
+	h := newHub(t, server.Config{})
+	b := h.browser(t)
+	b.signIn("a-analyst", "pw-a-analyst")
+	doc := `{"type":"bundle","id":"bundle--6a0c0000-0000-4000-8000-000000000001","objects":[` +
+		`{"type":"indicator","spec_version":"2.1","id":"indicator--6a0c0000-0000-4000-8000-000000000001","created":"2026-05-01T00:00:00.000Z","modified":"2026-05-01T00:00:00.000Z","name":"Heron uploaded relay","pattern":"[ipv4-addr:value = '203.0.113.44']","pattern_type":"stix","valid_from":"2026-05-01T00:00:00Z"}]}`
+	fields := url.Values{"collection": {h.colls["open"].ID}, "anonymous": {"on"}}
+	pre := b.upload("/ui/publish", fields, "heron.json", []byte(doc)).want(t, http.StatusOK)
+	pre.contains(t, "What would be published", "Heron uploaded relay", `name="document"`, "Publish anonymously")
+	other := h.browser(t)
+	other.signIn("b-analyst", "pw-b-analyst")
+	other.get("/ui/search?q=heron").want(t, http.StatusOK).lacks(t, "Heron uploaded relay")
+	doc2 := html.UnescapeString(regexp.MustCompile(`(?s)<textarea name="document"[^>]*>(.*?)</textarea>`).FindStringSubmatch(pre.body)[1])
+	if doc2 != doc {
+		t.Fatalf("the preview carries another document:\n%s", doc2)
+	}
+	fields.Set("confirm", "yes")
+	fields.Set("document", doc2)
+	b.postMultipart("/ui/publish", fields).want(t, http.StatusOK).contains(t, "Published")
+	other.get("/ui/search?q=heron").want(t, http.StatusOK).contains(t, "Heron uploaded relay")
+}

@@ -39,6 +39,19 @@ type Element struct {
 // more than maxObjects objects: the envelope is read as a stream, so a body
 // of millions of tiny elements is refused before it is held in memory.
 func ReadEnvelope(body []byte, maxObjects int) (elems []Element, err error) {
+	return readObjects(body, maxObjects, false)
+}
+
+// ReadFile reads a file of STIX 2.1 objects as a member uploads one: a
+// STIX bundle (STIX 2.1 section 8) or a TAXII envelope, with the elements
+// and errors of ReadEnvelope. A bundle's id and other properties are not
+// kept: only its objects are published.
+func ReadFile(body []byte, maxObjects int) ([]Element, error) {
+	return readObjects(body, maxObjects, true)
+}
+
+// readObjects reads an envelope, or a bundle too when bundles are taken.
+func readObjects(body []byte, maxObjects int, bundles bool) (elems []Element, err error) {
 	trimmed := bytes.TrimSpace(body)
 	switch {
 	case len(trimmed) == 0:
@@ -87,9 +100,9 @@ func ReadEnvelope(body []byte, maxObjects int) (elems []Element, err error) {
 			typ = fmt.Sprint(v)
 		}
 	}
-	if typ == "bundle" {
+	if typ == "bundle" && !bundles {
 		return nil, fmt.Errorf("the body is a STIX bundle, not a TAXII 2.1 envelope; send {\"objects\": [...]}")
-	} else if typ != "" {
+	} else if typ != "" && typ != "bundle" {
 		return nil, fmt.Errorf("the body is a single STIX object (type %q), not a TAXII 2.1 envelope; send {\"objects\": [...]}", clip(typ))
 	}
 	return elems, nil
