@@ -1,0 +1,37 @@
+package export
+
+// Report says what a writer exported: how many indicators it was given,
+// how many produced output, how many rows, lines or rules it wrote, and
+// each indicator it did not export with the reason.
+type Report struct {
+	Indicators int    // indicators passed to Write
+	Exported   int    // indicators that produced at least one row, line or rule
+	Written    int    // rows, lines or rules written (headers not counted)
+	Skipped    []Skip // indicators not exported, in the order written; empty when a SkipFunc took them
+}
+
+// Skip is one indicator that produced no output, and why.
+type Skip struct {
+	ID     string // the indicator's id
+	Reason string
+}
+
+// reporter is the bookkeeping every writer shares.
+type reporter struct {
+	rep Report
+	// SkipFunc, when set, receives every Skip instead of Report.Skipped,
+	// so that an export of any size runs in constant memory.
+	SkipFunc func(Skip)
+}
+
+func (r *reporter) skip(id, reason string) {
+	s := Skip{ID: id, Reason: reason}
+	if r.SkipFunc != nil {
+		r.SkipFunc(s)
+		return
+	}
+	r.rep.Skipped = append(r.rep.Skipped, s)
+}
+
+// Report returns what the writer has done so far.
+func (r *reporter) Report() Report { return r.rep }
