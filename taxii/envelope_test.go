@@ -81,3 +81,24 @@ func TestReadEnvelope(t *testing.T) {
 		})
 	}
 }
+
+// TestReadFile: an uploaded file may be a STIX bundle or an envelope; a
+// single object is still refused, and the elements are those of
+// ReadEnvelope.
+func TestReadFile(t *testing.T) {
+	for _, body := range []string{
+		`{"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[` + goodIndicator + `]}`,
+		`{"objects":[` + goodIndicator + `]}`,
+	} {
+		elems, err := taxii.ReadFile([]byte(body), 10)
+		if err != nil || len(elems) != 1 || elems[0].Object == nil || elems[0].Path != "$.objects[0]" {
+			t.Fatalf("ReadFile(%.60s) = %+v, %v", body, elems, err)
+		}
+	}
+	if _, err := taxii.ReadFile([]byte(goodIndicator), 10); err == nil || !strings.Contains(err.Error(), "single STIX object") {
+		t.Fatalf("ReadFile of one object: %v", err)
+	}
+	if _, err := taxii.ReadEnvelope([]byte(`{"type":"bundle","objects":[]}`), 10); err == nil {
+		t.Fatal("ReadEnvelope took a bundle")
+	}
+}
