@@ -188,7 +188,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request, v *viewer)
 		}
 	}
 	data["Results"], data["Partial"], data["Filtered"] = results, found.Partial, f.filtered()
-	data["First"], data["ScanLimit"] = q.Offset+1, int64(isachub.SearchScanLimit)
+	data["First"], data["Last"], data["ScanLimit"] = q.Offset+1, q.Offset+len(results), int64(isachub.SearchScanLimit)
 	if f.Page > 1 {
 		data["Newer"] = f.pageURL(f.Page - 1)
 	}
