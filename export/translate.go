@@ -246,16 +246,9 @@ func addressRules(conj []*pattern.Comparison, out []rule) ([]rule, error) {
 
 // strings returns the string literals of an = or IN comparison.
 func stringValues(c *pattern.Comparison) ([]string, error) {
-	lits := c.Set
-	switch c.Op {
-	case pattern.OpEqual, pattern.OpIsSubset:
-		lits = []pattern.Literal{c.Value}
-	case pattern.OpIn:
-	default:
-		return nil, reasonf("the operator %s in %s is not translated", c.Op, c)
-	}
-	if len(lits) == 0 {
-		return nil, reasonf("%s has an empty set, so it never holds", c)
+	lits, err := equalityLiterals(c, true)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]string, 0, len(lits))
 	for _, l := range lits {
@@ -265,4 +258,18 @@ func stringValues(c *pattern.Comparison) ([]string, error) {
 		out = append(out, l.Str)
 	}
 	return out, nil
+}
+
+// equalityLiterals returns the literals of an = or IN comparison (and of
+// ISSUBSET when subset is true, its block as one literal).
+func equalityLiterals(c *pattern.Comparison, subset bool) ([]pattern.Literal, error) {
+	switch {
+	case c.Op == pattern.OpEqual || subset && c.Op == pattern.OpIsSubset:
+		return []pattern.Literal{c.Value}, nil
+	case c.Op != pattern.OpIn:
+		return nil, reasonf("the operator %s in %s is not translated", c.Op, c)
+	case len(c.Set) == 0:
+		return nil, reasonf("%s has an empty set, so it never holds", c)
+	}
+	return c.Set, nil
 }

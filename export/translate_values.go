@@ -106,16 +106,9 @@ func trafficRules(conj []*pattern.Comparison, out []rule) ([]rule, error) {
 
 // portSet returns the ports of an = or IN comparison on a port.
 func portSet(c *pattern.Comparison) ([]uint16, error) {
-	lits := c.Set
-	switch c.Op {
-	case pattern.OpEqual:
-		lits = []pattern.Literal{c.Value}
-	case pattern.OpIn:
-	default:
-		return nil, reasonf("the operator %s in %s is not translated", c.Op, c)
-	}
-	if len(lits) == 0 {
-		return nil, reasonf("%s has an empty set, so it never holds", c)
+	lits, err := equalityLiterals(c, false)
+	if err != nil {
+		return nil, err
 	}
 	ports := make([]uint16, 0, len(lits))
 	for _, l := range lits {
@@ -153,9 +146,9 @@ func protocolSet(c *pattern.Comparison) ([]transport, error) {
 	return out, nil
 }
 
-// domainRules translates [domain-name:value = / IN ...]: one rule per name
-// for each of the DNS query, the TLS SNI and the HTTP Host.
-func domainRules(conj []*pattern.Comparison, out []rule) ([]rule, error) {
+// singleStrings returns the values of the one comparison of conj, an =
+// or IN on strings.
+func singleStrings(conj []*pattern.Comparison) ([]string, error) {
 	c, err := single(conj)
 	if err != nil {
 		return nil, err
@@ -163,7 +156,13 @@ func domainRules(conj []*pattern.Comparison, out []rule) ([]rule, error) {
 	if c.Op == pattern.OpIsSubset {
 		return nil, reasonf("the operator %s in %s is not translated", c.Op, c)
 	}
-	vals, err := stringValues(c)
+	return stringValues(c)
+}
+
+// domainRules translates [domain-name:value = / IN ...]: one rule per name
+// for each of the DNS query, the TLS SNI and the HTTP Host.
+func domainRules(conj []*pattern.Comparison, out []rule) ([]rule, error) {
+	vals, err := singleStrings(conj)
 	if err != nil {
 		return nil, err
 	}
@@ -203,14 +202,7 @@ func checkDomain(s string) string {
 // urlRules translates [url:value = / IN ...] for http:// URLs: one rule
 // per URL on the Host header and the request target as sent.
 func urlRules(conj []*pattern.Comparison, out []rule) ([]rule, error) {
-	c, err := single(conj)
-	if err != nil {
-		return nil, err
-	}
-	if c.Op == pattern.OpIsSubset {
-		return nil, reasonf("the operator %s in %s is not translated", c.Op, c)
-	}
-	vals, err := stringValues(c)
+	vals, err := singleStrings(conj)
 	if err != nil {
 		return nil, err
 	}
