@@ -53,17 +53,14 @@ func DayRange(fromDay, untilDay time.Time) (from, until time.Time, ok bool) {
 	}
 	from = time.Unix(0, 0).UTC()
 	if !fromDay.IsZero() {
-		from = day(fromDay)
+		from = fromDay.UTC().Truncate(24 * time.Hour)
 	}
+	// The open end, and the latest end, is the last day of year 9999:
+	// later instants would print with five digits and sort before the
+	// stores' RFC 3339 text.
 	until = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
-	if !untilDay.IsZero() {
-		until = day(untilDay).AddDate(0, 0, 1)
+	if next := untilDay.UTC().Truncate(24*time.Hour).AddDate(0, 0, 1); !untilDay.IsZero() && next.Before(until) {
+		until = next
 	}
 	return from, until, true
-}
-
-// day returns the midnight (UTC) that begins t's day.
-func day(t time.Time) time.Time {
-	t = t.UTC()
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }

@@ -203,7 +203,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request, v *viewer)
 // search's results to one of the IOC look-up's indicators, so that both
 // lists answer the same form.
 func searchKeeps(q isachub.SearchQuery, o *isachub.ObjectVersion) bool {
-	if len(q.Types) > 0 && o.Type != q.Types[0] || q.SubmitterOrgID != 0 && o.SubmitterOrgID != q.SubmitterOrgID {
+	if len(q.Types) > 0 && !slices.Contains(q.Types, o.Type) || q.SubmitterOrgID != 0 && o.SubmitterOrgID != q.SubmitterOrgID {
 		return false
 	}
 	if from, until, ok := isachub.DayRange(q.AddedFrom, q.AddedUntil); ok {

@@ -83,6 +83,9 @@ func (db *DB) SearchObjects(ctx context.Context, scope map[string]isachub.Visibi
 		}
 		page.Partial = rows.Next()
 		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, internal("search objects", err)
+		}
 	}
 	if len(pks) == 0 {
 		return page, nil
