@@ -27,6 +27,10 @@ type Reader struct {
 	// and sees every collection's metadata; object content follows the
 	// rights of the operator's own organisation.
 	HubOperator bool
+	// FeedToken is the id of the feed the reader's token is bound to (a
+	// feed token, Token.FeedID): such a reader reads that feed and nothing
+	// else, and of it only what may leave the community (TLP:CLEAR).
+	FeedToken string
 }
 
 // TLPSet is a set of TLP levels, stix.TLPNone (an unmarked version)
@@ -78,13 +82,15 @@ func (c *Collection) Named() bool { return c.GroupID != 0 || !c.ReadAll }
 // collection's reader organisations (a member of its community on its
 // reader list, or any member when it is open to all).
 func (r Reader) isReaderOrg(c *Collection) bool {
-	return r.CommunityID == c.CommunityID && c.CanRead(r.OrgID)
+	return r.FeedToken == "" && r.CommunityID == c.CommunityID && c.CanRead(r.OrgID)
 }
 
 // MayOpen reports whether the reader may open the collection at all (list
 // and read its objects, subject to MaySee): one of its reader
 // organisations, or the hub operator.
-func (r Reader) MayOpen(c *Collection) bool { return r.HubOperator || r.isReaderOrg(c) }
+func (r Reader) MayOpen(c *Collection) bool {
+	return r.FeedToken == "" && (r.HubOperator || r.isReaderOrg(c))
+}
 
 // MaySee reports whether the reader may see a version of the collection
 // whose effective TLP (CollectionTLP) is level. It is false whenever the
@@ -194,6 +200,9 @@ func (r Reader) MaySeeCommunity(comm *Community) bool {
 // hub operator, or a member whose organisation may write it and whose role
 // may publish.
 func (r Reader) MayWrite(c *Collection) bool {
+	if r.FeedToken != "" {
+		return false
+	}
 	if r.HubOperator {
 		return true
 	}
@@ -215,6 +224,9 @@ func (r Reader) MaySeeCollection(c *Collection) bool { return r.MayOpen(c) || r.
 // member of the community who holds its id, which only the submitter
 // received, may read it.
 func (r Reader) MaySeeStatus(st *Status) bool {
+	if r.FeedToken != "" {
+		return false
+	}
 	if st.OrgID == 0 {
 		return r.InCommunity(st.CommunityID)
 	}
@@ -288,4 +300,57 @@ func UnrestrictedScope(collectionIDs ...string) map[string]Visibility {
 		scope[id] = Unrestricted()
 	}
 	return scope
+}
+
+// MayReadFeed reports whether the reader may read the feed: a member of
+// the organisation that owns it, every member of the community when the
+// owner is the ISAC's staff organisation (Feed.Everyone), the hub
+// operator, and a feed token bound to it. Any other reader is answered
+// as if the feed did not exist.
+func (r Reader) MayReadFeed(f *Feed) bool {
+	if r.FeedToken != "" {
+		return r.FeedToken == f.ID && r.InCommunity(f.CommunityID)
+	}
+	return r.HubOperator || r.InCommunity(f.CommunityID) && (f.Everyone || r.OrgID == f.OrgID)
+}
+
+// FeedSource is one collection a feed reads, with what of it the read may
+// return.
+type FeedSource struct {
+	Collection *Collection
+	See        Visibility
+}
+
+// FeedSources returns what the reader's read of the feed covers: each of
+// colls (the feed's community's collections) that the feed reads and that
+// the reader's organisation may open, with the reader's Visibility
+// narrowed to the feed's TLP ceiling, and for a feed token to what may
+// leave the community (MayLeaveCommunity: TLP:CLEAR). A feed never shows
+// more than its reader may see elsewhere. ENOTFOUND when the reader may
+// not read the feed.
+func (r Reader) FeedSources(f *Feed, colls []*Collection) ([]FeedSource, error) {
+	if !r.MayReadFeed(f) {
+		return nil, Errorf(ENOTFOUND, "There is no feed %q in this community.", clipText(f.ID))
+	}
+	member := r
+	member.FeedToken = ""
+	ceiling := f.Filter.Ceiling()
+	var out []FeedSource
+	for _, c := range colls {
+		if c.CommunityID != f.CommunityID || !f.Filter.Reads(c.ID) || !member.MayOpen(c) {
+			continue
+		}
+		var keep TLPSet
+		for l := stix.TLPNone; l <= stix.TLPRed; l++ {
+			level := CollectionTLP(c, l)
+			if level <= ceiling && (r.FeedToken == "" || MayLeaveCommunity(level)) {
+				keep = keep.With(l)
+			}
+		}
+		see := member.Visibility(c).Only(keep)
+		if !see.Nothing() {
+			out = append(out, FeedSource{Collection: c, See: see})
+		}
+	}
+	return out, nil
 }

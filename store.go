@@ -19,6 +19,7 @@ type Store interface {
 	AuditStore
 	JobStore
 	JoinStore
+	FeedStore
 
 	// Migrate applies every pending schema migration.
 	Migrate(ctx context.Context) error

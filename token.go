@@ -13,7 +13,12 @@ type Token struct {
 	Name   string
 	Hash   []byte // SHA-256 of the secret
 	// Anonymous makes every submission made with the token anonymous.
-	Anonymous  bool
+	Anonymous bool
+	// FeedID, when set, binds the token to one feed of its user's
+	// community: a feed token, made to be handed outside the community (a
+	// partner, a managed security provider's tools). It reads that feed
+	// and nothing else, and of it only TLP:CLEAR (Reader.FeedToken).
+	FeedID     string
 	CreatedAt  time.Time
 	LastUsedAt time.Time // zero when never used
 }

@@ -125,3 +125,11 @@ func quote(s string) string {
 	}
 	return `"` + strings.ToValidUTF8(s, "?") + `"`
 }
+
+// CheckID returns what is wrong with s as a STIX identifier (section 2.9),
+// or "" when it is well formed.
+func CheckID(s string) string { return checkID(s) }
+
+// CheckTypeName returns what is wrong with t as an object type name
+// (sections 2.9 and 11.2), or "" when it is valid.
+func CheckTypeName(t string) string { return checkTypeName(t) }
