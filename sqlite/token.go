@@ -8,15 +8,31 @@ import (
 	"github.com/isachub/isachub"
 )
 
-// CreateToken stores t, setting t.ID and t.CreatedAt.
+// CreateToken stores t, setting t.ID and t.CreatedAt. A feed token's feed
+// must be one of its user's community (else ENOTFOUND).
 func (db *DB) CreateToken(ctx context.Context, t *isachub.Token) error {
 	if len(t.Hash) == 0 {
 		return isachub.Errorf(isachub.EINVALID, "The token hash is empty.")
 	}
+	var feed any
+	if t.FeedID != "" {
+		feed = t.FeedID
+	}
 	now := db.nowMicros()
 	return db.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO tokens (user_id, name, hash, anonymous, created_at, last_used_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, t.UserID, t.Name, t.Hash, boolInt(t.Anonymous), now, micros(t.LastUsedAt))
+		if t.FeedID != "" {
+			var n int
+			err := tx.QueryRowContext(ctx, `SELECT count(*) FROM feeds f JOIN orgs o ON o.community_id = f.community_id
+				JOIN users u ON u.org_id = o.id WHERE f.id = ? AND u.id = ?`, t.FeedID, t.UserID).Scan(&n)
+			if err != nil {
+				return internal("read token feed", err)
+			}
+			if n == 0 {
+				return notFound("Feed %q not found in the community of user %d.", t.FeedID, t.UserID)
+			}
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO tokens (user_id, name, hash, anonymous, feed_id, created_at, last_used_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, t.UserID, t.Name, t.Hash, boolInt(t.Anonymous), feed, now, micros(t.LastUsedAt))
 		switch {
 		case isUnique(err):
 			return isachub.Errorf(isachub.ECONFLICT, "A token with the same secret already exists.")
@@ -31,12 +47,12 @@ func (db *DB) CreateToken(ctx context.Context, t *isachub.Token) error {
 	})
 }
 
-const tokenCols = `id, user_id, name, hash, anonymous, created_at, last_used_at`
+const tokenCols = `id, user_id, name, hash, anonymous, coalesce(feed_id, ''), created_at, last_used_at`
 
 func scanToken(row interface{ Scan(...any) error }) (*isachub.Token, error) {
 	var t isachub.Token
 	var created, used int64
-	err := row.Scan(&t.ID, &t.UserID, &t.Name, &t.Hash, &t.Anonymous, &created, &used)
+	err := row.Scan(&t.ID, &t.UserID, &t.Name, &t.Hash, &t.Anonymous, &t.FeedID, &created, &used)
 	t.CreatedAt, t.LastUsedAt = fromMicros(created), fromMicros(used)
 	return &t, err
 }

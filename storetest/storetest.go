@@ -76,6 +76,13 @@ var tests = []test{
 	{"Pending", testPending},
 	{"RecordNone", testRecordNone},
 	{"RecordNoneConcurrent", testRecordNoneConcurrent},
+	{"FeedCreate", testFeedCreate},
+	{"FeedEveryone", testFeedEveryone},
+	{"FeedConflictWithCollection", testFeedConflictWithCollection},
+	{"FeedDelete", testFeedDelete},
+	{"FeedTokens", testFeedTokens},
+	{"RuleSIDs", testRuleSIDs},
+	{"RuleSIDsConcurrent", testRuleSIDsConcurrent},
 }
 
 // Run runs every conformance test as a subtest of t, each against a new
