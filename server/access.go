@@ -15,12 +15,25 @@ import (
 // the store in its query, before paging) and which a collection may hold
 // (acceptTLP, on POST).
 
-func (c *caller) hubAdmin() bool { return c.user.HubAdmin }
+func (c *caller) hubAdmin() bool { return c.user.HubAdmin && c.feedToken() == "" }
+
+// feedToken returns the feed the caller's token is bound to, "" for any
+// other caller.
+func (c *caller) feedToken() string {
+	if c.token == nil {
+		return ""
+	}
+	return c.token.FeedID
+}
 
 // reader is the caller as the hub's policy (policy.go) sees it: every rule
 // of what the caller may see and do is a method of the Reader.
 func (c *caller) reader() isachub.Reader {
-	return isachub.Reader{OrgID: c.org.ID, CommunityID: c.org.CommunityID, Role: c.user.Role, HubOperator: c.user.HubAdmin}
+	r := isachub.Reader{OrgID: c.org.ID, CommunityID: c.org.CommunityID, Role: c.user.Role, HubOperator: c.user.HubAdmin}
+	if id := c.feedToken(); id != "" {
+		r.FeedToken, r.HubOperator = id, false
+	}
+	return r
 }
 
 // community returns the API root named slug if the caller may see it, and
@@ -76,21 +89,29 @@ func (s *Server) collection(ctx context.Context, c *caller, comm *isachub.Commun
 	return coll, nil
 }
 
-// readableCollection is collection for reading its objects: a collection the
-// caller sees but may not read answers 403.
-func (s *Server) readableCollection(ctx context.Context, c *caller, root, id string) (*isachub.Collection, error) {
+// readable returns what a read of /{root}/collections/{id}/ reads: a
+// collection the caller may open, or else a feed it may read (one of the
+// two is nil). A collection the caller sees but may not open is 403.
+func (s *Server) readable(ctx context.Context, c *caller, root, id string) (*isachub.Collection, *isachub.Feed, error) {
 	comm, err := s.community(ctx, c, root)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	coll, err := s.collection(ctx, c, comm, id)
+	if isachub.ErrorCode(err) == isachub.ENOTFOUND {
+		fd, ferr := s.feed(ctx, c, comm, id)
+		if ferr != nil {
+			return nil, nil, ferr
+		}
+		return nil, fd, nil
+	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !c.reader().MayOpen(coll) {
-		return nil, isachub.Errorf(isachub.EFORBIDDEN, "You may not read collection %q.", coll.ID)
+		return nil, nil, isachub.Errorf(isachub.EFORBIDDEN, "You may not read collection %q.", coll.ID)
 	}
-	return coll, nil
+	return coll, nil, nil
 }
 
 // writableCollection is collection for adding or deleting objects: a
@@ -101,6 +122,11 @@ func (s *Server) writableCollection(ctx context.Context, c *caller, root, id str
 		return nil, nil, err
 	}
 	coll, err := s.collection(ctx, c, comm, id)
+	if isachub.ErrorCode(err) == isachub.ENOTFOUND {
+		if fd, ferr := s.feed(ctx, c, comm, id); ferr == nil {
+			return nil, nil, errFeedReadOnly(fd)
+		}
+	}
 	if err != nil {
 		return nil, nil, err
 	}

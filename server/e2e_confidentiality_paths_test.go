@@ -20,6 +20,7 @@ func TestConfidentiality(t *testing.T) { forBackends(t, testConfidentiality) }
 func testConfidentiality(t *testing.T, newHub func(testing.TB, server.Config) *hub) {
 	h := newConfidential(t, newHub)
 	t.Run("OKEntitledReadersSee", func(t *testing.T) { h.testEntitled(t) })
+	t.Run("FeedToken", func(t *testing.T) { h.attackWithFeedToken(t) })
 	for _, a := range attackers() {
 		t.Run(a.user, func(t *testing.T) {
 			words, fakes := h.secrets(a)
@@ -37,6 +38,7 @@ func testConfidentiality(t *testing.T, newHub func(testing.TB, server.Config) *h
 				}
 			})
 			t.Run("Search", func(t *testing.T) { h.attackSearch(t, a) })
+			t.Run("Feeds", func(t *testing.T) { h.attackFeeds(t, a, words, fakes) })
 			t.Run("PostSecretIDs", func(t *testing.T) { h.attackPost(t, a, words, fakes) })
 		})
 	}
@@ -77,9 +79,19 @@ func (h *confidential) attackCollection(t *testing.T, a attacker, words []string
 	}
 }
 
-// pageByOne pages through a listing one record at a time: more and next
-// must count only what the attacker sees.
+// pageByOne pages through a collection's listing one record at a time:
+// more and next must count only what the attacker sees of it.
 func (h *confidential) pageByOne(t *testing.T, a attacker, words []string, fakes map[string]string, listing string) {
+	t.Helper()
+	h.pageByOneWant(t, a, words, fakes, listing, func(o *secretObject) bool {
+		return listing == root+"collections/"+h.colls[o.alias].ID+"/"+lastSegment(listing)
+	})
+}
+
+// pageByOneWant pages through a listing one record at a time and checks
+// that it holds exactly the versions the attacker sees among those in
+// says the listing holds.
+func (h *confidential) pageByOneWant(t *testing.T, a attacker, words []string, fakes map[string]string, listing string, in func(*secretObject) bool) {
 	t.Helper()
 	next := ""
 	pages := 0
@@ -110,7 +122,7 @@ func (h *confidential) pageByOne(t *testing.T, a attacker, words []string, fakes
 	}
 	want := 0
 	for _, o := range append(slices.Clip(h.objs), h.extras...) {
-		if a.sees(o) && !o.refused && listing == root+"collections/"+h.colls[o.alias].ID+"/"+lastSegment(listing) {
+		if a.sees(o) && !o.refused && in(o) {
 			want++
 		}
 	}

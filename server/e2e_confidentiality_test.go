@@ -53,6 +53,9 @@ type confidential struct {
 	// extras are S's other visible versions (alias and TLP only), which
 	// the listings count.
 	extras []*secretObject
+	// feeds are S's own feed and the staff organisation's feed for every
+	// member, both without a filter or ceiling (feeds_test).
+	feeds map[string]*isachub.Feed
 }
 
 // discussionAbout is the open GREEN object that S discusses, relates and
@@ -185,6 +188,7 @@ func newConfidential(t *testing.T, newHub func(testing.TB, server.Config) *hub) 
 		h.statuses = append(h.statuses, st.ID)
 	}
 	h.talk = append(h.talk, "Skua", "Gull", "Petrel", "2026-04-02T00:00:00")
+	h.addFeeds(t)
 	// date_added as served, from the store (no TLP rule applies there).
 	for _, alias := range []string{"open", "jewels"} {
 		p, err := h.store.Objects(ctx, h.colls[alias].ID, isachub.Unrestricted(), isachub.ObjectFilter{Versions: []string{"all"}, Limit: 1000})

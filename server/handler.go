@@ -33,10 +33,14 @@ func (s *Server) adapt(h handlerFunc) http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
-		if !taxii.AcceptsTAXII21(r.Header.Get("Accept")) {
+		if !taxii.AcceptsTAXII21(r.Header.Get("Accept")) && !anyMediaType(r) {
 			s.writeError(w, r, isachub.Errorf(eNotAcceptable,
 				"This server answers with %s; the Accept header %q does not admit it.",
 				taxii.MediaTypeTAXII21, clip(r.Header.Get("Accept"))))
+			return
+		}
+		if id := c.feedToken(); id != "" && !feedTokenAllows(r, id) {
+			s.writeError(w, r, isachub.Errorf(isachub.EFORBIDDEN, "This token is bound to feed %q: it reads that feed only.", id))
 			return
 		}
 		r = r.WithContext(context.WithValue(r.Context(), callerKey{}, c))
@@ -45,6 +49,11 @@ func (s *Server) adapt(h handlerFunc) http.Handler {
 		}
 	})
 }
+
+// anyMediaType reports whether the request's route answers files that
+// are not TAXII (a feed's export), so that its Accept header is not held
+// to TAXII 2.1.
+func anyMediaType(r *http.Request) bool { return r.Pattern == routeFeedExport }
 
 // logRequest writes the access-log line of a request, TAXII or UI. An
 // anonymous submission is logged without its user: the log would otherwise

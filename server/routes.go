@@ -37,6 +37,9 @@ func (s *Server) routes() http.Handler {
 		{"GET /{root}/collections/{id}/pending/{$}", s.handlePending},
 		{"POST /{root}/collections/{id}/pending/{pending}/approve/{$}", s.handleApprove},
 		{"POST /{root}/collections/{id}/pending/{pending}/reject/{$}", s.handleReject},
+		// Feeds' exports (issue 10): files for tools that are not TAXII
+		// clients, so any Accept is taken.
+		{routeFeedExport, s.handleFeedExport},
 	} {
 		mux.Handle(r.pattern, s.adapt(r.h))
 		s.known.Handle(r.pattern, http.NotFoundHandler())
@@ -44,6 +47,9 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("/", s.adapt(s.handleNoRoute))
 	return mux
 }
+
+// routeFeedExport is the route of a feed's exports.
+const routeFeedExport = "GET /{root}/feeds/{id}/export"
 
 // handleNoRoute answers every request that no route takes.
 func (s *Server) handleNoRoute(w http.ResponseWriter, r *http.Request) error {

@@ -34,6 +34,13 @@ type Config struct {
 	// after sign-in (default 12 hours).
 	SessionIdle     time.Duration
 	SessionLifetime time.Duration
+	// SIDBase and SIDLast bound the sids of the Suricata and Snort rules
+	// the feeds' exports give (default 3,000,000,000 to 4,294,967,295, the
+	// end of the 32-bit range both engines take): indicator n, numbered
+	// by the store for ever (FeedStore.RuleSIDs), has the sids from
+	// SIDBase + n*export.MaxRulesPerIndicator.
+	SIDBase int64
+	SIDLast int64
 	// Now is the clock of the login throttle and of UI sessions; nil is time.Now. Tests set
 	// it to move time without sleeping.
 	Now func() time.Time
@@ -47,6 +54,8 @@ const (
 	DefaultMaxEnvelopeObjects = 100000
 	DefaultSessionIdle        = time.Hour
 	DefaultSessionLifetime    = 12 * time.Hour
+	DefaultSIDBase            = 3000000000
+	DefaultSIDLast            = 1<<32 - 1
 )
 
 func (c Config) withDefaults() Config {
@@ -73,6 +82,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.SessionIdle <= 0 {
 		c.SessionIdle = DefaultSessionIdle
+	}
+	if c.SIDBase <= 0 {
+		c.SIDBase = DefaultSIDBase
+	}
+	if c.SIDLast <= 0 {
+		c.SIDLast = DefaultSIDLast
 	}
 	if c.SessionLifetime <= 0 {
 		c.SessionLifetime = DefaultSessionLifetime

@@ -19,11 +19,18 @@ func (s *Server) handleCollections(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
+	feeds, err := s.readableFeeds(r.Context(), c, comm)
+	if err != nil {
+		return err
+	}
 	var res taxii.Collections
 	for _, coll := range all {
 		if c.reader().MaySeeCollection(coll) {
 			res.Collections = append(res.Collections, collectionResource(c, coll))
 		}
+	}
+	for _, fd := range feeds {
+		res.Collections = append(res.Collections, feedResource(fd))
 	}
 	writeTAXII(w, http.StatusOK, res)
 	return nil
@@ -37,6 +44,14 @@ func (s *Server) handleCollection(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	coll, err := s.collection(r.Context(), c, comm, r.PathValue("id"))
+	if isachub.ErrorCode(err) == isachub.ENOTFOUND {
+		fd, ferr := s.feed(r.Context(), c, comm, r.PathValue("id"))
+		if ferr != nil {
+			return ferr
+		}
+		writeTAXII(w, http.StatusOK, feedResource(fd))
+		return nil
+	}
 	if err != nil {
 		return err
 	}

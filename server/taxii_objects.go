@@ -33,7 +33,7 @@ func (s *Server) objectFilter(q taxii.Query) isachub.ObjectFilter {
 // caller's visibility applied.
 func (s *Server) page(r *http.Request, allowed taxii.Filter, fix func(*isachub.ObjectFilter)) (*isachub.ObjectPage, error) {
 	c := callerOf(r)
-	coll, err := s.readableCollection(r.Context(), c, r.PathValue("root"), r.PathValue("id"))
+	coll, fd, err := s.readable(r.Context(), c, r.PathValue("root"), r.PathValue("id"))
 	if err != nil {
 		return nil, err
 	}
@@ -44,6 +44,13 @@ func (s *Server) page(r *http.Request, allowed taxii.Filter, fix func(*isachub.O
 	f := s.objectFilter(q)
 	if fix != nil {
 		fix(&f)
+	}
+	if fd != nil {
+		p, err := s.readFeed(r.Context(), c, fd, f)
+		if err != nil {
+			return nil, err
+		}
+		return &p.ObjectPage, nil
 	}
 	// The store leaves out what the caller may not see before paging, so
 	// that more, next and the date_added headers tell nothing of it.
@@ -169,7 +176,7 @@ func (s *Server) checkObjectID(r *http.Request, id string) error {
 	if taxii.ValidSTIXID(id) {
 		return nil
 	}
-	if _, err := s.readableCollection(r.Context(), callerOf(r), r.PathValue("root"), r.PathValue("id")); err != nil {
+	if _, _, err := s.readable(r.Context(), callerOf(r), r.PathValue("root"), r.PathValue("id")); err != nil {
 		return err
 	}
 	return errNoObject(id)

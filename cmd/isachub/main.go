@@ -76,6 +76,10 @@ func commands() []command {
 		{"admin collection list", "list a community's collections", runAdminCollectionList},
 		{"admin collection set", "change a collection's title, alias, readers, writers, default TLP or flags", runAdminCollectionSet},
 		{"admin collection remove", "remove a collection and its objects", runAdminCollectionRemove},
+		{"admin feed add", "add a feed (a saved filter, also a TAXII collection) for an organisation; prints its id", runAdminFeedAdd},
+		{"admin feed list", "list a community's feeds", runAdminFeedList},
+		{"admin feed remove", "remove a feed and its tokens", runAdminFeedRemove},
+		{"admin feed token", "add a token bound to one feed, for use outside the community (TLP:CLEAR only); prints it once", runAdminFeedToken},
 		{"admin group add", "add a sharing group of member organisations; prints its id", runAdminGroupAdd},
 		{"admin group list", "list a community's sharing groups and their members", runAdminGroupList},
 		{"admin group remove", "remove a sharing group, its collections and their objects", runAdminGroupRemove},
@@ -89,6 +93,7 @@ func commands() []command {
 		{"admin audit list", "show the audit log, newest first", runAdminAuditList},
 		{"preview", "show what an anonymous submission to a hub would publish", runPreview},
 		{"publish", "post STIX content to a hub's collection (--anonymous)", runPublish},
+		{"export", "download a feed's export (CSV, blocklist, Suricata, Snort, STIX) from a hub", runExport},
 		{"withdraw", "withdraw an anonymous submission with its withdrawal handle", runWithdraw},
 	}
 }

@@ -36,6 +36,8 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	pageSize := fs.Int("page-size", server.DefaultPageSize, "objects per page when a request has no limit")
 	maxPageSize := fs.Int("max-page-size", server.DefaultMaxPageSize, "cap on a request's limit (at most 1000)")
 	maxContent := fs.Int64("max-content-length", server.DefaultMaxContentLength, "the largest request body an API root accepts, in bytes, where its community sets none")
+	sidBase := fs.Int64("sid-base", server.DefaultSIDBase, "the first sid of the Suricata and Snort rules the feeds' exports give (each indicator takes 32)")
+	sidLast := fs.Int64("sid-last", server.DefaultSIDLast, "the last sid the exports may give")
 	pprofListen := fs.String("pprof-listen", "", "also serve Go's profiler (net/http/pprof) on this loopback address, for finding where time goes")
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "Usage: isachub serve [--db DSN] [--create] [--listen ADDR] [--demo] [--tls-cert FILE --tls-key FILE] [--page-size N] [--max-page-size N]")
@@ -111,7 +113,8 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 		printDemo(env, res, base)
 	}
 	srv := &http.Server{
-		Handler:           server.New(server.Config{DefaultPageSize: *pageSize, MaxPageSize: *maxPageSize, MaxContentLength: *maxContent}, store, logger).Handler(),
+		Handler: server.New(server.Config{DefaultPageSize: *pageSize, MaxPageSize: *maxPageSize, MaxContentLength: *maxContent,
+			SIDBase: *sidBase, SIDLast: *sidLast}, store, logger).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
