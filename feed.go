@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/isachub/isachub/stix"
 )
@@ -110,6 +113,22 @@ var FeedPresets = map[string]FeedFilter{
 // FeedPresetNames are the names of FeedPresets, in the order the
 // documentation gives them.
 var FeedPresetNames = []string{"soc", "incident-response", "vulnerability", "engineering", "risk"}
+
+// Validate returns EINVALID when the feed cannot be stored: no title, an
+// id that is not a lower-case UUID (the id of its TAXII collection), or a
+// filter that cannot be applied (FeedFilter.Validate). Both stores call
+// it.
+func (f *Feed) Validate() error {
+	if strings.TrimSpace(f.Title) == "" {
+		return Errorf(EINVALID, "A feed needs a title.")
+	}
+	if f.ID != "" {
+		if u, err := uuid.Parse(f.ID); err != nil || u.String() != f.ID {
+			return Errorf(EINVALID, "A feed's id must be a UUID in lower case, such as %s; %q is not.", uuid.Nil, clipText(f.ID))
+		}
+	}
+	return f.Filter.Validate()
+}
 
 // Validate returns EINVALID, naming the field, when the filter cannot be
 // applied: an unknown TLP level, a type that is not a STIX type name, a

@@ -57,6 +57,14 @@ func (db *DB) CreateCollection(ctx context.Context, c *isachub.Collection) error
 				return isachub.Errorf(isachub.ENOTFOUND, "Sharing group %d not found in this community.", c.GroupID)
 			}
 		}
+		// A feed is served as a collection with its id: no collection
+		// may take one.
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM feeds WHERE id = $1`, c.ID).Scan(&n); err != nil {
+			return dbError(err, "check collection id", "Collection")
+		}
+		if n > 0 {
+			return isachub.Errorf(isachub.ECONFLICT, "A feed with the id %q already exists.", c.ID)
+		}
 		_, err := tx.Exec(ctx, `INSERT INTO collections
 			(id, community_id, title, description, alias, read_all, readers, write_all, writers, default_tlp, created_at, group_id,
 				anonymous, moderated)

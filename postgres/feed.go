@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -25,11 +24,8 @@ const feedColumns = `f.id, f.community_id, f.org_id, o.staff, f.title, f.descrip
 // collection of the hub is ECONFLICT; an organisation not of the community
 // is ENOTFOUND.
 func (db *DB) CreateFeed(ctx context.Context, f *isachub.Feed) error {
-	if err := f.Filter.Validate(); err != nil {
+	if err := f.Validate(); err != nil {
 		return err
-	}
-	if strings.TrimSpace(f.Title) == "" {
-		return isachub.Errorf(isachub.EINVALID, "A feed needs a title.")
 	}
 	filter, err := json.Marshal(&f.Filter)
 	if err != nil {

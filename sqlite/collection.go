@@ -41,6 +41,15 @@ func (db *DB) CreateCollection(ctx context.Context, c *isachub.Collection) error
 				return notFound("Sharing group %d not found in this community.", c.GroupID)
 			}
 		}
+		// A feed is served as a collection with its id: no collection
+		// may take one.
+		var feeds int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM feeds WHERE id = ?`, c.ID).Scan(&feeds); err != nil {
+			return internal("check collection id", err)
+		}
+		if feeds > 0 {
+			return isachub.Errorf(isachub.ECONFLICT, "A feed with the id %q already exists.", c.ID)
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO collections
 			(id, community_id, title, description, alias, read_all, write_all, default_tlp, created_at, group_id,
 				anonymous, moderated)

@@ -20,11 +20,8 @@ const maxRuleSIDs = 10000
 // collection of the hub is ECONFLICT; an organisation not of the community
 // is ENOTFOUND.
 func (db *DB) CreateFeed(ctx context.Context, f *isachub.Feed) error {
-	if err := f.Filter.Validate(); err != nil {
+	if err := f.Validate(); err != nil {
 		return err
-	}
-	if strings.TrimSpace(f.Title) == "" {
-		return isachub.Errorf(isachub.EINVALID, "A feed needs a title.")
 	}
 	filter, err := json.Marshal(&f.Filter)
 	if err != nil {

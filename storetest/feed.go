@@ -98,6 +98,9 @@ func testFeedCreate(t *testing.T, s isachub.Store) {
 			wantCode(t, s.CreateFeed(ctx, bad), isachub.EINVALID)
 		}
 		wantCode(t, s.CreateFeed(ctx, &isachub.Feed{CommunityID: f.comm.ID, OrgID: f.orgA.ID}), isachub.EINVALID)
+		for _, id := range []string{"soc", "ABCDEF00-0000-4000-8000-000000000002", "{" + UUID(7, 2) + "}"} {
+			wantCode(t, s.CreateFeed(ctx, &isachub.Feed{ID: id, CommunityID: f.comm.ID, OrgID: f.orgA.ID, Title: "Odd id"}), isachub.EINVALID)
+		}
 		wantCode(t, s.CreateFeed(ctx, &isachub.Feed{CommunityID: f.comm.ID, OrgID: f.otherOrg.ID, Title: "Theirs"}),
 			isachub.ENOTFOUND)
 		wantCode(t, s.CreateFeed(ctx, &isachub.Feed{CommunityID: f.comm.ID, OrgID: 987654, Title: "Nobody's"}),
@@ -183,7 +186,8 @@ func testFeedEveryone(t *testing.T, s isachub.Store) {
 }
 
 // testFeedConflictWithCollection checks that a feed cannot take the id of
-// a collection, of its community or another: both are TAXII collections.
+// a collection, nor a collection the id of a feed, of its community or
+// another: both are TAXII collections.
 func testFeedConflictWithCollection(t *testing.T, s isachub.Store) {
 	f := newFixture(t, s)
 	ctx := f.ctx
@@ -195,6 +199,13 @@ func testFeedConflictWithCollection(t *testing.T, s isachub.Store) {
 	mustOK(t, err)
 	if len(all) != 0 {
 		t.Fatalf("Feeds after refused creations = %+v", all)
+	}
+	// Nor may a collection take a feed's id, in any community.
+	fd := &isachub.Feed{CommunityID: f.comm.ID, OrgID: f.orgA.ID, Title: "First"}
+	mustOK(t, s.CreateFeed(ctx, fd))
+	for _, comm := range []int64{f.comm.ID, f.other.ID} {
+		wantCode(t, s.CreateCollection(ctx, &isachub.Collection{ID: fd.ID, CommunityID: comm, Title: "Clash", ReadAll: true, WriteAll: true}),
+			isachub.ECONFLICT)
 	}
 }
 
