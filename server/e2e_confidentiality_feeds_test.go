@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
@@ -113,4 +114,20 @@ func sameLines(a, b string) bool {
 	slices.Sort(x)
 	slices.Sort(y)
 	return slices.Equal(x, y)
+}
+
+// attackSightings asks for the sightings of every object: S's sighting of
+// the open object it discusses lies in the group's collection, so no
+// attacker may learn that it was sighted at all.
+func (h *confidential) attackSightings(t *testing.T, a attacker, words []string, fakes map[string]string) {
+	for _, o := range h.objs {
+		h.probe(t, a, words, fakes, req{path: root + "objects/" + o.id() + "/sightings/"})
+	}
+	res := h.probe(t, a, words, fakes, req{path: root + "objects/" + indicatorID(discussionAbout) + "/sightings/"})
+	var sum struct{ Sighted bool }
+	if res.status == http.StatusOK {
+		if err := json.Unmarshal(res.body, &sum); err != nil || sum.Sighted {
+			t.Errorf("%s learns that S sighted the open object: %s", a.user, res.body)
+		}
+	}
 }

@@ -40,6 +40,8 @@ func (s *Server) routes() http.Handler {
 		// Feeds' exports (issue 10): files for tools that are not TAXII
 		// clients, so any Accept is taken.
 		{routeFeedExport, s.handleFeedExport},
+		// Sightings aggregated with k-anonymity (issue 10, section 5).
+		{"GET /{root}/objects/{object}/sightings/{$}", s.handleSightings},
 	} {
 		mux.Handle(r.pattern, s.adapt(r.h))
 		s.known.Handle(r.pattern, http.NotFoundHandler())

@@ -38,7 +38,7 @@ type discussion struct {
 	Opinions []discussionEntry
 	// OpinionCounts counts the opinions per value of the scale.
 	OpinionCounts []opinionCount
-	Sightings     sightingSummary
+	Sightings     isachub.SightingSummary
 	// Incoming are the other objects that refer to this one: reports,
 	// groupings, relationships to or from it.
 	Incoming []objectRef
@@ -59,17 +59,6 @@ type discussionEntry struct {
 type opinionCount struct {
 	Value, Label string
 	Count        int
-}
-
-// sightingSummary is what the page may say about the sightings: the
-// counts only when Shown (at least K organisations).
-type sightingSummary struct {
-	Shown       bool
-	Count, Orgs int
-	K           int
-	// Mine is whether the viewer's organisation reported a sighting under
-	// its name: what it knows already.
-	Mine bool
 }
 
 // sightableTypes are the types a member can report having seen.
@@ -132,39 +121,11 @@ func (s *Server) discussionOf(ctx context.Context, v *viewer, sc *scope, ov *obj
 	for _, o := range opinionScale {
 		d.OpinionCounts = append(d.OpinionCounts, opinionCount{o.Value, o.Label, counts[o.Value]})
 	}
-	d.Sightings = summariseSightings(sightings, ov.ID, v.org.ID, v.comm.SightingThreshold())
+	d.Sightings = isachub.SummariseSightings(sightings, ov.ID, v.org.ID, v.comm.SightingThreshold())
 	// Oldest first reads as a thread.
 	slices.Reverse(d.Notes)
 	slices.Reverse(d.Opinions)
 	return d, nil
-}
-
-// summariseSightings counts the sightings of id and the organisations
-// that submitted them, and shows them only when at least k organisations
-// sighted it (the community's isachub.Community.SightingThreshold), so
-// that no single member can be picked out. An anonymous sighting is stored without its
-// submitter, so it counts as a sighting and not as an organisation: the
-// threshold errs on the side of showing nothing.
-func summariseSightings(sightings []*isachub.ObjectVersion, id string, org int64, k int) sightingSummary {
-	sum := sightingSummary{K: k}
-	orgs := map[int64]bool{}
-	for _, o := range sightings {
-		obj, err := stix.ParseObject(o.Raw)
-		if err != nil || obj.String("sighting_of_ref") != id {
-			continue
-		}
-		sum.Count++
-		if o.SubmitterOrgID != 0 {
-			orgs[o.SubmitterOrgID] = true
-		}
-		sum.Mine = sum.Mine || (org != 0 && o.SubmitterOrgID == org)
-	}
-	sum.Orgs = len(orgs)
-	sum.Shown = sum.Orgs >= sum.K
-	if !sum.Shown {
-		sum.Count, sum.Orgs = 0, 0
-	}
-	return sum
 }
 
 func opinionLabel(value string) string {
