@@ -88,8 +88,8 @@ func ReadFeed(ctx context.Context, store ObjectStore, fd *Feed, sources []FeedSo
 		v := next.buf[0]
 		next.buf = next.buf[1:]
 		pos = feedPosition{at: v.DateAdded, coll: v.CollectionID}
-		o := new(stix.Object)
-		if err := json.Unmarshal(v.Raw, o); err != nil {
+		o, err := stix.ParseObject(v.Raw)
+		if err != nil {
 			return nil, Errorf(EINTERNAL, "stored version %s of %s cannot be read: %v", v.Version(), v.ID, err)
 		}
 		if fd.Filter.Selects(o, now, targeted) {
