@@ -43,4 +43,17 @@
 // preview, polling the status, the withdrawal). A POST to a moderated
 // collection is queued (Store.CreatePending) with a pending status until
 // isachub.Approve or isachub.Reject.
+//
+// # Feeds
+//
+// A feed (isachub.Feed) is listed among its readers' collections and read
+// at collections/{feed id}/ like one (sections 5.2 to 5.8, read-only:
+// POST and DELETE are 403), through isachub.ReadFeed over the sources the
+// policy gives (Reader.FeedSources). GET feeds/{id}/export?format=csv,
+// txt&kind=K, suricata, snort or stix answers it as a file, streamed a
+// page at a time, with an ETag of what it holds and since= for
+// incremental pulls; any Accept header is taken there. A token bound to a
+// feed (Token.FeedID) may use only discovery, its API root, the
+// collections list and its feed (feedTokenRoutes). docs/FEEDS.md
+// describes them for operators.
 package server
