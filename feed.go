@@ -195,7 +195,7 @@ func (f *FeedFilter) Selects(o *stix.Object, now time.Time, targeted map[string]
 	if len(f.Types) > 0 && !slices.Contains(f.Types, o.Type()) {
 		return false
 	}
-	if f.ActiveOnly && (o.Revoked() || expired(o, now)) {
+	if f.ActiveOnly && (o.Revoked() || Expired(o, now)) {
 		return false
 	}
 	if len(f.Labels) > 0 && !slices.ContainsFunc(o.Strings("labels"), func(l string) bool { return slices.Contains(f.Labels, l) }) {
@@ -233,9 +233,9 @@ func (f *FeedFilter) Selects(o *stix.Object, now time.Time, targeted map[string]
 	return true
 }
 
-// expired reports whether an indicator's valid_until is at or before now
+// Expired reports whether an indicator's valid_until is at or before now
 // (STIX 2.1 section 4.7: the indicator is no longer valid from then).
-func expired(o *stix.Object, now time.Time) bool {
+func Expired(o *stix.Object, now time.Time) bool {
 	s := o.String("valid_until")
 	if s == "" {
 		return false

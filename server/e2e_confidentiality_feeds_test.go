@@ -131,3 +131,43 @@ func (h *confidential) attackSightings(t *testing.T, a attacker, words []string,
 		}
 	}
 }
+
+// attackMatch sends the matching API an event for every domain S's
+// indicators name: the hits must be exactly the indicators the attacker
+// may see, each as its latest version the attacker sees.
+func (h *confidential) attackMatch(t *testing.T, a attacker, words []string, fakes map[string]string) {
+	var lines []string
+	for _, o := range h.objs {
+		lines = append(lines, `{"destination":{"domain":"`+o.name+`.example"}}`)
+	}
+	res := h.probe(t, a, words, fakes, req{method: http.MethodPost, path: root + "match", contentType: "application/x-ndjson",
+		body: []byte(strings.Join(lines, "\n"))})
+	if res.status != http.StatusOK {
+		return // another community's API root: the probe checked the answer
+	}
+	var got struct{ Hits []struct{ Event int } }
+	if err := json.Unmarshal(res.body, &got); err != nil {
+		t.Fatal(err)
+	}
+	// The latest version an attacker sees of each object.
+	latest := map[int]*secretObject{}
+	for _, o := range h.objs {
+		if a.sees(o) && !o.refused && (latest[o.n] == nil || latest[o.n].minute < o.minute) {
+			latest[o.n] = o
+		}
+	}
+	var want, fired []string
+	for _, o := range h.objs {
+		if latest[o.n] == o {
+			want = append(want, o.name)
+		}
+	}
+	for _, hit := range got.Hits {
+		fired = append(fired, h.objs[hit.Event-1].name)
+	}
+	slices.Sort(want)
+	slices.Sort(fired)
+	if !slices.Equal(fired, want) {
+		t.Errorf("%s: the match API fires on %q, want %q", a.user, fired, want)
+	}
+}

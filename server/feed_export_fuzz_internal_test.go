@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"net/http/httptest"
 	"net/url"
 	"testing"
@@ -32,6 +33,43 @@ func FuzzExportRequest(f *testing.F) {
 		}
 		if v := url.PathEscape(req.filename()); v == "" {
 			t.Fatalf("%q: no file name", q)
+		}
+	})
+}
+
+// FuzzMatchEvents feeds arbitrary bodies to the matching API's reader of
+// events, as JSON lines and as an envelope: it must never panic, must
+// number every event and error within the input, and must refuse an
+// unreadable envelope with an error rather than a partial answer.
+func FuzzMatchEvents(f *testing.F) {
+	f.Add(true, []byte("{\"source\":{\"ip\":\"203.0.113.1\"}}\nnot json\n\n{\"dns\":{\"question\":{\"name\":\"a.example\"}}}"))
+	f.Add(false, []byte(`{"objects":[{"type":"observed-data","spec_version":"2.1","id":"observed-data--00000000-0000-4000-8000-000000000001","object_refs":[]}]}`))
+	f.Add(false, []byte(`{"objects":[1,2,{}]}`))
+	f.Fuzz(func(t *testing.T, lines bool, body []byte) {
+		var res matchResult
+		events, err := matchEvents(lines, body, 1000, &res)
+		if err != nil {
+			if lines {
+				t.Fatalf("JSON lines are read line by line, never refused whole: %v", err)
+			}
+			return
+		}
+		limit := bytes.Count(body, []byte("\n")) + 1
+		if !lines {
+			limit = 1000
+		}
+		for _, e := range events {
+			if e.n < 1 || e.n > limit || len(e.obs) == 0 {
+				t.Fatalf("event %d of %d with %d observations", e.n, limit, len(e.obs))
+			}
+		}
+		for _, e := range res.Errors {
+			if e.Event < 1 || e.Event > limit || e.Error == "" {
+				t.Fatalf("error %+v", e)
+			}
+		}
+		if res.Events != len(events) {
+			t.Fatalf("Events %d, %d events", res.Events, len(events))
 		}
 	})
 }

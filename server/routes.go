@@ -40,6 +40,8 @@ func (s *Server) routes() http.Handler {
 		// Feeds' exports (issue 10): files for tools that are not TAXII
 		// clients, so any Accept is taken.
 		{routeFeedExport, s.handleFeedExport},
+		// The matching API for SOCs (issue 10, section 4).
+		{routeMatch, s.handleMatch},
 		// Sightings aggregated with k-anonymity (issue 10, section 5).
 		{"GET /{root}/objects/{object}/sightings/{$}", s.handleSightings},
 	} {
@@ -50,8 +52,13 @@ func (s *Server) routes() http.Handler {
 	return mux
 }
 
-// routeFeedExport is the route of a feed's exports.
-const routeFeedExport = "GET /{root}/feeds/{id}/export"
+// routeFeedExport is the route of a feed's exports, and routeMatch that of
+// the matching API: they answer files and application/json, not TAXII, so
+// any Accept header is taken.
+const (
+	routeFeedExport = "GET /{root}/feeds/{id}/export"
+	routeMatch      = "POST /{root}/match"
+)
 
 // handleNoRoute answers every request that no route takes.
 func (s *Server) handleNoRoute(w http.ResponseWriter, r *http.Request) error {

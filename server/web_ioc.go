@@ -27,7 +27,7 @@ import (
 // iocIndex is the server's index of indicator patterns, refreshed from
 // the store before each look-up with what was added since the last.
 type iocIndex struct {
-	mu    sync.Mutex
+	mu    sync.RWMutex // refresh writes, look-ups read
 	ix    *pattern.Index
 	after map[string]time.Time // collection id -> last date_added indexed
 }
@@ -79,16 +79,30 @@ func (x *iocIndex) refresh(ctx context.Context, store isachub.Store, colls []*is
 
 // match returns the hits of an observation, after a refresh.
 func (x *iocIndex) match(ctx context.Context, store isachub.Store, colls []*isachub.Collection, obs *pattern.Observation) ([]iocMeta, error) {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	if err := x.refresh(ctx, store, colls); err != nil {
+	if err := x.update(ctx, store, colls); err != nil {
 		return nil, err
 	}
+	return x.lookup(obs), nil
+}
+
+// update refreshes the index once, for a request that then looks up many
+// events.
+func (x *iocIndex) update(ctx context.Context, store isachub.Store, colls []*isachub.Collection) error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.refresh(ctx, store, colls)
+}
+
+// lookup returns the hits of one event (its observations), as the index
+// stands; look-ups run side by side.
+func (x *iocIndex) lookup(obs ...*pattern.Observation) []iocMeta {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
 	var out []iocMeta
-	for _, h := range x.ix.Match(obs) {
+	for _, h := range x.ix.Match(obs...) {
 		out = append(out, h.Meta.(iocMeta))
 	}
-	return out, nil
+	return out
 }
 
 var hexRE = regexp.MustCompile(`^[0-9a-fA-F]+$`)
