@@ -53,7 +53,9 @@ func (s *Server) adapt(h handlerFunc) http.Handler {
 // anyMediaType reports whether the request's route answers files that
 // are not TAXII (a feed's export), so that its Accept header is not held
 // to TAXII 2.1.
-func anyMediaType(r *http.Request) bool { return r.Pattern == routeFeedExport || r.Pattern == routeMatch }
+func anyMediaType(r *http.Request) bool {
+	return r.Pattern == routeFeedExport || r.Pattern == routeMatch
+}
 
 // logRequest writes the access-log line of a request, TAXII or UI. An
 // anonymous submission is logged without its user: the log would otherwise
