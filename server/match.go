@@ -5,8 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"mime"
 	"net/http"
+	"runtime"
+	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/isachub/isachub"
@@ -78,10 +82,17 @@ func (s *Server) handleMatch(w http.ResponseWriter, r *http.Request) error {
 	if err := s.ioc.update(r.Context(), s.store, colls); err != nil {
 		return err
 	}
+	// Look-ups run side by side on every core; the checks with the store
+	// and the answer follow the input's order.
+	lookups := make([][]iocMeta, len(events))
+	parallelFor(len(events), func(i int) { lookups[i] = s.ioc.lookup(events[i].obs...) })
 	v := newMatchVerifier(s, c.reader(), colls)
-	for _, ev := range events {
+	if err := v.prefetch(r.Context(), lookups); err != nil {
+		return err
+	}
+	for i, ev := range events {
 		seen := map[string]bool{}
-		for _, h := range s.ioc.lookup(ev.obs...) {
+		for _, h := range lookups[i] {
 			fired, err := v.fired(r.Context(), h)
 			if err != nil {
 				return err
@@ -118,18 +129,24 @@ type matchEvent struct {
 func matchEvents(lines bool, body []byte, maxObjects int, res *matchResult) ([]matchEvent, error) {
 	var events []matchEvent
 	if lines {
-		n := 0
+		var all [][]byte
 		for line := range bytes.Lines(body) {
-			n++
-			if len(bytes.TrimSpace(line)) == 0 {
-				continue
+			all = append(all, line)
+		}
+		parsed := make([]matchEvent, len(all))
+		errs := make([]error, len(all))
+		parallelFor(len(all), func(i int) {
+			if len(bytes.TrimSpace(all[i])) > 0 {
+				parsed[i].obs, errs[i] = pattern.ParseEvent(all[i])
 			}
-			obs, err := pattern.ParseEvent(line)
-			if err != nil {
-				res.Errors = append(res.Errors, matchError{Event: n, Error: err.Error()})
-				continue
+		})
+		for i := range all {
+			switch {
+			case errs[i] != nil:
+				res.Errors = append(res.Errors, matchError{Event: i + 1, Error: errs[i].Error()})
+			case parsed[i].obs != nil:
+				events = append(events, matchEvent{n: i + 1, obs: parsed[i].obs})
 			}
-			events = append(events, matchEvent{n: n, obs: obs})
 		}
 		res.Events = len(events)
 		return events, nil
@@ -204,23 +221,101 @@ func (v *matchVerifier) fired(ctx context.Context, h iocMeta) (*verified, error)
 		return nil, nil // a collection the caller may not open
 	}
 	k := [2]string{h.collectionID, h.id}
-	got, ok := v.seen[k]
-	if !ok {
-		page, err := v.s.store.Objects(ctx, c.ID, v.r.Visibility(c), isachub.ObjectFilter{IDs: []string{h.id}, Limit: 1})
-		if err != nil {
+	if _, ok := v.seen[k]; !ok {
+		if err := v.read(ctx, c, []string{h.id}); err != nil {
 			return nil, err
 		}
-		if len(page.Objects) > 0 {
-			ov := page.Objects[0]
-			if o, err := stix.ParseObject(ov.Raw); err == nil {
-				got = &verified{version: ov.Version(), name: o.String("name"), pattern: o.String("pattern"),
-					tlp: isachub.CollectionTLP(c, ov.TLP).String(), active: !ov.Revoked && !isachub.Expired(o, v.now)}
-			}
-		}
-		v.seen[k] = got
 	}
+	got := v.seen[k]
 	if got == nil || !got.active || got.version != h.version {
 		return nil, nil
 	}
 	return got, nil
+}
+
+// prefetch reads the latest visible version of every indicator that
+// fired, a few hundred ids per query.
+func (v *matchVerifier) prefetch(ctx context.Context, lookups [][]iocMeta) error {
+	ids := map[string][]string{} // collection -> ids
+	for _, hits := range lookups {
+		for _, h := range hits {
+			k := [2]string{h.collectionID, h.id}
+			if _, ok := v.seen[k]; ok || v.colls[h.collectionID] == nil {
+				continue
+			}
+			v.seen[k] = nil
+			ids[h.collectionID] = append(ids[h.collectionID], h.id)
+		}
+	}
+	for coll, list := range ids {
+		for len(list) > 0 {
+			part := list[:min(len(list), 500)]
+			list = list[len(part):]
+			if err := v.read(ctx, v.colls[coll], part); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// read records the latest version the caller may see of each id in c
+// (none: nil).
+func (v *matchVerifier) read(ctx context.Context, c *isachub.Collection, ids []string) error {
+	for _, id := range ids {
+		v.seen[[2]string{c.ID, id}] = nil
+	}
+	f := isachub.ObjectFilter{IDs: ids, Limit: isachub.MaxPageSize}
+	for {
+		page, err := v.s.store.Objects(ctx, c.ID, v.r.Visibility(c), f)
+		if err != nil {
+			return err
+		}
+		for _, ov := range page.Objects {
+			if o, err := stix.ParseObject(ov.Raw); err == nil {
+				v.seen[[2]string{c.ID, ov.ID}] = &verified{version: ov.Version(), name: o.String("name"), pattern: o.String("pattern"),
+					tlp: isachub.CollectionTLP(c, ov.TLP).String(), active: !ov.Revoked && !isachub.Expired(o, v.now)}
+			}
+		}
+		if !page.More {
+			return nil
+		}
+		f.Next = page.Next
+	}
+}
+
+// parallelFor calls fn(i) for every i below n, on as many goroutines as
+// there are cores, each taking a run of consecutive i. A panic in fn is
+// raised again in the caller's goroutine, where the handler's adapter
+// turns it into a 500, rather than ending the process.
+func parallelFor(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), (n+255)/256)
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	var once sync.Once
+	var raised any
+	per := (n + workers - 1) / workers
+	for w := range workers {
+		wg.Add(1)
+		go func(from, to int) {
+			defer wg.Done()
+			defer func() {
+				if v := recover(); v != nil {
+					once.Do(func() { raised = fmt.Sprintf("%v\n%s", v, debug.Stack()) })
+				}
+			}()
+			for i := from; i < to; i++ {
+				fn(i)
+			}
+		}(w*per, min(n, (w+1)*per))
+	}
+	wg.Wait()
+	if raised != nil {
+		panic(raised)
+	}
 }
