@@ -23,6 +23,11 @@ const FeedScanLimit = 10000
 type FeedPage struct {
 	ObjectPage
 	Parsed []*stix.Object
+	// Position is the cursor of how far the read examined, set whether or
+	// not More is: a reader that follows the feed as it grows (a live
+	// stream) reads on from it later, without examining again what the
+	// filter left out.
+	Position string
 }
 
 // ReadFeed returns one page of the feed as a TAXII collection would (TAXII
@@ -51,7 +56,7 @@ func ReadFeed(ctx context.Context, store ObjectStore, fd *Feed, sources []FeedSo
 		if len(f.Types) > 0 {
 			types = slices.DeleteFunc(slices.Clone(f.Types), func(t string) bool { return !slices.Contains(fd.Filter.Types, t) })
 			if len(types) == 0 {
-				return &FeedPage{}, nil
+				return &FeedPage{Position: pos.cursor()}, nil
 			}
 		}
 	}
@@ -83,6 +88,7 @@ func ReadFeed(ctx context.Context, store ObjectStore, fd *Feed, sources []FeedSo
 			}
 		}
 		if next == nil {
+			page.Position = pos.cursor()
 			return page, nil
 		}
 		v := next.buf[0]
@@ -105,8 +111,9 @@ func ReadFeed(ctx context.Context, store ObjectStore, fd *Feed, sources []FeedSo
 			page.More = true
 		}
 	}
+	page.Position = pos.cursor()
 	if page.More {
-		page.Next = pos.cursor()
+		page.Next = page.Position
 	}
 	return page, nil
 }
@@ -211,3 +218,20 @@ func feedTargets(ctx context.Context, store ObjectStore, fd *Feed, sources []Fee
 	}
 	return out, nil
 }
+
+// FeedObjectCursor returns the cursor of the position just after v in a
+// read of a feed: the id of v's event in a live stream.
+func FeedObjectCursor(v *ObjectVersion) string {
+	return feedPosition{at: v.DateAdded, coll: v.CollectionID}.cursor()
+}
+
+// CheckFeedCursor returns EINVALID when s is not a cursor of a feed.
+func CheckFeedCursor(s string) error {
+	_, err := parseFeedCursor(s)
+	return err
+}
+
+// FeedCursor returns the cursor of a position just after the given
+// instant in every collection (ReadFeed's f.Next from it reads what was
+// added after t): where a live stream that starts now begins.
+func FeedCursor(t time.Time) string { return feedPosition{at: t, coll: positionAll}.cursor() }

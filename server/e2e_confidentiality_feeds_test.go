@@ -3,10 +3,12 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/isachub/isachub"
 	"github.com/isachub/isachub/server"
@@ -88,6 +90,7 @@ func (h *confidential) attackWithFeedToken(t *testing.T) {
 	a := attacker{user: "s-partner", sees: func(o *secretObject) bool { return o.tlp == stix.TLPClear }}
 	words, fakes := h.secrets(a)
 	h.attackFeeds(t, a, words, fakes)
+	h.attackStream(t, a, words)
 	for _, p := range []string{"/taxii2/", root, "/other-isac/", root + "collections/"} {
 		h.probe(t, a, words, fakes, req{path: p})
 	}
@@ -169,5 +172,51 @@ func (h *confidential) attackMatch(t *testing.T, a attacker, words []string, fak
 	slices.Sort(fired)
 	if !slices.Equal(fired, want) {
 		t.Errorf("%s: the match API fires on %q, want %q", a.user, fired, want)
+	}
+}
+
+// attackStream reads both feeds' live streams from their beginning (a
+// Last-Event-ID at the start of time) for a moment: what comes must hold
+// nothing the attacker may not see, and exactly the versions it may.
+func (h *confidential) attackStream(t *testing.T, a attacker, words []string) {
+	for name, fd := range h.feeds {
+		ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+		r, _ := http.NewRequestWithContext(ctx, http.MethodGet, h.srv.URL+root+"feeds/"+fd.ID+"/stream", nil)
+		r.Header.Set("Authorization", "Bearer "+h.tokens[a.user])
+		r.Header.Set("Last-Event-ID", isachub.FeedCursor(time.Time{}))
+		resp, err := http.DefaultClient.Do(r)
+		if err != nil {
+			cancel()
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body) // until the timeout
+		resp.Body.Close()
+		cancel()
+		for _, w := range words {
+			if strings.Contains(string(body), w) {
+				t.Errorf("%s's stream of feed %s shows %q", a.user, name, w)
+			}
+		}
+		if resp.StatusCode != http.StatusOK {
+			continue
+		}
+		// One event per object: its latest version the attacker sees
+		// (the feed's "last"), and the visible extras.
+		shown := map[int]bool{}
+		want := 0
+		for _, o := range h.objs {
+			if a.sees(o) && !o.refused && !shown[o.n] {
+				shown[o.n] = true
+				want++
+			}
+		}
+		for _, o := range h.extras {
+			if a.sees(o) {
+				want++
+			}
+		}
+		if got := strings.Count(string(body), "event: object\n"); got != want {
+			t.Errorf("%s's stream of feed %s: %d events, want %d", a.user, name, got, want)
+		}
 	}
 }

@@ -41,6 +41,7 @@ func testConfidentiality(t *testing.T, newHub func(testing.TB, server.Config) *h
 			t.Run("Feeds", func(t *testing.T) { h.attackFeeds(t, a, words, fakes) })
 			t.Run("Sightings", func(t *testing.T) { h.attackSightings(t, a, words, fakes) })
 			t.Run("Match", func(t *testing.T) { h.attackMatch(t, a, words, fakes) })
+			t.Run("Stream", func(t *testing.T) { h.attackStream(t, a, words) })
 			t.Run("PostSecretIDs", func(t *testing.T) { h.attackPost(t, a, words, fakes) })
 		})
 	}

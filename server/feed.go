@@ -93,6 +93,7 @@ var feedTokenRoutes = []string{
 	"GET /{root}/collections/{id}/objects/{object}/{$}",
 	"GET /{root}/collections/{id}/objects/{object}/versions/{$}",
 	routeFeedExport,
+	routeFeedStream,
 }
 
 // feedTokenAllows reports whether a feed token bound to feedID may make

@@ -117,9 +117,9 @@ func parseExportRequest(r *http.Request, fd *isachub.Feed) (*exportRequest, erro
 		return nil, isachub.Errorf(isachub.EINVALID, "kind is for format=txt only.")
 	}
 	if v := q.Get("since"); v != "" {
-		t, err := taxii.ParseTimestamp(v)
+		t, err := parseSince(v)
 		if err != nil {
-			return nil, isachub.Errorf(isachub.EINVALID, "since %q is not a timestamp such as 2026-01-02T03:04:05Z.", clip(v))
+			return nil, err
 		}
 		req.since = t
 	}
@@ -370,4 +370,13 @@ func (r *reportWriter) skip(s export.Skip) {
 func (r *reportWriter) close(rep export.Report, skipped int) error {
 	fmt.Fprintf(r.w, `],"exported":%d,"written":%d,"not_exported":%d}`+"\n", rep.Exported, rep.Written, skipped)
 	return r.w.Flush()
+}
+
+// parseSince reads the since parameter of an export or a stream.
+func parseSince(v string) (time.Time, error) {
+	t, err := taxii.ParseTimestamp(v)
+	if err != nil {
+		return time.Time{}, isachub.Errorf(isachub.EINVALID, "since %q is not a timestamp such as 2026-01-02T03:04:05Z.", clip(v))
+	}
+	return t, nil
 }

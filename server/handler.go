@@ -54,7 +54,7 @@ func (s *Server) adapt(h handlerFunc) http.Handler {
 // are not TAXII (a feed's export), so that its Accept header is not held
 // to TAXII 2.1.
 func anyMediaType(r *http.Request) bool {
-	return r.Pattern == routeFeedExport || r.Pattern == routeMatch
+	return r.Pattern == routeFeedExport || r.Pattern == routeFeedStream || r.Pattern == routeMatch
 }
 
 // logRequest writes the access-log line of a request, TAXII or UI. An

@@ -40,6 +40,7 @@ func (s *Server) routes() http.Handler {
 		// Feeds' exports (issue 10): files for tools that are not TAXII
 		// clients, so any Accept is taken.
 		{routeFeedExport, s.handleFeedExport},
+		{routeFeedStream, s.handleFeedStream},
 		// The matching API for SOCs (issue 10, section 4).
 		{routeMatch, s.handleMatch},
 		// Sightings aggregated with k-anonymity (issue 10, section 5).
@@ -57,6 +58,7 @@ func (s *Server) routes() http.Handler {
 // any Accept header is taken.
 const (
 	routeFeedExport = "GET /{root}/feeds/{id}/export"
+	routeFeedStream = "GET /{root}/feeds/{id}/stream"
 	routeMatch      = "POST /{root}/match"
 )
 

@@ -106,6 +106,7 @@ type Server struct {
 	hashing  chan struct{}   // bounds concurrent argon2id checks
 	known    *http.ServeMux  // the routes, to tell 405 from 404
 	ioc      *iocIndex       // the UI's IOC look-up (web_ioc.go)
+	changes  changes         // wakes the feeds' live streams (feed_stream.go)
 	handler  http.Handler
 }
 
@@ -114,8 +115,9 @@ func New(cfg Config, store isachub.Store, logger *slog.Logger) *Server {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg.withDefaults(), store: store, log: logger, logins: newLoginCache(), throttle: newLoginThrottle(cfg.Now), requests: newRequestLimiter(cfg.Now),
+	s := &Server{cfg: cfg.withDefaults(), log: logger, logins: newLoginCache(), throttle: newLoginThrottle(cfg.Now), requests: newRequestLimiter(cfg.Now),
 		hashing: make(chan struct{}, runtime.NumCPU()), ioc: newIOCIndex()}
+	s.store = notifyingStore{Store: store, changes: &s.changes}
 	taxiiRoutes, ui := s.routes(), s.webRoutes()
 	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {

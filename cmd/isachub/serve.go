@@ -112,15 +112,17 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 		}
 		printDemo(env, res, base)
 	}
+	hub := server.New(server.Config{DefaultPageSize: *pageSize, MaxPageSize: *maxPageSize, MaxContentLength: *maxContent,
+		SIDBase: *sidBase, SIDLast: *sidLast}, store, logger)
 	srv := &http.Server{
-		Handler: server.New(server.Config{DefaultPageSize: *pageSize, MaxPageSize: *maxPageSize, MaxContentLength: *maxContent,
-			SIDBase: *sidBase, SIDLast: *sidLast}, store, logger).Handler(),
+		Handler:           hub.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		TLSConfig:         tlsConfig,
 	}
+	srv.RegisterOnShutdown(hub.StopStreams)
 	if *pprofListen != "" {
 		stop, err := servePprof(*pprofListen, logger)
 		if err != nil {
