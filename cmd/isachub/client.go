@@ -97,24 +97,35 @@ func (c *clientCmd) parse(args []string, maxArgs int) (*hubClient, int) {
 		c.fs.Usage()
 		return nil, exitUsage
 	}
-	root, err := url.Parse(*c.url)
+	h, err := newHubClient(c.env, c.name, *c.url)
+	if err != nil {
+		return nil, c.failf("%v", err)
+	}
+	return h, -1
+}
+
+// newHubClient returns the client of the API root at rawURL, with the
+// credentials of the environment; name is the command's, for its warning
+// about plain HTTP.
+func newHubClient(env *Env, name, rawURL string) (*hubClient, error) {
+	root, err := url.Parse(rawURL)
 	if err != nil || (root.Scheme != "http" && root.Scheme != "https") || root.Host == "" || root.User != nil {
-		return nil, c.failf("--url %q is not an http:// or https:// URL of an API root (without credentials in it)", *c.url)
+		return nil, fmt.Errorf("--url %q is not an http:// or https:// URL of an API root (without credentials in it)", rawURL)
 	}
 	root.RawQuery, root.Fragment = "", ""
 	root.Path = strings.TrimSuffix(root.Path, "/")
 	root.RawPath = strings.TrimSuffix(root.RawPath, "/")
-	auth, err := credentials(c.env)
+	auth, err := credentials(env)
 	if err != nil {
-		return nil, c.failf("%v", err)
+		return nil, err
 	}
 	if root.Scheme == "http" && !loopbackHost(root.Hostname()) {
-		fmt.Fprintf(c.env.Stderr, "isachub %s: warning: %s is plain HTTP: your credentials cross the network in clear.\n", c.name, root.Host)
+		fmt.Fprintf(env.Stderr, "isachub %s: warning: %s is plain HTTP: your credentials cross the network in clear.\n", name, root.Host)
 	}
 	// Redirects are not followed: one could take the credentials from
 	// https to plain http, and a POST has no business being redirected.
 	noRedirect := func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &hubClient{root: root, http: &http.Client{Timeout: clientTimeout, CheckRedirect: noRedirect}, auth: auth}, -1
+	return &hubClient{root: root, http: &http.Client{Timeout: clientTimeout, CheckRedirect: noRedirect}, auth: auth}, nil
 }
 
 // loopbackHost reports whether host is a loopback address or localhost.

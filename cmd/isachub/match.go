@@ -34,12 +34,14 @@ const maxEventLine = 64 << 20
 func runMatch(ctx context.Context, env *Env, args []string) int {
 	fs := flag.NewFlagSet("match", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
-	indicators := fs.String("indicators", "", "a JSON file of STIX indicators: bundle, TAXII envelope or array (required)")
+	indicators := fs.String("indicators", "", "a JSON file of STIX indicators: bundle, TAXII envelope or array (this or --url)")
+	hubURL := fs.String("url", "", "match on a hub instead: its API root URL, with the community's indicators that you may see (credentials as for publish)")
 	asJSON := fs.Bool("json", false, "print one JSON object per hit")
 	progress := fs.Duration("progress", 5*time.Second, "how often to report progress on standard error (0: never)")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "how many events to match at once (output stays in input order)")
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "Usage: isachub match --indicators FILE [--json] [EVENTS...]")
+		fmt.Fprintln(env.Stderr, "       isachub match --url API_ROOT_URL [--json] [EVENTS...]")
 		fmt.Fprintln(env.Stderr, "\nReport which STIX indicators fire on events. EVENTS are JSON-lines files (\"-\" or")
 		fmt.Fprintln(env.Stderr, "none for standard input); each line is an ECS event, a STIX bundle or an observed-data.")
 		fmt.Fprintln(env.Stderr, "Output: FILE:LINE, indicator id, name and pattern, tab-separated.")
@@ -53,13 +55,19 @@ func runMatch(ctx context.Context, env *Env, args []string) int {
 		}
 		return exitUsage
 	}
-	if *indicators == "" {
-		fmt.Fprintln(env.Stderr, "isachub match: --indicators is required")
-		fs.Usage()
-		return exitUsage
-	}
 	if len(files) == 0 {
 		files = []string{"-"}
+	}
+	switch {
+	case *indicators != "" && *hubURL != "":
+		fmt.Fprintln(env.Stderr, "isachub match: give --indicators or --url, not both")
+		return exitUsage
+	case *hubURL != "":
+		return runRemoteMatch(ctx, env, *hubURL, files, *asJSON)
+	case *indicators == "":
+		fmt.Fprintln(env.Stderr, "isachub match: --indicators is required (or --url, to match on a hub)")
+		fs.Usage()
+		return exitUsage
 	}
 	ix, err := loadIndex(env, *indicators)
 	if err != nil {

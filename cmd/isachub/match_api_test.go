@@ -70,4 +70,28 @@ func testMatchAPIAgreesWithCLI(t *testing.T, db testDB) {
 	if len(want) == 0 || !slices.Equal(got, want) {
 		t.Errorf("the API's hits %q, isachub match's %q", got, want)
 	}
+	// isachub match --url says the same, line for line.
+	code, out, errOut = h.client(t, "sam", "", nil, "match", "--json", "--url", h.root("aviation-isac"), events)
+	if code != exitOK {
+		t.Fatalf("match --url: exit %d: %s", code, errOut)
+	}
+	var remote []string
+	for line := range strings.Lines(out) {
+		var hit struct {
+			Line      int    `json:"line"`
+			Indicator string `json:"indicator_id"`
+			TLP       string `json:"tlp"`
+		}
+		if err := json.Unmarshal([]byte(line), &hit); err != nil || hit.TLP == "" {
+			t.Fatalf("%q: %v", line, err)
+		}
+		remote = append(remote, fmt.Sprintf("%d %s", hit.Line, hit.Indicator))
+	}
+	slices.Sort(remote)
+	if !slices.Equal(remote, want) {
+		t.Errorf("match --url %q, isachub match %q", remote, want)
+	}
+	if code, _, _ := h.client(t, "sam", "", nil, "match", "--url", h.root("aviation-isac"), "--indicators", indicators, events); code != exitUsage {
+		t.Errorf("--url with --indicators: exit %d", code)
+	}
 }

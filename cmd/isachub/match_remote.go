@@ -1,0 +1,162 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+)
+
+// matchChunk bounds the events one request of isachub match --url
+// carries: the hub's max_content_length is 16 MiB unless set otherwise.
+const (
+	matchChunkLines = 50000
+	matchChunkBytes = 8 << 20
+)
+
+// remoteHit is a hit of POST /{root}/match.
+type remoteHit struct {
+	Event     int    `json:"event"`
+	Indicator string `json:"indicator"`
+	Name      string `json:"name"`
+	Pattern   string `json:"pattern"`
+	TLP       string `json:"tlp"`
+}
+
+// runRemoteMatch is isachub match --url: the events of each file go, as
+// JSON lines in chunks, to the hub's matching API, which matches them
+// against the community's indicators that the caller may see; the output
+// is the local command's, with the TLP of each hit in --json.
+func runRemoteMatch(ctx context.Context, env *Env, rawURL string, files []string, asJSON bool) int {
+	hub, err := newHubClient(env, "match", rawURL)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "isachub match: %v\n", err)
+		return exitUsage
+	}
+	out := bufio.NewWriter(env.Stdout)
+	defer out.Flush()
+	events, hits, skipped := 0, 0, 0
+	for _, name := range files {
+		var in io.Reader = env.Stdin
+		display := "-"
+		if name != "-" {
+			f, err := os.Open(name)
+			if err != nil {
+				fmt.Fprintf(env.Stderr, "isachub match: %v\n", err)
+				return exitUsage
+			}
+			defer f.Close()
+			in, display = f, name
+		}
+		br := bufio.NewReaderSize(in, 1<<20)
+		first := 1 // the line number of the chunk's first line
+		for {
+			chunk, n, err := readChunk(br)
+			if err != nil {
+				fmt.Fprintf(env.Stderr, "isachub match: %s: %v\n", display, err)
+				return exitUsage
+			}
+			if n == 0 {
+				break
+			}
+			res, err := hub.match(ctx, chunk)
+			if err != nil {
+				fmt.Fprintf(env.Stderr, "isachub match: %s: %v\n", display, err)
+				return exitFailure
+			}
+			events += res.Events
+			for _, e := range res.Errors {
+				skipped++
+				fmt.Fprintf(env.Stderr, "isachub match: %s:%d: skipped: %s\n", display, first+e.Event-1, hubText(e.Error, 300))
+			}
+			for _, h := range res.Hits {
+				hits++
+				line := first + h.Event - 1
+				if asJSON {
+					b, _ := jsonMarshalLine(map[string]any{"file": display, "line": line, "indicator_id": h.Indicator,
+						"indicator_name": h.Name, "pattern": h.Pattern, "tlp": h.TLP})
+					out.Write(b)
+					continue
+				}
+				fmt.Fprintf(out, "%s:%d\t%s\t%s\t%s\n", display, line, hubText(h.Indicator, 200), oneLine(hubText(h.Name, 500)), oneLine(hubText(h.Pattern, 2000)))
+			}
+			first += n
+		}
+	}
+	fmt.Fprintf(env.Stderr, "isachub match: %d events, %d hits, %d lines skipped (matched by %s)\n", events, hits, skipped, hub.root.Host)
+	if hits > 0 {
+		return exitOK
+	}
+	return exitNegative
+}
+
+// readChunk reads up to matchChunkLines lines (or about matchChunkBytes)
+// and returns them and how many there were.
+func readChunk(br *bufio.Reader) ([]byte, int, error) {
+	var buf bytes.Buffer
+	n := 0
+	for n < matchChunkLines && buf.Len() < matchChunkBytes {
+		line, err := br.ReadBytes('\n')
+		if len(line) > 0 {
+			buf.Write(line)
+			if line[len(line)-1] != '\n' {
+				buf.WriteByte('\n')
+			}
+			n++
+		}
+		if err == io.EOF {
+			break
+		} else if err != nil {
+			return nil, 0, err
+		}
+	}
+	return buf.Bytes(), n, nil
+}
+
+// match posts events to the hub's matching API.
+func (h *hubClient) match(ctx context.Context, events []byte) (*struct {
+	Hits   []remoteHit
+	Events int
+	Errors []struct {
+		Event int
+		Error string
+	}
+}, error) {
+	u := *h.root
+	u.Path += "/match"
+	u.RawPath = ""
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(events))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/x-ndjson")
+	h.auth(req)
+	resp, err := h.http.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("cannot reach the hub: %w", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxInputSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading the hub's answer: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, hubError(resp.StatusCode, body)
+	}
+	var res struct {
+		Hits   []remoteHit
+		Events int
+		Errors []struct {
+			Event int
+			Error string
+		}
+	}
+	if err := json.Unmarshal(body, &res); err != nil {
+		return nil, fmt.Errorf("the hub's answer is not a match result: %v", err)
+	}
+	return &res, nil
+}
