@@ -77,6 +77,13 @@ type FeedFilter struct {
 	// the objects those relationships start from (a campaign that targets
 	// the sector, the indicator that indicates malware...: only one step).
 	Targets []string `json:"targets,omitempty"`
+	// Warninglists is what the feed's exports do with values that are
+	// known false positives (package warninglist: private and reserved
+	// ranges, public resolvers, ...): "" nothing, "flag" list them in the
+	// export's report and, in rule files, a comment, "drop" leave them
+	// out of CSV and blocklists and leave out of rule files the
+	// indicators that name one.
+	Warninglists string `json:"warninglists,omitempty"`
 }
 
 // FeedPresets are the filters of the five functions a member organisation
@@ -150,6 +157,8 @@ func (f *FeedFilter) Validate() error {
 		}
 	}
 	switch {
+	case f.Warninglists != "" && f.Warninglists != "flag" && f.Warninglists != "drop":
+		return Errorf(EINVALID, "warninglists %q is not flag or drop.", clipText(f.Warninglists))
 	case f.MinConfidence < 0 || f.MinConfidence > 100:
 		return Errorf(EINVALID, "min_confidence %d is outside 0 to 100.", f.MinConfidence)
 	case f.MaxAgeDays < 0:

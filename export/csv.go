@@ -62,7 +62,12 @@ func (c *CSVWriter) Write(ind Indicator) error {
 	r[8] = c.join(ind.Labels)
 	r[9] = c.join(ind.KillChainPhases)
 	r[10], r[11] = ind.Created, ind.Modified
+	n := 0
 	for _, o := range obs {
+		if c.excluded(o) {
+			continue
+		}
+		n++
 		r[0], r[1] = o.Value, string(o.Kind)
 		row := r[:]
 		if c.EscapeFormulas {
@@ -72,6 +77,10 @@ func (c *CSVWriter) Write(ind Indicator) error {
 			return err
 		}
 		c.rep.Written++
+	}
+	if n == 0 {
+		c.skip(ind.ID, allExcluded)
+		return nil
 	}
 	c.rep.Exported++
 	return nil

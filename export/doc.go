@@ -46,6 +46,11 @@
 //
 // # TXT
 //
+// The CSV and TXT writers ask their Exclude function, when set, of every
+// value: one it excludes is left out (known false positives, package
+// warninglist), and an indicator whose every value is left out is
+// skipped with that reason.
+//
 // TXTWriter writes the values of one kind, one per line. Duplicates
 // across indicators are not removed (that needs memory growing with the
 // export); pipe through sort -u when the importer minds.

@@ -22,7 +22,21 @@ type reporter struct {
 	// SkipFunc, when set, receives every Skip instead of Report.Skipped,
 	// so that an export of any size runs in constant memory.
 	SkipFunc func(Skip)
+	// Exclude, when set, is asked of every value the CSV and TXT writers
+	// would write: a value it returns true for is left out (a known false
+	// positive, for example, see package warninglist), and an indicator
+	// whose every value is left out is skipped with that reason. The rule
+	// writers, which translate an indicator whole or not at all, do not
+	// ask it: their caller decides per indicator.
+	Exclude func(Observable) bool
 }
+
+// excluded reports whether the writer leaves the value out.
+func (r *reporter) excluded(o Observable) bool { return r.Exclude != nil && r.Exclude(o) }
+
+// allExcluded is the reason of an indicator whose every value was left
+// out by Exclude.
+const allExcluded = "every value of the pattern is on a warninglist"
 
 func (r *reporter) skip(id, reason string) {
 	s := Skip{ID: id, Reason: reason}

@@ -32,9 +32,13 @@ func (t *TXTWriter) Write(ind Indicator) error {
 		t.skip(ind.ID, reason)
 		return nil
 	}
-	n := 0
+	n, excluded := 0, 0
 	for _, o := range obs {
 		if o.Kind != t.kind {
+			continue
+		}
+		if t.excluded(o) {
+			excluded++
 			continue
 		}
 		t.w.WriteString(o.Value)
@@ -42,6 +46,10 @@ func (t *TXTWriter) Write(ind Indicator) error {
 			return err
 		}
 		n++
+	}
+	if n == 0 && excluded > 0 {
+		t.skip(ind.ID, allExcluded)
+		return nil
 	}
 	if n == 0 {
 		t.skip(ind.ID, "the pattern names no "+string(t.kind)+" value")

@@ -191,3 +191,74 @@ func testFeedToken(t *testing.T, newHub func(testing.TB, server.Config) *hub) {
 		}
 	}
 }
+
+// TestFeedWarninglists: a feed in drop mode leaves known false positives
+// out of its blocklists and the indicators naming one out of its rules;
+// in flag mode it keeps them and says so.
+func TestFeedWarninglists(t *testing.T) {
+	h := newFeedHub(t, newHub)
+	h.post(t, "a-analyst", "open", envelope(
+		feedObject(30, "[ipv4-addr:value = '185.220.101.1']", ""),
+		feedObject(31, "[ipv4-addr:value = '8.8.8.8']", ""),
+		feedObject(32, "[ipv4-addr:value = '10.1.2.3'] OR [ipv4-addr:value = '45.77.1.2']", ""),
+	))
+	feeds := map[string]*isachub.Feed{}
+	for _, mode := range []string{"drop", "flag"} {
+		fd := &isachub.Feed{CommunityID: h.comm.ID, OrgID: h.orgs["a"].ID, Title: mode,
+			Filter: isachub.FeedFilter{Collections: []string{h.colls["open"].ID}, Types: []string{"indicator"}, Warninglists: mode}}
+		if err := h.store.CreateFeed(context.Background(), fd); err != nil {
+			t.Fatal(err)
+		}
+		feeds[mode] = fd
+	}
+	get := func(t *testing.T, mode, query string) string {
+		t.Helper()
+		res := h.do(t, req{path: h.exportURL(feeds[mode], query), user: "a-analyst", accept: "*/*"})
+		if res.status != http.StatusOK {
+			t.Fatalf("%s %s: %d %s", mode, query, res.status, res.body)
+		}
+		return string(res.body)
+	}
+	t.Run("OKDropTXT", func(t *testing.T) {
+		// 203.0.113.x are documentation addresses (RFC 5737), 8.8.8.8 a
+		// public resolver, 10.1.2.3 private: only two values are left.
+		if got := get(t, "drop", "format=txt&kind=ipv4"); got != "185.220.101.1\n45.77.1.2\n" {
+			t.Errorf("drop: %q", got)
+		}
+	})
+	t.Run("OKDropRules", func(t *testing.T) {
+		got := get(t, "drop", "format=suricata")
+		if !strings.Contains(got, "stix_id "+indicatorID(30)) || strings.Contains(got, "stix_id "+indicatorID(31)) || strings.Contains(got, "stix_id "+indicatorID(32)) {
+			t.Errorf("drop rules:\n%s", got)
+		}
+		if !strings.Contains(got, "# not translated: "+indicatorID(31)+": ipv4 8.8.8.8 is on the warninglist google-public-dns") {
+			t.Errorf("the dropped indicator is not reported:\n%s", got)
+		}
+	})
+	t.Run("OKFlag", func(t *testing.T) {
+		if got := get(t, "flag", "format=txt&kind=ipv4"); !strings.Contains(got, "8.8.8.8\n") || !strings.Contains(got, "10.1.2.3\n") {
+			t.Errorf("flag keeps the values: %q", got)
+		}
+		if got := get(t, "flag", "format=snort"); !strings.Contains(got, "stix_id "+indicatorID(31)) || !strings.Contains(got, "# warninglist: "+indicatorID(31)+": ") {
+			t.Errorf("flag rules:\n%s", got)
+		}
+		var rep struct {
+			Skipped []struct {
+				ID, Reason string
+				Flagged    bool
+			}
+		}
+		if err := json.Unmarshal([]byte(get(t, "flag", "format=csv&report=true")), &rep); err != nil {
+			t.Fatal(err)
+		}
+		flagged := 0
+		for _, s := range rep.Skipped {
+			if s.Flagged {
+				flagged++
+			}
+		}
+		if flagged < 3 { // 8.8.8.8, 10.1.2.3 and the documentation addresses
+			t.Errorf("report %+v", rep.Skipped)
+		}
+	})
+}

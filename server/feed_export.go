@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/isachub/isachub/export"
 	"github.com/isachub/isachub/stix"
 	"github.com/isachub/isachub/taxii"
+	"github.com/isachub/isachub/warninglist"
 )
 
 // The export formats of GET /{root}/feeds/{id}/export (issue 10): the
@@ -187,8 +189,9 @@ func (e *exporter) each(ctx context.Context, fn func(p *isachub.FeedPage) error)
 // selected version's collection, id, version and date_added.
 func (e *exporter) etag(ctx context.Context) (string, error) {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%d\x00%t\x00%d\n", e.req.feed.ID, e.req.format, e.req.kind,
-		e.req.feed.UpdatedAt.UTC().Format(time.RFC3339Nano), e.req.since.UnixMicro(), e.req.report, e.s.cfg.SIDBase)
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%d\x00%t\x00%d\x00%s\n", e.req.feed.ID, e.req.format, e.req.kind,
+		e.req.feed.UpdatedAt.UTC().Format(time.RFC3339Nano), e.req.since.UnixMicro(), e.req.report, e.s.cfg.SIDBase,
+		e.req.feed.Filter.Warninglists)
 	err := e.each(ctx, func(p *isachub.FeedPage) error {
 		for _, v := range p.Objects {
 			fmt.Fprintf(h, "%s %s %s %d\n", v.CollectionID, v.ID, v.Version(), v.DateAdded.UnixMicro())
@@ -219,16 +222,30 @@ func (e *exporter) write(ctx context.Context, w io.Writer) error {
 	if e.req.report {
 		report, out = newReportWriter(bw), io.Discard
 	}
-	var skipped []export.Skip // of the current page
+	var skipped, flagged []export.Skip // of the current page
 	skip := func(s export.Skip) { skipped = append(skipped, s) }
+	// Known false positives (FeedFilter.Warninglists): left out, or
+	// reported beside the values kept.
+	mode := e.req.feed.Filter.Warninglists
+	var curID string // the indicator being written, for flagged values
+	exclude := func(o export.Observable) bool {
+		if mode == "" {
+			return false
+		}
+		hits := e.s.cfg.Warninglists.Match(string(o.Kind), o.Value)
+		if len(hits) > 0 && mode == "flag" {
+			flagged = append(flagged, export.Skip{ID: curID, Reason: warned(o, hits)})
+		}
+		return len(hits) > 0 && mode == "drop"
+	}
 	var iw indicatorWriter
 	switch e.req.format {
 	case "csv", "stix": // stix with report=true: a bundle leaves nothing out
 		cw := export.NewCSVWriter(out)
-		cw.SkipFunc, iw = skip, cw
+		cw.SkipFunc, cw.Exclude, iw = skip, exclude, cw
 	case "txt":
 		tw := export.NewTXTWriter(out, e.req.kind)
-		tw.SkipFunc, iw = skip, tw
+		tw.SkipFunc, tw.Exclude, iw = skip, exclude, tw
 	case "suricata", "snort":
 		rw := export.NewSuricataWriter(out)
 		if e.req.format == "snort" {
@@ -267,7 +284,17 @@ func (e *exporter) write(ctx context.Context, w io.Writer) error {
 					continue
 				}
 				ind.SID = int(sid)
+				// Rules are made from an indicator whole: one named value
+				// on a warninglist drops (or flags) the indicator.
+				if reason := e.warnedRule(ind, mode); reason != "" {
+					if mode == "drop" {
+						skip(export.Skip{ID: v.ID, Reason: reason})
+						continue
+					}
+					flagged = append(flagged, export.Skip{ID: v.ID, Reason: reason})
+				}
 			}
+			curID = v.ID
 			if err := iw.Write(ind); err != nil {
 				return err
 			}
@@ -276,9 +303,12 @@ func (e *exporter) write(ctx context.Context, w io.Writer) error {
 		switch {
 		case report != nil:
 			for _, s := range skipped {
-				report.skip(s)
+				report.skip(s, false)
 			}
-		case rules && len(skipped) > 0:
+			for _, s := range flagged {
+				report.skip(s, true)
+			}
+		case rules && len(skipped)+len(flagged) > 0:
 			// The rule writer buffers whole rules: flush them before the
 			// comments, so that a comment never lands inside a rule.
 			if err := iw.Flush(); err != nil {
@@ -287,8 +317,11 @@ func (e *exporter) write(ctx context.Context, w io.Writer) error {
 			for _, s := range skipped {
 				fmt.Fprintf(bw, "# not translated: %s: %s\n", s.ID, oneLine(s.Reason))
 			}
+			for _, s := range flagged {
+				fmt.Fprintf(bw, "# warninglist: %s: %s\n", s.ID, oneLine(s.Reason))
+			}
 		}
-		skipped = skipped[:0]
+		skipped, flagged = skipped[:0], flagged[:0]
 		return nil
 	})
 	if err != nil {
@@ -358,8 +391,12 @@ func newReportWriter(w *bufio.Writer) *reportWriter {
 	return &reportWriter{w: w, first: true}
 }
 
-func (r *reportWriter) skip(s export.Skip) {
-	b, _ := json.Marshal(map[string]string{"id": s.ID, "reason": s.Reason})
+func (r *reportWriter) skip(s export.Skip, flagged bool) {
+	entry := map[string]any{"id": s.ID, "reason": s.Reason}
+	if flagged {
+		entry["flagged"] = true
+	}
+	b, _ := json.Marshal(entry)
 	if !r.first {
 		r.w.WriteByte(',')
 	}
@@ -379,4 +416,32 @@ func parseSince(v string) (time.Time, error) {
 		return time.Time{}, isachub.Errorf(isachub.EINVALID, "since %q is not a timestamp such as 2026-01-02T03:04:05Z.", clip(v))
 	}
 	return t, nil
+}
+
+// warnedRule returns, for a feed whose mode is flag or drop, why an
+// indicator's rules would fire on a known false positive: its first named
+// value on a warninglist. "" when none is.
+func (e *exporter) warnedRule(ind export.Indicator, mode string) string {
+	if mode == "" {
+		return ""
+	}
+	obs, err := export.Observables(ind.Pattern)
+	if err != nil {
+		return "" // the rule writer reports the pattern
+	}
+	for _, o := range obs {
+		if hits := e.s.cfg.Warninglists.Match(string(o.Kind), o.Value); len(hits) > 0 {
+			return warned(o, hits)
+		}
+	}
+	return ""
+}
+
+// warned says which lists a value is on.
+func warned(o export.Observable, hits []warninglist.Hit) string {
+	names := make([]string, len(hits))
+	for i, h := range hits {
+		names[i] = h.List
+	}
+	return fmt.Sprintf("%s %s is on the warninglist %s", o.Kind, o.Value, strings.Join(slices.Compact(names), ", "))
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/isachub/isachub"
+	"github.com/isachub/isachub/warninglist"
 )
 
 // Config is what a Server is told at start.
@@ -41,6 +42,9 @@ type Config struct {
 	// SIDBase + n*export.MaxRulesPerIndicator.
 	SIDBase int64
 	SIDLast int64
+	// Warninglists are the known false positives the feeds' exports flag
+	// or drop (FeedFilter.Warninglists); nil is warninglist.Default().
+	Warninglists *warninglist.Set
 	// Now is the clock of the login throttle and of UI sessions; nil is time.Now. Tests set
 	// it to move time without sleeping.
 	Now func() time.Time
@@ -88,6 +92,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.SIDLast <= 0 {
 		c.SIDLast = DefaultSIDLast
+	}
+	if c.Warninglists == nil {
+		c.Warninglists = warninglist.Default()
 	}
 	if c.SessionLifetime <= 0 {
 		c.SessionLifetime = DefaultSessionLifetime
