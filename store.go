@@ -20,6 +20,7 @@ type Store interface {
 	JobStore
 	JoinStore
 	FeedStore
+	WebhookStore
 
 	// Migrate applies every pending schema migration.
 	Migrate(ctx context.Context) error

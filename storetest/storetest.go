@@ -83,6 +83,11 @@ var tests = []test{
 	{"FeedTokens", testFeedTokens},
 	{"RuleSIDs", testRuleSIDs},
 	{"RuleSIDsConcurrent", testRuleSIDsConcurrent},
+	{"WebhookCreate", testWebhookCreate},
+	{"WebhookClaim", testWebhookClaim},
+	{"WebhookDeliveries", testWebhookDeliveries},
+	{"WebhookCascade", testWebhookCascade},
+	{"WebhookConcurrentClaims", testWebhookConcurrentClaims},
 }
 
 // Run runs every conformance test as a subtest of t, each against a new
