@@ -10,11 +10,13 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"runtime/debug"
 	"time"
 
 	"github.com/isachub/isachub"
 	"github.com/isachub/isachub/demo"
+	"github.com/isachub/isachub/push"
 	"github.com/isachub/isachub/server"
 )
 
@@ -132,6 +134,14 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 		defer stop()
 	}
 	logger.Info("serving TAXII 2.1", "addr", base+"/taxii2/")
+	// Webhooks are delivered by every replica; each claims a webhook in
+	// the database before it delivers, so each delivery happens once.
+	pushCtx, stopPush := context.WithCancel(context.Background())
+	pushDone := make(chan struct{})
+	host, _ := os.Hostname()
+	sender := &push.Sender{Store: store, Owner: fmt.Sprintf("%s:%d", host, os.Getpid()), Log: logger}
+	go func() { defer close(pushDone); sender.Run(pushCtx, time.Second) }()
+	defer func() { stopPush(); <-pushDone }()
 	errc := make(chan error, 1)
 	go func() {
 		if tlsConfig != nil {
