@@ -185,13 +185,17 @@ func (e *exporter) each(ctx context.Context, fn func(p *isachub.FeedPage) error)
 	}
 }
 
-// etag is the export's entity tag: a hash of the request and of each
-// selected version's collection, id, version and date_added.
+// etag is the export's entity tag: a hash of the request, of the sources'
+// default TLP (the level an unmarked version shows), and of each selected
+// version's collection, id, version and date_added.
 func (e *exporter) etag(ctx context.Context) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%d\x00%t\x00%d\x00%s\n", e.req.feed.ID, e.req.format, e.req.kind,
 		e.req.feed.UpdatedAt.UTC().Format(time.RFC3339Nano), e.req.since.UnixMicro(), e.req.report, e.s.cfg.SIDBase,
 		e.req.feed.Filter.Warninglists)
+	for _, src := range e.sources {
+		fmt.Fprintf(h, "%s %s\n", src.Collection.ID, src.Collection.DefaultTLP)
+	}
 	err := e.each(ctx, func(p *isachub.FeedPage) error {
 		for _, v := range p.Objects {
 			fmt.Fprintf(h, "%s %s %s %d\n", v.CollectionID, v.ID, v.Version(), v.DateAdded.UnixMicro())
