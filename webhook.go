@@ -27,7 +27,7 @@ type Webhook struct {
 	Cursor string
 	// Failures counts the deliveries that failed since the last success;
 	// at MaxWebhookFailures the webhook is Dead and is not tried again
-	// until an administrator resets it.
+	// until an administrator removes it and adds it again.
 	Failures    int
 	Dead        bool
 	NextAttempt time.Time // not before; zero: at once

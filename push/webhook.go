@@ -26,7 +26,7 @@
 // and version). Anything else is retried after an exponential backoff
 // with jitter (2 s doubling, at most an hour); after
 // isachub.MaxWebhookFailures failures in a row the webhook is dead (its
-// dead-letter state) until an administrator resets it. Every attempt is
+// dead-letter state) until an administrator adds it again. Every attempt is
 // in the delivery log (isachub.WebhookDelivery). The objects themselves
 // are the outbox: stored before any delivery, in the transaction that
 // stored them, so a crash or a restart loses nothing, and a replica that
