@@ -73,6 +73,12 @@ type WebhookStore interface {
 	// the most recent 1,000 entries). ECONFLICT when owner's claim was lost
 	// (expired and taken by another), in which case nothing is stored.
 	RecordDelivery(ctx context.Context, owner string, w *Webhook, d *WebhookDelivery) error
+	// WakeWebhooks makes due at now every webhook that waits only because
+	// its feed had nothing new (not dead, no failure, not claimed, next
+	// attempt later than now), so that objects just stored go out at once;
+	// a webhook in its backoff after a failure keeps waiting. It returns
+	// how many it woke.
+	WakeWebhooks(ctx context.Context, now time.Time) (int64, error)
 	// Deliveries returns the most recent entries of the webhook's log,
 	// newest first, at most limit.
 	Deliveries(ctx context.Context, webhookID int64, limit int) ([]*WebhookDelivery, error)

@@ -94,6 +94,16 @@ func (db *DB) DeleteWebhook(ctx context.Context, communityID, id int64) error {
 	return nil
 }
 
+// WakeWebhooks makes the idle webhooks due at now.
+func (db *DB) WakeWebhooks(ctx context.Context, now time.Time) (int64, error) {
+	tag, err := db.pool.Exec(ctx, `UPDATE webhooks SET next_attempt = $1
+		WHERE NOT dead AND failures = 0 AND next_attempt > $1 AND (claim_owner = '' OR claim_until <= $1)`, now.UTC().Truncate(time.Microsecond))
+	if err != nil {
+		return 0, dbError(err, "wake webhooks", "Webhooks")
+	}
+	return tag.RowsAffected(), nil
+}
+
 // ClaimWebhook picks the webhook of any community that is not dead, is due
 // (next_attempt at or before now) and that no claim holds, the earliest
 // next_attempt first, then the lowest id, and marks it claimed by owner

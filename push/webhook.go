@@ -72,7 +72,12 @@ type Sender struct {
 	// Backoff returns the wait after the n-th failure in a row; nil is
 	// 2 s doubling up to an hour, with up to 25% jitter.
 	Backoff func(n int) time.Duration
-	Log     *slog.Logger
+	// Wake, when set, returns a channel that is closed when this replica
+	// stores objects (server.Server.Changed): the sender then makes the
+	// idle webhooks due (WebhookStore.WakeWebhooks) and delivers at once,
+	// instead of after Idle.
+	Wake func() <-chan struct{}
+	Log  *slog.Logger
 }
 
 func (s *Sender) now() time.Time {
@@ -90,19 +95,29 @@ func Backoff(n int) time.Duration {
 }
 
 // Run delivers due webhooks until ctx ends, checking every interval when
-// none is due.
+// none is due, and at once when Wake says objects were stored.
 func (s *Sender) Run(ctx context.Context, interval time.Duration) {
 	for {
-		worked, err := s.runSafely(ctx)
-		if err != nil && ctx.Err() == nil && s.Log != nil {
-			s.Log.Error("webhook delivery", "err", err)
+		var wake <-chan struct{} // taken before the drain, so no store is missed
+		if s.Wake != nil {
+			wake = s.Wake()
 		}
-		if worked && err == nil {
-			continue
+		for {
+			worked, err := s.runSafely(ctx)
+			if err != nil && ctx.Err() == nil && s.Log != nil {
+				s.Log.Error("webhook delivery", "err", err)
+			}
+			if !worked || err != nil {
+				break
+			}
 		}
 		select {
 		case <-ctx.Done():
 			return
+		case <-wake:
+			if _, err := s.Store.WakeWebhooks(ctx, s.now()); err != nil && ctx.Err() == nil && s.Log != nil {
+				s.Log.Error("waking webhooks", "err", err)
+			}
 		case <-time.After(interval):
 		}
 	}

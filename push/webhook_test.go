@@ -84,7 +84,7 @@ type fixture struct {
 	feed             *isachub.Feed
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "hub.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -93,7 +93,7 @@ func newFixture(t *testing.T) *fixture {
 	return newFixtureOn(t, db)
 }
 
-func newFixtureOn(t *testing.T, db isachub.Store) *fixture {
+func newFixtureOn(t testing.TB, db isachub.Store) *fixture {
 	ctx := context.Background()
 	f := &fixture{store: db, comm: &isachub.Community{Slug: "acme", Title: "ACME ISAC", Sector: "aviation"}}
 	must(t, db.CreateCommunity(ctx, f.comm))
@@ -110,7 +110,7 @@ func newFixtureOn(t *testing.T, db isachub.Store) *fixture {
 	return f
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)

@@ -53,6 +53,10 @@ func (c *changes) stopChan() chan struct{} {
 	return c.stopped
 }
 
+// Changed returns a channel closed the next time this server stores
+// objects: what wakes the live streams, and the webhooks (push.Sender.Wake).
+func (s *Server) Changed() <-chan struct{} { return s.changes.wait() }
+
 // StopStreams ends every live stream (their clients reconnect, with
 // Last-Event-ID, to another replica or after the restart), so that a
 // graceful shutdown (http.Server.RegisterOnShutdown) does not wait for

@@ -108,6 +108,22 @@ func (db *DB) DeleteWebhook(ctx context.Context, communityID, id int64) error {
 	})
 }
 
+// WakeWebhooks makes the idle webhooks due at now.
+func (db *DB) WakeWebhooks(ctx context.Context, now time.Time) (int64, error) {
+	var n int64
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE webhooks SET next_attempt = ?
+			WHERE dead = 0 AND failures = 0 AND next_attempt > ? AND (claim_owner = '' OR claim_until <= ?)`,
+			micros(now), micros(now), micros(now))
+		if err != nil {
+			return internal("wake webhooks", err)
+		}
+		n, _ = res.RowsAffected()
+		return nil
+	})
+	return n, err
+}
+
 // ClaimWebhook picks the webhook of any community that is not dead, is due
 // (next_attempt at or before now) and that no claim holds, the earliest
 // next_attempt first, then the lowest id, and marks it claimed by owner

@@ -88,6 +88,7 @@ var tests = []test{
 	{"WebhookDeliveries", testWebhookDeliveries},
 	{"WebhookCascade", testWebhookCascade},
 	{"WebhookConcurrentClaims", testWebhookConcurrentClaims},
+	{"WebhookWake", testWebhookWake},
 }
 
 // Run runs every conformance test as a subtest of t, each against a new

@@ -374,3 +374,41 @@ func testWebhookConcurrentClaims(t *testing.T, s isachub.Store) {
 	_, err := ws.ClaimWebhook(ctx, "late", now, time.Hour)
 	wantCode(t, err, isachub.ENOTFOUND)
 }
+
+// testWebhookWake wakes only the webhooks that wait because their feed had
+// nothing new: not one in its backoff after a failure, a dead one, or one
+// another replica holds.
+func testWebhookWake(t *testing.T, s isachub.Store) {
+	ws := webhookStore(t, s)
+	f := newFixture(t, s)
+	ctx := f.ctx
+	feed := mustFeed(t, s, f.comm.ID, f.orgA.ID, "SOC")
+	now := webhookNow()
+	later := now.Add(time.Hour)
+	mk := func(failures int, dead bool) *isachub.Webhook {
+		w := &isachub.Webhook{CommunityID: f.comm.ID, OrgID: f.orgA.ID, FeedID: feed.ID, URL: "https://acme.example/hook",
+			Secret: "k", Failures: failures, Dead: dead, NextAttempt: later}
+		mustOK(t, ws.CreateWebhook(ctx, w))
+		return w
+	}
+	held := mk(0, false) // the lowest id: another replica claims it below
+	idle, backoff := mk(0, false), mk(1, false)
+	mk(0, true) // dead
+	got, err := ws.ClaimWebhook(ctx, "other", later, 24*time.Hour)
+	mustOK(t, err)
+	if got.ID != held.ID {
+		t.Fatalf("claimed %d, want %d", got.ID, held.ID)
+	}
+	n, err := ws.WakeWebhooks(ctx, now)
+	mustOK(t, err)
+	if n != 1 {
+		t.Fatalf("WakeWebhooks woke %d, want 1", n)
+	}
+	w, err := ws.ClaimWebhook(ctx, "me", now, time.Minute)
+	mustOK(t, err)
+	if w.ID != idle.ID {
+		t.Fatalf("after the wake, claimed %d, want the idle %d (not %d in backoff)", w.ID, idle.ID, backoff.ID)
+	}
+	_, err = ws.ClaimWebhook(ctx, "me", now, time.Minute)
+	wantCode(t, err, isachub.ENOTFOUND)
+}

@@ -139,7 +139,7 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	pushCtx, stopPush := context.WithCancel(context.Background())
 	pushDone := make(chan struct{})
 	host, _ := os.Hostname()
-	sender := &push.Sender{Store: store, Owner: fmt.Sprintf("%s:%d", host, os.Getpid()), Log: logger}
+	sender := &push.Sender{Store: store, Owner: fmt.Sprintf("%s:%d", host, os.Getpid()), Wake: hub.Changed, Log: logger}
 	go func() { defer close(pushDone); sender.Run(pushCtx, time.Second) }()
 	defer func() { stopPush(); <-pushDone }()
 	errc := make(chan error, 1)
