@@ -29,6 +29,11 @@ import (
 
 // chromium returns the path of a Chromium to drive.
 func chromium(t *testing.T) string {
+	if testing.Short() {
+		// The race detector makes the browser tours too slow for the
+		// short pass; the full pass (go test ./...) runs them.
+		t.Skip("-short: the browser tests run in the full pass (go test ./...)")
+	}
 	t.Helper()
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "chrome"} {
 		if p, err := exec.LookPath(name); err == nil {

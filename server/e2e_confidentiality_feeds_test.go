@@ -220,3 +220,14 @@ func (h *confidential) attackStream(t *testing.T, a attacker, words []string) {
 		}
 	}
 }
+
+// skipDistributionShort skips, under -short, the suite's attacks on
+// feeds, exports, streams, match and sightings: a few thousand requests
+// and timed stream reads that the race detector makes too slow for the
+// short pass. The full pass (go test ./..., which CI runs first) runs
+// them; the short race pass still runs each path's own end-to-end test.
+func skipDistributionShort(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the distribution attacks run in the full pass (go test ./...)")
+	}
+}

@@ -20,7 +20,7 @@ func TestConfidentiality(t *testing.T) { forBackends(t, testConfidentiality) }
 func testConfidentiality(t *testing.T, newHub func(testing.TB, server.Config) *hub) {
 	h := newConfidential(t, newHub)
 	t.Run("OKEntitledReadersSee", func(t *testing.T) { h.testEntitled(t) })
-	t.Run("FeedToken", func(t *testing.T) { h.attackWithFeedToken(t) })
+	t.Run("FeedToken", func(t *testing.T) { skipDistributionShort(t); h.attackWithFeedToken(t) })
 	for _, a := range attackers() {
 		t.Run(a.user, func(t *testing.T) {
 			words, fakes := h.secrets(a)
@@ -38,10 +38,10 @@ func testConfidentiality(t *testing.T, newHub func(testing.TB, server.Config) *h
 				}
 			})
 			t.Run("Search", func(t *testing.T) { h.attackSearch(t, a) })
-			t.Run("Feeds", func(t *testing.T) { h.attackFeeds(t, a, words, fakes) })
-			t.Run("Sightings", func(t *testing.T) { h.attackSightings(t, a, words, fakes) })
-			t.Run("Match", func(t *testing.T) { h.attackMatch(t, a, words, fakes) })
-			t.Run("Stream", func(t *testing.T) { h.attackStream(t, a, words) })
+			t.Run("Feeds", func(t *testing.T) { skipDistributionShort(t); h.attackFeeds(t, a, words, fakes) })
+			t.Run("Sightings", func(t *testing.T) { skipDistributionShort(t); h.attackSightings(t, a, words, fakes) })
+			t.Run("Match", func(t *testing.T) { skipDistributionShort(t); h.attackMatch(t, a, words, fakes) })
+			t.Run("Stream", func(t *testing.T) { skipDistributionShort(t); h.attackStream(t, a, words) })
 			t.Run("PostSecretIDs", func(t *testing.T) { h.attackPost(t, a, words, fakes) })
 		})
 	}
