@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/isachub/isachub"
@@ -90,6 +91,25 @@ func newHubOn(tb testing.TB, cfg server.Config, db isachub.Store) *hub {
 	h.srv = httptest.NewServer(server.New(cfg, db, nil).Handler())
 	tb.Cleanup(h.srv.Close)
 	return h
+}
+
+// testHashes holds one argon2id hash of "pw-" + username per test user,
+// made on first use: a hash costs tens of milliseconds (many times that
+// under the race detector) and every hub would otherwise make six.
+var testHashes sync.Map
+
+// testPasswordHash returns the hash of the test user's password.
+func testPasswordHash(tb testing.TB, username string) string {
+	tb.Helper()
+	if hash, ok := testHashes.Load(username); ok {
+		return hash.(string)
+	}
+	hash, err := server.HashPassword("pw-" + username)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	actual, _ := testHashes.LoadOrStore(username, hash)
+	return actual.(string)
 }
 
 // backend is a storage backend the end-to-end tests run against.
@@ -179,11 +199,7 @@ func (h *hub) create(tb testing.TB) {
 		{"operator", "a", isachub.RoleAdmin, true},
 	}
 	for _, u := range users {
-		hash, err := server.HashPassword("pw-" + u.name)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		user := &isachub.User{OrgID: h.orgs[u.org].ID, Username: u.name, Role: u.role, HubAdmin: u.admin, PasswordHash: hash}
+		user := &isachub.User{OrgID: h.orgs[u.org].ID, Username: u.name, Role: u.role, HubAdmin: u.admin, PasswordHash: testPasswordHash(tb, u.name)}
 		if err := db.CreateUser(ctx, user); err != nil {
 			tb.Fatal(err)
 		}
