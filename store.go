@@ -21,9 +21,14 @@ type Store interface {
 	JoinStore
 	FeedStore
 	WebhookStore
+	QueueStore
 
 	// Migrate applies every pending schema migration.
 	Migrate(ctx context.Context) error
+	// Ready returns why the store cannot serve, or nil: the database does
+	// not answer, or its schema is not the one this binary's migrations
+	// make (CheckSchema). A hub's /readyz asks it.
+	Ready(ctx context.Context) error
 	// Close releases the store's connections.
 	Close() error
 }

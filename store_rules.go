@@ -211,3 +211,22 @@ func NewCommunitySecret() []byte {
 	rand.Read(b)
 	return b
 }
+
+// CheckSchema returns why a database whose schema_migrations holds
+// applied cannot be served by a binary that embeds the migrations known,
+// or nil: every known migration must be applied, and none the binary does
+// not know (a newer binary migrated the database; this one would
+// misread it).
+func CheckSchema(applied, known []int) error {
+	for _, v := range known {
+		if !slices.Contains(applied, v) {
+			return Errorf(EINTERNAL, "The database lacks migration %d: run isachub migrate (serve applies migrations when it starts).", v)
+		}
+	}
+	for _, v := range applied {
+		if !slices.Contains(known, v) {
+			return Errorf(EINTERNAL, "The database has migration %d, which this binary does not know: a newer isachub migrated it.", v)
+		}
+	}
+	return nil
+}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/isachub/isachub"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -109,4 +110,27 @@ func (db *DB) migrate(ctx context.Context, upTo int) error {
 		}
 	}
 	return nil
+}
+
+// Ready reports why the database cannot be served, or nil: it does not
+// answer, or its applied migrations are not this binary's
+// (isachub.CheckSchema).
+func (db *DB) Ready(ctx context.Context) error {
+	rows, err := db.pool.Query(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return fmt.Errorf("postgres: read schema_migrations: %w", err)
+	}
+	applied, err := pgx.CollectRows(rows, pgx.RowTo[int])
+	if err != nil {
+		return fmt.Errorf("postgres: read schema_migrations: %w", err)
+	}
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	known := make([]int, len(ms))
+	for i, m := range ms {
+		known[i] = m.version
+	}
+	return isachub.CheckSchema(applied, known)
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
+	"github.com/isachub/isachub"
 	"io/fs"
 	"math"
 	"path"
@@ -130,4 +131,23 @@ func (db *DB) AppliedMigrations(ctx context.Context) ([]int, error) {
 		vs = append(vs, v)
 	}
 	return vs, internal("read schema_migrations", rows.Err())
+}
+
+// Ready reports why the database cannot be served, or nil: it does not
+// answer, or its applied migrations are not this binary's
+// (isachub.CheckSchema).
+func (db *DB) Ready(ctx context.Context) error {
+	applied, err := db.AppliedMigrations(ctx)
+	if err != nil {
+		return err
+	}
+	ms, err := loadMigrations()
+	if err != nil {
+		return err
+	}
+	known := make([]int, len(ms))
+	for i, m := range ms {
+		known[i] = m.version
+	}
+	return isachub.CheckSchema(applied, known)
 }

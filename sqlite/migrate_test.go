@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -88,6 +89,23 @@ func TestMigrate(t *testing.T) {
 // community gets its own random 32-byte secret, and the new columns take
 // their defaults (sealed record, not staff, nothing to redact, neither
 // anonymous nor moderated).
+// TestReady: a migrated database is ready; one that a newer binary
+// migrated further is not (CheckSchema's other cases are the root
+// package's tests).
+func TestReady(t *testing.T) {
+	ctx := t.Context()
+	db := openTemp(t)
+	if err := db.Ready(ctx); err != nil {
+		t.Fatalf("Ready after Open = %v", err)
+	}
+	if err := db.Exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, '9999_future.sql', 1)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Ready(ctx); err == nil || !strings.Contains(isachub.ErrorMessage(err), "newer isachub") {
+		t.Fatalf("Ready with a migration from a newer binary = %v", err)
+	}
+}
+
 func TestMigrateAnonymous(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "old.db")

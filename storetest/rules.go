@@ -91,3 +91,9 @@ func testStoreRules(t *testing.T, s isachub.Store) {
 		}
 	})
 }
+
+// testReady: a store that Open returned has every migration applied and
+// answers Ready without an error (what /readyz asks).
+func testReady(t *testing.T, s isachub.Store) {
+	mustOK(t, s.Ready(t.Context()))
+}

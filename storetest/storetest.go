@@ -33,6 +33,8 @@ type test struct {
 // tests lists every conformance test. Add new ones here.
 var tests = []test{
 	{"Migrate", testMigrate},
+	{"Ready", testReady},
+	{"Queues", testQueues},
 	{"Communities", testCommunities},
 	{"Orgs", testOrgs},
 	{"Users", testUsers},
