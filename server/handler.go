@@ -66,7 +66,7 @@ func (s *Server) logRequest(r *http.Request, w *statusWriter, start time.Time, c
 		user = c.user.Username
 	}
 	s.log.Info("request", "method", r.Method, "path", loggedPath(r.URL.Path), "status", w.status,
-		"bytes", w.bytes, "user", user, "duration", time.Since(start))
+		"bytes", w.bytes, "user", user, "duration", time.Since(start), "request_id", requestID(r))
 }
 
 // onPanic, deferred, turns a panic into an error for write (a 500 that

@@ -45,6 +45,10 @@ type Config struct {
 	// Warninglists are the known false positives the feeds' exports flag
 	// or drop (FeedFilter.Warninglists); nil is warninglist.Default().
 	Warninglists *warninglist.Set
+	// MetricsToken, when set, is the Bearer token GET /metrics requires
+	// (ISACHUB_METRICS_TOKEN); empty serves the metrics to anyone who
+	// reaches the listener.
+	MetricsToken string
 	// Now is the clock of the login throttle and of UI sessions; nil is time.Now. Tests set
 	// it to move time without sleeping.
 	Now func() time.Time
@@ -114,6 +118,7 @@ type Server struct {
 	known    *http.ServeMux  // the routes, to tell 405 from 404
 	ioc      *iocIndex       // the UI's IOC look-up (web_ioc.go)
 	changes  changes         // wakes the feeds' live streams (feed_stream.go)
+	metrics  *metrics        // GET /metrics (metrics.go)
 	handler  http.Handler
 }
 
@@ -124,10 +129,21 @@ func New(cfg Config, store isachub.Store, logger *slog.Logger) *Server {
 	}
 	s := &Server{cfg: cfg.withDefaults(), log: logger, logins: newLoginCache(), throttle: newLoginThrottle(cfg.Now), requests: newRequestLimiter(cfg.Now),
 		hashing: make(chan struct{}, runtime.NumCPU()), ioc: newIOCIndex()}
-	s.store = notifyingStore{Store: store, changes: &s.changes}
+	s.metrics = newMetrics(store, s.log.Warn)
+	s.store = notifyingStore{Store: timedStore{Store: store, m: s.metrics}, changes: &s.changes}
 	taxiiRoutes, ui := s.routes(), s.webRoutes()
-	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	metricsHandler := s.metrics.handler(s.cfg.MetricsToken)
+	s.handler = withRequestID(s.metrics.instrument(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
+		case r.URL.Path == pathHealthz:
+			r.Pattern = pathHealthz
+			s.handleHealthz(w, r)
+		case r.URL.Path == pathReadyz:
+			r.Pattern = pathReadyz
+			s.handleReadyz(w, r)
+		case r.URL.Path == pathMetrics:
+			r.Pattern = pathMetrics
+			metricsHandler.ServeHTTP(w, r)
 		case r.URL.Path == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 			http.Redirect(w, r, uiPrefix, http.StatusFound)
 		case r.URL.Path == "/ui" || strings.HasPrefix(r.URL.Path, uiPrefix):
@@ -135,8 +151,15 @@ func New(cfg Config, store isachub.Store, logger *slog.Logger) *Server {
 		default:
 			taxiiRoutes.ServeHTTP(w, r)
 		}
-	})
+	})))
 	return s
+}
+
+// MetricsHandler returns the handler of GET /metrics, for a listener of
+// its own (serve --metrics-listen): the same registry and token as the
+// main listener's /metrics.
+func (s *Server) MetricsHandler() http.Handler {
+	return s.metrics.handler(s.cfg.MetricsToken)
 }
 
 // Handler returns the http.Handler that serves every route.
