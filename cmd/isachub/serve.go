@@ -41,6 +41,8 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	sidBase := fs.Int64("sid-base", server.DefaultSIDBase, "the first sid of the Suricata and Snort rules the feeds' exports give (each indicator takes 32)")
 	sidLast := fs.Int64("sid-last", server.DefaultSIDLast, "the last sid the exports may give")
 	pprofListen := fs.String("pprof-listen", "", "also serve Go's profiler (net/http/pprof) on this loopback address, for finding where time goes")
+	metricsListen := fs.String("metrics-listen", "", "also serve GET /metrics on this address, for a Prometheus that should not reach --listen (the token of ISACHUB_METRICS_TOKEN applies there too)")
+	logFormat := fs.String("log-format", "text", "log records as text or json (log/slog), one line per request")
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "Usage: isachub serve [--db DSN] [--create] [--listen ADDR] [--demo] [--tls-cert FILE --tls-key FILE] [--page-size N] [--max-page-size N]")
 		fs.PrintDefaults()
@@ -73,7 +75,16 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 		}
 		tlsConfig = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
 	}
-	logger := slog.New(slog.NewTextHandler(env.Stderr, nil))
+	var logger *slog.Logger
+	switch *logFormat {
+	case "text":
+		logger = slog.New(slog.NewTextHandler(env.Stderr, nil))
+	case "json":
+		logger = slog.New(slog.NewJSONHandler(env.Stderr, nil))
+	default:
+		fmt.Fprintf(env.Stderr, "isachub serve: --log-format is text or json, not %q\n", *logFormat)
+		return exitUsage
+	}
 	if env.Getenv("GOGC") == "" {
 		// A hub's live heap is small (tens of MB) while ingest allocates
 		// fast; at Go's default of 100 the collector ran several times per
@@ -115,7 +126,7 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 		printDemo(env, res, base)
 	}
 	hub := server.New(server.Config{DefaultPageSize: *pageSize, MaxPageSize: *maxPageSize, MaxContentLength: *maxContent,
-		SIDBase: *sidBase, SIDLast: *sidLast}, store, logger)
+		SIDBase: *sidBase, SIDLast: *sidLast, MetricsToken: env.Getenv("ISACHUB_METRICS_TOKEN")}, store, logger)
 	srv := &http.Server{
 		Handler:           hub.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -129,6 +140,14 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 		stop, err := servePprof(*pprofListen, logger)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "isachub serve: --pprof-listen: %v\n", err)
+			return exitFailure
+		}
+		defer stop()
+	}
+	if *metricsListen != "" {
+		stop, err := serveMetrics(*metricsListen, hub.MetricsHandler(), logger)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "isachub serve: --metrics-listen: %v\n", err)
 			return exitFailure
 		}
 		defer stop()

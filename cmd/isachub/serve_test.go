@@ -252,6 +252,35 @@ func TestServeTLS(t *testing.T) {
 	}
 }
 
+// TestServeOperations: the probes answer on the main listener, the
+// metrics also on --metrics-listen; serve takes --log-format json.
+func TestServeOperations(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metricsAddr := ln.Addr().String()
+	ln.Close()
+	base, stop := startServe(t, filepath.Join(t.TempDir(), "ops.db"), "--metrics-listen", metricsAddr, "--log-format", "json")
+	for _, u := range []string{base + "/healthz", base + "/readyz", base + "/metrics", "http://" + metricsAddr + "/metrics"} {
+		resp, err := http.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s = %d %s", u, resp.StatusCode, body)
+		}
+		if strings.HasSuffix(u, "/metrics") && !strings.Contains(string(body), "isachub_http_requests_total") {
+			t.Errorf("GET %s lacks the request counter", u)
+		}
+	}
+	if code, _ := stop(); code != exitOK {
+		t.Errorf("exit %d", code)
+	}
+}
+
 func TestServeUsage(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "u.db")
 	for _, tt := range []struct {
@@ -264,6 +293,7 @@ func TestServeUsage(t *testing.T) {
 		{[]string{"serve", "--page-size", "0"}, exitUsage},
 		{[]string{"serve", "--page-size", "200", "--max-page-size", "100"}, exitUsage},
 		{[]string{"serve", "--max-content-length", "100"}, exitUsage},
+		{[]string{"serve", "--log-format", "xml"}, exitUsage},
 		// Well-formed, but failing while starting: exit 1.
 		{[]string{"serve", "--tls-cert", "missing.pem", "--tls-key", "missing.key"}, exitFailure},
 		{[]string{"serve", "--listen", "127.0.0.1:0"}, exitFailure}, // no database there
