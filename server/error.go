@@ -17,7 +17,8 @@ const (
 	eUnsupportedMedia = "unsupported_media"    // a POST body that is not application/taxii+json;version=2.1
 	eUnprocessable    = isachub.EUNPROCESSABLE // a body that is JSON but not a TAXII envelope
 	eMethodNotAllowed = "method_not_allowed"
-	eTooManyRequests  = "too_many_requests" // password guessing is throttled
+	eTooManyRequests  = "too_many_requests" // password guessing is throttled, or a client is over its rate
+	eUnavailable      = "unavailable"       // the hub is at its bound of concurrent requests
 )
 
 // errorStatus maps an error code to its HTTP status (TAXII 2.1 section 3.6).
@@ -34,6 +35,7 @@ var errorStatus = map[string]int{
 	eUnprocessable:        http.StatusUnprocessableEntity,
 	eMethodNotAllowed:     http.StatusMethodNotAllowed,
 	eTooManyRequests:      http.StatusTooManyRequests,
+	eUnavailable:          http.StatusServiceUnavailable,
 }
 
 // errorTitle is the error resource's title for each status.
@@ -50,6 +52,7 @@ var errorTitle = map[int]string{
 	http.StatusUnprocessableEntity:   "Unprocessable entity",
 	http.StatusMethodNotAllowed:      "Method not allowed",
 	http.StatusTooManyRequests:       "Too many requests",
+	http.StatusServiceUnavailable:    "Service unavailable",
 }
 
 // writeError writes err as the TAXII error message resource (section

@@ -29,6 +29,9 @@ func (s *Server) adapt(h handlerFunc) http.Handler {
 		defer onPanic(func(err error) { s.writeError(w, r, err) })
 		var err error
 		c, err = s.authenticate(r)
+		if err == nil {
+			err = s.limits.caller(c)
+		}
 		if err != nil {
 			s.writeError(w, r, err)
 			return

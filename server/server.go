@@ -45,6 +45,9 @@ type Config struct {
 	// Warninglists are the known false positives the feeds' exports flag
 	// or drop (FeedFilter.Warninglists); nil is warninglist.Default().
 	Warninglists *warninglist.Set
+	// Limits bound each client's rate of requests and the requests
+	// answered at once; the zero value limits nothing.
+	Limits Limits
 	// MetricsToken, when set, is the Bearer token GET /metrics requires
 	// (ISACHUB_METRICS_TOKEN); empty serves the metrics to anyone who
 	// reaches the listener.
@@ -119,6 +122,7 @@ type Server struct {
 	ioc      *iocIndex       // the UI's IOC look-up (web_ioc.go)
 	changes  changes         // wakes the feeds' live streams (feed_stream.go)
 	metrics  *metrics        // GET /metrics (metrics.go)
+	limits   *limiter        // Config.Limits (limits.go)
 	handler  http.Handler
 }
 
@@ -130,9 +134,23 @@ func New(cfg Config, store isachub.Store, logger *slog.Logger) *Server {
 	s := &Server{cfg: cfg.withDefaults(), log: logger, logins: newLoginCache(), throttle: newLoginThrottle(cfg.Now), requests: newRequestLimiter(cfg.Now),
 		hashing: make(chan struct{}, runtime.NumCPU()), ioc: newIOCIndex()}
 	s.metrics = newMetrics(store, s.log.Warn)
+	s.limits = newLimiter(s.cfg.Limits, s.now)
 	s.store = notifyingStore{Store: timedStore{Store: store, m: s.metrics}, changes: &s.changes}
 	taxiiRoutes, ui := s.routes(), s.webRoutes()
 	metricsHandler := s.metrics.handler(s.cfg.MetricsToken)
+	limited := s.limits.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/ui" || strings.HasPrefix(r.URL.Path, uiPrefix) {
+			ui.ServeHTTP(w, r)
+		} else {
+			taxiiRoutes.ServeHTTP(w, r)
+		}
+	}), func(w http.ResponseWriter, r *http.Request, err error) {
+		if strings.HasPrefix(r.URL.Path, uiPrefix) {
+			s.renderError(w, r, nil, err)
+		} else {
+			s.writeError(w, r, err)
+		}
+	})
 	s.handler = withRequestID(s.metrics.instrument(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.URL.Path == pathHealthz:
@@ -146,10 +164,8 @@ func New(cfg Config, store isachub.Store, logger *slog.Logger) *Server {
 			metricsHandler.ServeHTTP(w, r)
 		case r.URL.Path == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 			http.Redirect(w, r, uiPrefix, http.StatusFound)
-		case r.URL.Path == "/ui" || strings.HasPrefix(r.URL.Path, uiPrefix):
-			ui.ServeHTTP(w, r)
 		default:
-			taxiiRoutes.ServeHTTP(w, r)
+			limited.ServeHTTP(w, r)
 		}
 	})))
 	return s

@@ -137,6 +137,9 @@ func (s *Server) webAdapt(h webHandlerFunc, needSession bool) http.Handler {
 		w.Header().Set("Cache-Control", "no-store")
 		var err error
 		v, err = s.sessionViewer(w, r)
+		if err == nil && v != nil {
+			err = s.limits.caller(v.caller)
+		}
 		if err != nil {
 			s.renderError(w, r, nil, err)
 			return

@@ -42,6 +42,9 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	sidLast := fs.Int64("sid-last", server.DefaultSIDLast, "the last sid the exports may give")
 	pprofListen := fs.String("pprof-listen", "", "also serve Go's profiler (net/http/pprof) on this loopback address, for finding where time goes")
 	metricsListen := fs.String("metrics-listen", "", "also serve GET /metrics on this address, for a Prometheus that should not reach --listen (the token of ISACHUB_METRICS_TOKEN applies there too)")
+	perCaller := fs.Float64("rate-per-caller", server.DefaultPerCaller, "requests per second one API token or user may make (bursts of 4 times that); 0: no limit")
+	perAddress := fs.Float64("rate-per-address", server.DefaultPerAddress, "requests per second from one address, IPv6 by /64 (bursts of twice that); 0: no limit")
+	maxConcurrent := fs.Int("max-concurrent", server.DefaultMaxConcurrent, "requests answered at once, live streams apart; beyond it 503 with Retry-After; 0: no bound")
 	logFormat := fs.String("log-format", "text", "log records as text or json (log/slog), one line per request")
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "Usage: isachub serve [--db DSN] [--create] [--listen ADDR] [--demo] [--tls-cert FILE --tls-key FILE] [--page-size N] [--max-page-size N]")
@@ -56,6 +59,10 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	}
 	if *maxPageSize < 1 || *maxPageSize > isachub.MaxPageSize || *pageSize < 1 || *pageSize > *maxPageSize {
 		fmt.Fprintf(env.Stderr, "isachub serve: need 1 <= --page-size <= --max-page-size <= %d\n", isachub.MaxPageSize)
+		return exitUsage
+	}
+	if *perCaller < 0 || *perAddress < 0 || *maxConcurrent < 0 {
+		fmt.Fprintln(env.Stderr, "isachub serve: --rate-per-caller, --rate-per-address and --max-concurrent are 0 (no limit) or more")
 		return exitUsage
 	}
 	if *maxContent < 1024 {
@@ -126,12 +133,15 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 		printDemo(env, res, base)
 	}
 	hub := server.New(server.Config{DefaultPageSize: *pageSize, MaxPageSize: *maxPageSize, MaxContentLength: *maxContent,
-		SIDBase: *sidBase, SIDLast: *sidLast, MetricsToken: env.Getenv("ISACHUB_METRICS_TOKEN")}, store, logger)
+		SIDBase: *sidBase, SIDLast: *sidLast, MetricsToken: env.Getenv("ISACHUB_METRICS_TOKEN"),
+		Limits: server.Limits{PerCaller: *perCaller, CallerBurst: int(4 * *perCaller), PerAddress: *perAddress,
+			AddressBurst: int(2 * *perAddress), MaxConcurrent: *maxConcurrent}}, store, logger)
 	srv := &http.Server{
 		Handler:           hub.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		TLSConfig:         tlsConfig,
 	}
