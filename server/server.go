@@ -48,6 +48,10 @@ type Config struct {
 	// Limits bound each client's rate of requests and the requests
 	// answered at once; the zero value limits nothing.
 	Limits Limits
+	// HSTS, set when the hub serves TLS itself, makes every answer carry
+	// Strict-Transport-Security (one year), so that browsers never again
+	// reach it over plain HTTP.
+	HSTS bool
 	// MetricsToken, when set, is the Bearer token GET /metrics requires
 	// (ISACHUB_METRICS_TOKEN); empty serves the metrics to anyone who
 	// reaches the listener.
@@ -168,6 +172,13 @@ func New(cfg Config, store isachub.Store, logger *slog.Logger) *Server {
 			limited.ServeHTTP(w, r)
 		}
 	})))
+	if s.cfg.HSTS {
+		inner := s.handler
+		s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Strict-Transport-Security", "max-age=31536000")
+			inner.ServeHTTP(w, r)
+		})
+	}
 	return s
 }
 

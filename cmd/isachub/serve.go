@@ -45,9 +45,12 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	perCaller := fs.Float64("rate-per-caller", server.DefaultPerCaller, "requests per second one API token or user may make (bursts of 4 times that); 0: no limit")
 	perAddress := fs.Float64("rate-per-address", server.DefaultPerAddress, "requests per second from one address, IPv6 by /64 (bursts of twice that); 0: no limit")
 	maxConcurrent := fs.Int("max-concurrent", server.DefaultMaxConcurrent, "requests answered at once, live streams apart; beyond it 503 with Retry-After; 0: no bound")
+	configFile := fs.String("config", "", "read settings from this file (lines of name = value, the names of these flags); default $ISACHUB_CONFIG. The command line wins over the environment (ISACHUB_<FLAG>), which wins over the file")
+	printCfg := fs.Bool("print-config", false, "print the effective settings and where each came from (secrets masked), then exit")
 	logFormat := fs.String("log-format", "text", "log records as text or json (log/slog), one line per request")
 	fs.Usage = func() {
-		fmt.Fprintln(env.Stderr, "Usage: isachub serve [--db DSN] [--create] [--listen ADDR] [--demo] [--tls-cert FILE --tls-key FILE] [--page-size N] [--max-page-size N]")
+		fmt.Fprintln(env.Stderr, "Usage: isachub serve [--config FILE] [--print-config] [--db DSN] [--create] [--listen ADDR] [--demo] [--tls-cert FILE --tls-key FILE] [--metrics-listen ADDR] [flags]\n"+
+			"Every flag may also be set as ISACHUB_<FLAG> in the environment (--page-size: ISACHUB_PAGE_SIZE) or in the --config file.")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseFlags(fs, args); !ok {
@@ -56,6 +59,18 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	if fs.NArg() > 0 {
 		fmt.Fprintf(env.Stderr, "isachub serve: unexpected argument %q\n", fs.Arg(0))
 		return exitUsage
+	}
+	if *configFile == "" {
+		*configFile = env.Getenv("ISACHUB_CONFIG")
+	}
+	sources, err := applyConfig(fs, env, *configFile, "config", "print-config")
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "isachub serve: %v\n", err)
+		return exitUsage
+	}
+	if *printCfg {
+		printConfig(env.Stdout, fs, sources, env)
+		return exitOK
 	}
 	if *maxPageSize < 1 || *maxPageSize > isachub.MaxPageSize || *pageSize < 1 || *pageSize > *maxPageSize {
 		fmt.Fprintf(env.Stderr, "isachub serve: need 1 <= --page-size <= --max-page-size <= %d\n", isachub.MaxPageSize)
@@ -73,15 +88,6 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintln(env.Stderr, "isachub serve: --tls-cert and --tls-key go together")
 		return exitUsage
 	}
-	var tlsConfig *tls.Config
-	if *tlsCert != "" {
-		cert, err := tls.LoadX509KeyPair(*tlsCert, *tlsKey)
-		if err != nil {
-			fmt.Fprintf(env.Stderr, "isachub serve: loading the TLS certificate: %v\n", err)
-			return exitFailure
-		}
-		tlsConfig = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
-	}
 	var logger *slog.Logger
 	switch *logFormat {
 	case "text":
@@ -91,6 +97,16 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	default:
 		fmt.Fprintf(env.Stderr, "isachub serve: --log-format is text or json, not %q\n", *logFormat)
 		return exitUsage
+	}
+	var tlsConfig *tls.Config
+	if *tlsCert != "" {
+		certs, err := newCertReloader(*tlsCert, *tlsKey, logger)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "isachub serve: loading the TLS certificate: %v\n", err)
+			return exitFailure
+		}
+		certs.watch(ctx)
+		tlsConfig = &tls.Config{MinVersion: tls.VersionTLS12, GetCertificate: certs.getCertificate}
 	}
 	if env.Getenv("GOGC") == "" {
 		// A hub's live heap is small (tens of MB) while ingest allocates
@@ -133,7 +149,7 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 		printDemo(env, res, base)
 	}
 	hub := server.New(server.Config{DefaultPageSize: *pageSize, MaxPageSize: *maxPageSize, MaxContentLength: *maxContent,
-		SIDBase: *sidBase, SIDLast: *sidLast, MetricsToken: env.Getenv("ISACHUB_METRICS_TOKEN"),
+		SIDBase: *sidBase, SIDLast: *sidLast, MetricsToken: env.Getenv("ISACHUB_METRICS_TOKEN"), HSTS: tlsConfig != nil,
 		Limits: server.Limits{PerCaller: *perCaller, CallerBurst: int(4 * *perCaller), PerAddress: *perAddress,
 			AddressBurst: int(2 * *perAddress), MaxConcurrent: *maxConcurrent}}, store, logger)
 	srv := &http.Server{
