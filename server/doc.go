@@ -56,4 +56,15 @@
 // feed (Token.FeedID) may use only discovery, its API root, the
 // collections list and its feed (feedTokenRoutes). docs/FEEDS.md
 // describes them for operators.
+//
+// # Operations
+//
+// Outside every API root (their names are isachub.ReservedSlugs): GET
+// /healthz (200 while serving), GET /readyz (200 when Store.Ready, else
+// 503 without the reason) and GET /metrics (the Prometheus text format,
+// behind Config.MetricsToken when set). Every answer carries X-Request-Id.
+// Config.Limits bounds each credential's and each address's rate (429
+// with Retry-After, as TAXII 2.1 section 3.6 allows for any endpoint) and
+// the requests answered at once (503). docs/DEPLOYMENT.md describes them
+// for operators.
 package server
