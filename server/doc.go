@@ -64,7 +64,8 @@
 // 503 without the reason) and GET /metrics (the Prometheus text format,
 // behind Config.MetricsToken when set). Every answer carries X-Request-Id.
 // Config.Limits bounds each credential's and each address's rate (429
-// with Retry-After, as TAXII 2.1 section 3.6 allows for any endpoint) and
+// with Retry-After, RFC 6585 section 4, in the TAXII error resource of
+// section 3.6.1) and
 // the requests answered at once (503). docs/DEPLOYMENT.md describes them
 // for operators.
 package server
