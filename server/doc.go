@@ -65,7 +65,6 @@
 // behind Config.MetricsToken when set). Every answer carries X-Request-Id.
 // Config.Limits bounds each credential's and each address's rate (429
 // with Retry-After, RFC 6585 section 4, in the TAXII error resource of
-// section 3.6.1) and
-// the requests answered at once (503). docs/DEPLOYMENT.md describes them
-// for operators.
+// section 3.6.1) and the requests answered at once (503).
+// docs/DEPLOYMENT.md describes them for operators.
 package server

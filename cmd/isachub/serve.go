@@ -139,6 +139,9 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	} else if !isLoopback(ln.Addr()) {
 		logger.Warn("serving plain HTTP on a non-loopback address: passwords and tokens cross the network in clear; use --tls-cert and --tls-key or a TLS proxy")
 	}
+	if !isLoopback(ln.Addr()) && env.Getenv("ISACHUB_METRICS_TOKEN") == "" {
+		logger.Warn("GET /metrics answers anyone who reaches --listen (request counts, queue lengths): set ISACHUB_METRICS_TOKEN, or keep them to a --metrics-listen address only a Prometheus reaches")
+	}
 	if *withDemo {
 		res, err := demo.Seed(ctx, store, server.HashPassword)
 		if err != nil {
