@@ -140,7 +140,7 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 		logger.Warn("serving plain HTTP on a non-loopback address: passwords and tokens cross the network in clear; use --tls-cert and --tls-key or a TLS proxy")
 	}
 	if !isLoopback(ln.Addr()) && env.Getenv("ISACHUB_METRICS_TOKEN") == "" {
-		logger.Warn("GET /metrics answers anyone who reaches --listen (request counts, queue lengths): set ISACHUB_METRICS_TOKEN, or keep them to a --metrics-listen address only a Prometheus reaches")
+		logger.Warn("GET /metrics answers anyone who reaches --listen (request counts, queue lengths): set ISACHUB_METRICS_TOKEN for Prometheus to send as a Bearer token")
 	}
 	if *withDemo {
 		res, err := demo.Seed(ctx, store, server.HashPassword)
