@@ -56,11 +56,17 @@ var demoURL = regexp.MustCompile(`is ready at (https?://[0-9.:]+)/`)
 // exit code and stdout.
 func startServe(t *testing.T, db string, extra ...string) (base string, stop func() (int, string)) {
 	t.Helper()
+	return startServeDSN(t, "sqlite:"+db, extra...)
+}
+
+// startServeDSN is startServe over any database.
+func startServeDSN(t *testing.T, dsn string, extra ...string) (base string, stop func() (int, string)) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	out, errOut := &syncBuffer{}, &syncBuffer{}
 	env := &Env{Stdin: strings.NewReader(""), Stdout: out, Stderr: errOut, Getenv: func(string) string { return "" }}
 	done := make(chan int, 1)
-	args := append([]string{"serve", "--demo", "--listen", "127.0.0.1:0", "--db", "sqlite:" + db}, extra...)
+	args := append([]string{"serve", "--demo", "--listen", "127.0.0.1:0", "--db", dsn}, extra...)
 	go func() { done <- Run(ctx, env, args) }()
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
