@@ -3,13 +3,11 @@ package server_test
 import (
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/isachub/isachub"
@@ -125,9 +123,9 @@ func TestMetrics(t *testing.T) {
 // TestRequestID: every answer carries an X-Request-Id, the client's own
 // when it is sane, and the access-log line names it.
 func TestRequestID(t *testing.T) {
-	var logged strings.Builder
+	logged := &syncBuffer{}
 	db := newSQLite(t)
-	srv := httptest.NewServer(server.New(server.Config{}, db, slog.New(slog.NewTextHandler(&syncWriter{w: &logged}, nil))).Handler())
+	srv := httptest.NewServer(server.New(server.Config{}, db, slog.New(slog.NewTextHandler(logged, nil))).Handler())
 	defer srv.Close()
 	get := func(id string) string {
 		t.Helper()
@@ -155,17 +153,4 @@ func TestRequestID(t *testing.T) {
 	if !strings.Contains(logged.String(), "request_id=lb-7f3a.9_x") {
 		t.Errorf("the access log does not name the request id:\n%s", logged.String())
 	}
-}
-
-// syncWriter serialises writes to w (the server logs from many
-// goroutines).
-type syncWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
 }
