@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	mathrand "math/rand/v2"
 	"net/http"
 	"slices"
 	"strings"
@@ -15,8 +16,8 @@ import (
 
 // runBench implements "isachub bench": it drives a running hub with
 // publishers (TAXII POSTs of envelopes of new indicators) and readers
-// (paged GETs of the newest objects, each at its own poll interval, like
-// member tools), for a bounded time, and prints throughput and latency
+// (GETs of a full page of the collection, each on its own clock at the
+// poll interval, like member tools), for a bounded time, and prints throughput and latency
 // percentiles per kind of request. It is the load tool of issue 12: the
 // hub's own benchmarks measure it in process, this measures it as members
 // see it.
@@ -24,7 +25,7 @@ func runBench(ctx context.Context, env *Env, args []string) int {
 	c := newClientCmd(env, "bench", "--url API_ROOT --collection ID [--publishers N] [--readers N] [--duration D] [--envelope N] [--poll D] [--page N]")
 	coll := c.fs.String("collection", "", "the collection to publish to and read (its id or alias)")
 	publishers := c.fs.Int("publishers", 4, "concurrent publishers, each POSTing envelope after envelope")
-	readers := c.fs.Int("readers", 20, "concurrent readers, each GETting a page of the newest objects every --poll")
+	readers := c.fs.Int("readers", 20, "concurrent readers, each GETting a page of the collection every --poll, starting at a random point of the interval")
 	duration := c.fs.Duration("duration", 30*time.Second, "how long to run")
 	envelope := c.fs.Int("envelope", 1000, "indicators per POST")
 	poll := c.fs.Duration("poll", time.Second, "each reader's interval between pages (0: as fast as it can)")
@@ -76,12 +77,20 @@ func runBench(ctx context.Context, env *Env, args []string) int {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// Member tools poll on their own clocks: each reader starts
+			// at a random point of the interval, not all at once.
+			if *poll > 0 {
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(mathrand.N(*poll)):
+				}
+			}
 			tick := time.NewTicker(max(*poll, time.Millisecond))
 			defer tick.Stop()
 			for ctx.Err() == nil {
 				start := time.Now()
-				_, err := h.get(ctx, fmt.Sprintf("%s?limit=%d&added_after=%s", objects, *pageSize,
-					time.Now().Add(-time.Minute).UTC().Format(time.RFC3339)))
+				_, err := h.get(ctx, fmt.Sprintf("%s?limit=%d", objects, *pageSize))
 				if ctx.Err() != nil {
 					return
 				}
