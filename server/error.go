@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -70,7 +71,15 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		status = http.StatusInternalServerError
 	}
 	if status == http.StatusInternalServerError {
-		s.log.Error("request failed", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
+		if r.Context().Err() != nil && errors.Is(err, context.Canceled) {
+			// The client went away (a tool stopped, a proxy timed out):
+			// nothing failed on this side, and no one waits for the answer.
+			s.log.Info("request abandoned by the client", slog.String("method", r.Method), slog.String("path", loggedPath(r.URL.Path)),
+				slog.String("request_id", requestID(r)))
+			return
+		}
+		s.log.Error("request failed", slog.String("method", r.Method), slog.String("path", loggedPath(r.URL.Path)),
+			slog.String("request_id", requestID(r)), slog.Any("err", err))
 	}
 	msg := isachub.ErrorMessage(err)
 	if status == http.StatusInternalServerError {
