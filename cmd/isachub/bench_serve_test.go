@@ -88,35 +88,45 @@ func startServedHub(b *testing.B) *servedHub {
 	token := admin("admin", "token", "add", "--username", "loader")
 	coll := admin("admin", "collection", "add", "--community", "bench-isac", "--title", "Feed", "--alias", "feed", "--readers", "all", "--writers", "all")
 
+	cmd, base, pprofURL := startChild(b, bin, db, "--pprof-listen", "127.0.0.1:0")
+	return &servedHub{token: token, client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: benchClients}}, pid: cmd.Process.Pid,
+		objectsURL: base + "/bench-isac/collections/" + coll + "/objects/", pprofURL: pprofURL}
+}
+
+// startChild starts the built binary's serve over db with the extra
+// arguments, as a child process that the test's end interrupts, and waits
+// until it listens; it returns its base URL and, with --pprof-listen, the
+// profiler's.
+func startChild(tb testing.TB, bin, db string, extra ...string) (cmd *exec.Cmd, base, pprofURL string) {
+	tb.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, bin, "serve", "--db", db, "--listen", "127.0.0.1:0", "--pprof-listen", "127.0.0.1:0")
+	cmd = exec.CommandContext(ctx, bin, append([]string{"serve", "--db", db, "--listen", "127.0.0.1:0"}, extra...)...)
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 30 * time.Second
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	b.Cleanup(func() { cancel(); cmd.Wait() })
-	h := &servedHub{token: token, client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: benchClients}}, pid: cmd.Process.Pid}
+	tb.Cleanup(func() { cancel(); cmd.Wait() })
 	addr := regexp.MustCompile(`addr=(http://127\.0\.0\.1:\d+)/taxii2/`)
 	pprof := regexp.MustCompile(`pprof=(http://127\.0\.0\.1:\d+)/`)
 	lines := bufio.NewScanner(stderr)
-	for h.objectsURL == "" && lines.Scan() {
+	for base == "" && lines.Scan() {
 		if m := pprof.FindStringSubmatch(lines.Text()); m != nil {
-			h.pprofURL = m[1]
+			pprofURL = m[1]
 		}
 		if m := addr.FindStringSubmatch(lines.Text()); m != nil {
-			h.objectsURL = m[1] + "/bench-isac/collections/" + coll + "/objects/"
+			base = m[1]
 		}
 	}
-	if h.objectsURL == "" {
-		b.Fatalf("serve did not start: %v", lines.Err())
+	if base == "" {
+		tb.Fatalf("serve did not start: %v", lines.Err())
 	}
 	go io.Copy(io.Discard, stderr) // the request log, if any
-	return h
+	return cmd, base, pprofURL
 }
 
 // benchIndicator is indicator number n, the same shape as the in-process
