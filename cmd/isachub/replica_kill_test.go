@@ -3,8 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"net/url"
 	"net/http"
+	"net/url"
 	"strings"
 	"syscall"
 	"testing"
