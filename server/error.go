@@ -3,9 +3,12 @@ package server
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strconv"
+	"syscall"
 
 	"github.com/isachub/isachub"
 	"github.com/isachub/isachub/taxii"
@@ -70,6 +73,12 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if !ok {
 		status = http.StatusInternalServerError
 	}
+	if status == http.StatusInternalServerError && r.Context().Err() == nil && databaseUnreachable(err) {
+		s.log.Warn("the database is unreachable", slog.String("method", r.Method), slog.String("path", loggedPath(r.URL.Path)),
+			slog.String("request_id", requestID(r)), slog.Any("err", err))
+		w.Header().Set("Retry-After", "5")
+		err, status = isachub.Errorf(eUnavailable, "The hub cannot reach its database just now; try again in a few seconds."), http.StatusServiceUnavailable
+	}
 	if status == http.StatusInternalServerError {
 		if r.Context().Err() != nil && errors.Is(err, context.Canceled) {
 			// The client went away (a tool stopped, a proxy timed out):
@@ -98,4 +107,14 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(err)))
 	}
 	writeTAXII(w, status, body)
+}
+
+// databaseUnreachable reports whether err comes from a connection to the
+// database that could not be made or broke (PostgreSQL restarted, its host
+// unreachable): the request may succeed when retried, so it answers 503
+// with Retry-After rather than 500.
+func databaseUnreachable(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
