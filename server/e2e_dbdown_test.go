@@ -18,7 +18,7 @@ import (
 // that the test cuts, as a restart or a network failure would. While it is
 // cut, requests fail fast with 503 and Retry-After and /readyz says
 // unavailable; when it is back, the same hub answers again without a
-// restart.
+// restart. The UI's pages answer 503 too.
 func TestDatabaseUnreachable(t *testing.T) {
 	dsn := freshSchema(t)
 	u, err := url.Parse(dsn)
@@ -34,6 +34,8 @@ func TestDatabaseUnreachable(t *testing.T) {
 	t.Cleanup(func() { db.Close() })
 	h := newHubOn(t, server.Config{}, db)
 	h.do(t, req{path: root + "collections/", user: "a-analyst"}).want(t, http.StatusOK, nil)
+	b := h.browser(t)
+	b.signInAs("a-analyst")
 
 	p.cut()
 	for _, r := range []req{
@@ -51,6 +53,9 @@ func TestDatabaseUnreachable(t *testing.T) {
 	}
 	if resp := h.do(t, req{path: "/readyz", accept: "-"}); resp.status != http.StatusServiceUnavailable {
 		t.Errorf("/readyz with the database cut = %d", resp.status)
+	}
+	if pg := b.get("/ui/collections"); pg.status != http.StatusServiceUnavailable || pg.header.Get("Retry-After") == "" {
+		t.Errorf("a UI page with the database cut = %d", pg.status)
 	}
 
 	p.restore(t)

@@ -63,21 +63,15 @@ var errorTitle = map[int]string{
 // 3.6.1). An *isachub.Error shows its message; anything else is a 500 with a
 // generic message and is logged in full.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	code := isachub.ErrorCode(err)
 	var qe *taxii.QueryError
 	if errors.As(err, &qe) {
-		code = isachub.EINVALID
-		err = isachub.Errorf(code, "%s", qe.Error())
+		err = isachub.Errorf(isachub.EINVALID, "%s", qe.Error())
 	}
+	err = s.asUnavailable(w, r, err)
+	code := isachub.ErrorCode(err)
 	status, ok := errorStatus[code]
 	if !ok {
 		status = http.StatusInternalServerError
-	}
-	if status == http.StatusInternalServerError && r.Context().Err() == nil && databaseUnreachable(err) {
-		s.log.Warn("the database is unreachable", slog.String("method", r.Method), slog.String("path", loggedPath(r.URL.Path)),
-			slog.String("request_id", requestID(r)), slog.Any("err", err))
-		w.Header().Set("Retry-After", "5")
-		err, status = isachub.Errorf(eUnavailable, "The hub cannot reach its database just now; try again in a few seconds."), http.StatusServiceUnavailable
 	}
 	if status == http.StatusInternalServerError {
 		if r.Context().Err() != nil && errors.Is(err, context.Canceled) {
@@ -107,6 +101,19 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(err)))
 	}
 	writeTAXII(w, status, body)
+}
+
+// asUnavailable turns a failure to reach the database, while the client
+// still waits, into the 503 it may retry (Retry-After: 5), logging it as
+// a warning; any other error is returned as it is.
+func (s *Server) asUnavailable(w http.ResponseWriter, r *http.Request, err error) error {
+	if isachub.ErrorCode(err) != isachub.EINTERNAL || r.Context().Err() != nil || !databaseUnreachable(err) {
+		return err
+	}
+	s.log.Warn("the database is unreachable", slog.String("method", r.Method), slog.String("path", loggedPath(r.URL.Path)),
+		slog.String("request_id", requestID(r)), slog.Any("err", err))
+	w.Header().Set("Retry-After", "5")
+	return isachub.Errorf(eUnavailable, "The hub cannot reach its database just now; try again in a few seconds.")
 }
 
 // databaseUnreachable reports whether err comes from a connection to the

@@ -195,6 +195,7 @@ func (s *Server) readForm(w http.ResponseWriter, r *http.Request, v *viewer) err
 // message; anything else is a 500 whose page gives a reference under
 // which the failure is logged in full.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, v *viewer, err error) {
+	err = s.asUnavailable(w, r, err)
 	status, ok := errorStatus[isachub.ErrorCode(err)]
 	if !ok {
 		status = http.StatusInternalServerError
