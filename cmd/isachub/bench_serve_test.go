@@ -88,7 +88,8 @@ func startServedHub(b *testing.B) *servedHub {
 	token := admin("admin", "token", "add", "--username", "loader")
 	coll := admin("admin", "collection", "add", "--community", "bench-isac", "--title", "Feed", "--alias", "feed", "--readers", "all", "--writers", "all")
 
-	cmd, base, pprofURL := startChild(b, bin, db, "--pprof-listen", "127.0.0.1:0")
+	// The load is one credential's: no per-caller limit.
+	cmd, base, pprofURL := startChild(b, bin, db, "--pprof-listen", "127.0.0.1:0", "--rate-per-caller", "0")
 	return &servedHub{token: token, client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: benchClients}}, pid: cmd.Process.Pid,
 		objectsURL: base + "/bench-isac/collections/" + coll + "/objects/", pprofURL: pprofURL}
 }

@@ -11,7 +11,9 @@ import (
 // what it published and read, with percentiles; a wrong collection is one
 // clear error before any load.
 func TestBench(t *testing.T) {
-	base, stop := startServe(t, filepath.Join(t.TempDir(), "bench.db"))
+	// One credential for every publisher and reader: the per-caller limit
+	// would answer 429 (which bench counts as failures, as it should).
+	base, stop := startServe(t, filepath.Join(t.TempDir(), "bench.db"), "--rate-per-caller", "0")
 	defer stop()
 	env := map[string]string{"ISACHUB_USER": "bob", "ISACHUB_PASSWORD": "bob-demo-password"}
 	code, out, errOut := runCLI(t, "", env, "bench", "--url", base+"/demo-isac/", "--collection", "shared",

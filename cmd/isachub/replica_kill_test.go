@@ -41,7 +41,7 @@ func TestReplicaKilled(t *testing.T) {
 	token := admin("", "admin", "token", "add", "--username", "loader")
 	coll := admin("", "admin", "collection", "add", "--community", "kill-isac", "--title", "Feed", "--alias", "feed", "--readers", "all", "--writers", "all")
 
-	victim, victimURL, _ := startChild(t, bin, dsn)
+	victim, victimURL, _ := startChild(t, bin, dsn, "--rate-per-caller", "0")
 	_, survivorURL, _ := startChild(t, bin, dsn)
 	objects := "/kill-isac/collections/" + coll + "/objects/"
 	post := func(base string, body []byte) (int, error) {
