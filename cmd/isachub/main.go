@@ -99,6 +99,7 @@ func commands() []command {
 		{"publish", "post STIX content to a hub's collection (--anonymous)", runPublish},
 		{"export", "download a feed's export (CSV, blocklist, Suricata, Snort, STIX) from a hub", runExport},
 		{"withdraw", "withdraw an anonymous submission with its withdrawal handle", runWithdraw},
+		{"convert", "convert STIX 1.x XML to a STIX 2.1 bundle, with a report of what did not convert", runConvert},
 		{"bench", "drive a running hub with publishers and polling readers; print throughput and latency", runBench},
 	}
 }
