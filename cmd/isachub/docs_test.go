@@ -66,6 +66,15 @@ func TestREADMEExamples(t *testing.T) {
 			t.Errorf("the malformed line 5 is not reported: %s", errOut)
 		}
 	})
+	t.Run("Convert", func(t *testing.T) {
+		dst := filepath.Join(t.TempDir(), "bundle.json")
+		if code, _, errOut := runCLI(t, "", nil, "convert", "--from", "stix1", "../../convert/stix1/testdata/indicators.xml", "-o", dst); code != exitOK {
+			t.Fatalf("convert: exit %d: %s", code, errOut)
+		}
+		if code, out, _ := runCLI(t, "", nil, "stix", "validate", dst); code != exitOK || !strings.Contains(out, "0 invalid, 0 warnings") {
+			t.Errorf("the converted bundle: exit %d, %s", code, out)
+		}
+	})
 	t.Run("Validate", func(t *testing.T) {
 		for _, f := range []string{"../../docs/examples/indicators.json", "testdata/aviation-bundle.json"} {
 			if code, out, _ := runCLI(t, "", nil, "stix", "validate", f); code != exitOK || !strings.Contains(out, "0 invalid, 0 warnings") {
