@@ -143,13 +143,13 @@ func New(cfg Config, store isachub.Store, logger *slog.Logger) *Server {
 	taxiiRoutes, ui := s.routes(), s.webRoutes()
 	metricsHandler := s.metrics.handler(s.cfg.MetricsToken)
 	limited := s.limits.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/ui" || strings.HasPrefix(r.URL.Path, uiPrefix) {
+		if isUIPath(r.URL.Path) {
 			ui.ServeHTTP(w, r)
 		} else {
 			taxiiRoutes.ServeHTTP(w, r)
 		}
 	}), func(w http.ResponseWriter, r *http.Request, err error) {
-		if strings.HasPrefix(r.URL.Path, uiPrefix) {
+		if isUIPath(r.URL.Path) {
 			s.renderError(w, r, nil, err)
 		} else {
 			s.writeError(w, r, err)
@@ -181,6 +181,9 @@ func New(cfg Config, store isachub.Store, logger *slog.Logger) *Server {
 	}
 	return s
 }
+
+// isUIPath reports whether path is the web UI's (the rest is TAXII's).
+func isUIPath(path string) bool { return path == "/ui" || strings.HasPrefix(path, uiPrefix) }
 
 // MetricsHandler returns the handler of GET /metrics, for a listener of
 // its own (serve --metrics-listen): the same registry and token as the
