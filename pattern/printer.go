@@ -176,7 +176,7 @@ func (p ObjectPath) String() string {
 			if isPlainKey(s.Key) {
 				b.WriteString(s.Key)
 			} else {
-				b.WriteString(quoteString(s.Key))
+				b.WriteString(QuoteString(s.Key))
 			}
 		case StepIndex:
 			b.WriteString("[" + strconv.Itoa(s.Index) + "]")
@@ -204,7 +204,10 @@ func isPlainKey(k string) bool {
 	return true
 }
 
-func quoteString(s string) string {
+// QuoteString returns s as a pattern string literal (STIX 2.1 section
+// 9.4): in single quotes, a quote and a backslash escaped with a
+// backslash, nothing else. The converters build patterns with it.
+func QuoteString(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + 2)
 	b.WriteByte('\'')
@@ -222,7 +225,7 @@ func quoteString(s string) string {
 func (l Literal) String() string {
 	switch l.Kind {
 	case KindString:
-		return quoteString(l.Str)
+		return QuoteString(l.Str)
 	case KindInt:
 		return strconv.FormatInt(l.Int, 10)
 	case KindFloat:

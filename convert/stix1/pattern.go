@@ -9,6 +9,8 @@ import (
 	"regexp/syntax"
 	"strconv"
 	"strings"
+
+	"github.com/isachub/isachub/pattern"
 )
 
 // vkind is the type of a property's value, which decides its literal in a
@@ -145,7 +147,7 @@ func (c *conv) compare(typ string, t test, construct string) (expr string, ok bo
 				c.skip(path, where, "the regular expression "+quoteText(v)+" is not one STIX 2.1 MATCHES accepts: "+err.Error()+"; not converted")
 				return "", false
 			}
-			parts = append(parts, part{op: "MATCHES", lit: quoteString(v)})
+			parts = append(parts, part{op: "MATCHES", lit: pattern.QuoteString(v)})
 		}
 		c.approx(path, where, "FitsPattern is MATCHES: CybOX does not fix a regular expression dialect and STIX 2.1 uses PCRE, so the expression may match differently")
 	default:
@@ -182,10 +184,10 @@ func one(cond string, kind vkind, v string, cs, cidr bool) (part, error) {
 			if _, err := netip.ParsePrefix(v); err != nil {
 				return part{}, errNoPattern(quoteText(v) + " is not a CIDR block")
 			}
-			return part{op: "ISSUBSET", lit: quoteString(v), neg: neg}, nil
+			return part{op: "ISSUBSET", lit: pattern.QuoteString(v), neg: neg}, nil
 		}
 		if kind == kStr && !cs {
-			return part{op: "MATCHES", lit: quoteString(`(?i)\A` + regexp.QuoteMeta(v) + `\z`), neg: neg}, nil
+			return part{op: "MATCHES", lit: pattern.QuoteString(`(?i)\A` + regexp.QuoteMeta(v) + `\z`), neg: neg}, nil
 		}
 		lit, err := literal(kind, v)
 		if err != nil {
@@ -211,7 +213,7 @@ func one(cond string, kind vkind, v string, cs, cidr bool) (part, error) {
 			if !cs {
 				re = "(?i)" + re
 			}
-			return part{op: "MATCHES", lit: quoteString(re), neg: neg}, nil
+			return part{op: "MATCHES", lit: pattern.QuoteString(re), neg: neg}, nil
 		}
 		switch cond {
 		case "StartsWith":
@@ -221,7 +223,7 @@ func one(cond string, kind vkind, v string, cs, cidr bool) (part, error) {
 		default:
 			v = "%" + v + "%"
 		}
-		return part{op: "LIKE", lit: quoteString(v), neg: neg}, nil
+		return part{op: "LIKE", lit: pattern.QuoteString(v), neg: neg}, nil
 	}
 	// GreaterThan and the other orderings.
 	if kind != kInt && kind != kTime {
@@ -320,23 +322,7 @@ func literal(kind vkind, v string) (string, error) {
 		}
 		return strconv.FormatBool(b), nil
 	}
-	return quoteString(v), nil
-}
-
-// quoteString writes a pattern string literal: a backslash and a quote
-// are escaped with a backslash (STIX 2.1 section 9.4), nothing else.
-func quoteString(s string) string {
-	var b strings.Builder
-	b.Grow(len(s) + 2)
-	b.WriteByte('\'')
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' || s[i] == '\'' {
-			b.WriteByte('\\')
-		}
-		b.WriteByte(s[i])
-	}
-	b.WriteByte('\'')
-	return b.String()
+	return pattern.QuoteString(v), nil
 }
 
 // base64Value returns v, without white space, when it is padded base64
