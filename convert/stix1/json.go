@@ -2,61 +2,15 @@ package stix1
 
 import (
 	"strconv"
-	"unicode/utf8"
+
+	"github.com/isachub/isachub/convert"
 )
 
 // The objects are written by hand, property by property, so that their
 // order is fixed and the same input gives the same bytes.
 
-const hexDigits = "0123456789abcdef"
-
-// appendString appends s as a JSON string. Invalid UTF-8 (which the XML
-// decoder never passes on) becomes U+FFFD; nothing is HTML-escaped.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"':
-				b = append(b, '\\', '"')
-			case '\\':
-				b = append(b, '\\', '\\')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
-
 // jstr returns s as a JSON string.
-func jstr(s string) []byte { return appendString(nil, s) }
+func jstr(s string) []byte { return convert.AppendString(nil, s) }
 
 // jint returns n as a JSON number.
 func jint(n int64) []byte { return strconv.AppendInt(nil, n, 10) }
@@ -76,7 +30,7 @@ func jstrs(ss []string) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, s)
+		b = convert.AppendString(b, s)
 	}
 	return append(b, ']')
 }
@@ -90,7 +44,7 @@ func (o *jobj) raw(key string, v []byte) *jobj {
 	} else {
 		o.b = append(o.b, ',')
 	}
-	o.b = appendString(o.b, key)
+	o.b = convert.AppendString(o.b, key)
 	o.b = append(o.b, ':')
 	o.b = append(o.b, v...)
 	return o

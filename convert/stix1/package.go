@@ -261,7 +261,7 @@ func (c *conv) packageReport(p *pkgCtx) {
 		}
 	})
 	head := append(raw[:len(raw)-1:len(raw)-1], `,"object_refs":[`...)
-	probe := append(appendString(slices.Clip(head), first), ']', '}')
+	probe := append(convert.AppendString(slices.Clip(head), first), ']', '}')
 	if !c.valid(probe, n.path(), "header") {
 		return
 	}
@@ -272,7 +272,7 @@ func (c *conv) packageReport(p *pkgCtx) {
 		if k > 0 {
 			full = append(full, ',')
 		}
-		full = appendString(full, id)
+		full = convert.AppendString(full, id)
 		k++
 	})
 	p.refs = nil

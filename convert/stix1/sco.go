@@ -228,9 +228,9 @@ func (c *conv) renderSCO(s *sco, ctx *cctx, raws *[][]byte, ids *[]string, const
 	}
 	head := func(id string) []byte {
 		b := append([]byte(nil), `{"type":`...)
-		b = appendString(b, s.typ)
+		b = convert.AppendString(b, s.typ)
 		b = append(b, `,"spec_version":"2.1","id":`...)
-		b = appendString(b, id)
+		b = convert.AppendString(b, id)
 		b = append(b, ',')
 		b = append(b, body[1:len(body)-1]...)
 		if refs := ctx.marks.refs(); len(refs) > 0 {
