@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/isachub/isachub"
@@ -54,10 +55,11 @@ func (s *Server) adapt(h handlerFunc) http.Handler {
 }
 
 // anyMediaType reports whether the request's route answers files that
-// are not TAXII (a feed's export), so that its Accept header is not held
+// are not TAXII (a feed's export), or takes documents that are not (an
+// import), so that its Accept header is not held
 // to TAXII 2.1.
 func anyMediaType(r *http.Request) bool {
-	return r.Pattern == routeFeedExport || r.Pattern == routeFeedStream || r.Pattern == routeMatch
+	return r.Pattern == routeFeedExport || r.Pattern == routeFeedStream || r.Pattern == routeMatch || strings.HasPrefix(r.Pattern, routeImport)
 }
 
 // logRequest writes the access-log line of a request, TAXII or UI. An

@@ -37,6 +37,9 @@ func (s *Server) routes() http.Handler {
 		{"GET /{root}/collections/{id}/pending/{$}", s.handlePending},
 		{"POST /{root}/collections/{id}/pending/{pending}/approve/{$}", s.handleApprove},
 		{"POST /{root}/collections/{id}/pending/{pending}/reject/{$}", s.handleReject},
+		// Documents of other formats, converted (issue 11).
+		{routeImport, s.handleImport},
+		{routeImport + "/{$}", s.handleImport},
 		// Feeds' exports (issue 10): files for tools that are not TAXII
 		// clients, so any Accept is taken.
 		{routeFeedExport, s.handleFeedExport},

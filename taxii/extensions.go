@@ -1,6 +1,10 @@
 package taxii
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	"github.com/isachub/isachub/convert"
+)
 
 // The resources of isachub's own endpoints beside TAXII 2.1 (anonymous
 // publishing and moderation), served with the same media type. They are
@@ -60,4 +64,15 @@ type Withdrawal struct {
 	// Status is the status resource of a submission that was still
 	// waiting for moderation, and now never will be published.
 	Status *Status `json:"status,omitempty"`
+}
+
+// ImportStatus answers POST {api-root}/collections/{id}/import?format=...
+// (issue 11): the status resource of the converted objects' submission,
+// the withdrawal handle when it was anonymous, and the conversion report
+// (what converted exactly, approximately or not at all, at its place in
+// the input).
+type ImportStatus struct {
+	Status
+	WithdrawalHandle string          `json:"x_isachub_withdrawal_handle,omitempty"`
+	Report           *convert.Report `json:"x_isachub_conversion_report"`
 }
