@@ -9,15 +9,16 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/isachub/isachub/convert"
-	"github.com/isachub/isachub/convert/stix1"
+	"github.com/isachub/isachub/convert/formats"
 )
 
-// runConvert implements "isachub convert --from stix1 FILE... [-o OUT]"
+// runConvert implements "isachub convert --from stix1|misp FILE... [-o OUT]"
 // (issue 11's Contract): it converts each file to STIX 2.1 and writes one
 // bundle of everything to standard output or OUT, and each file's
 // conversion report to standard error. It exits 0 when every input was
@@ -28,26 +29,20 @@ import (
 func runConvert(ctx context.Context, env *Env, args []string) int {
 	fs := flag.NewFlagSet("convert", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
-	from := fs.String("from", "", "the input format: stix1 (STIX 1.1.1/1.2 XML with CybOX 2.1)")
+	from := fs.String("from", "", "the input format: "+formatChoices())
 	out := fs.String("o", "", "the file to write the bundle to (default: standard output)")
 	anonymous := fs.Bool("anonymous", false, "leave out what names the source (information sources become no identity, no created_by_ref)")
 	asJSON := fs.Bool("json", false, "write the reports to standard error as JSON, one per line")
 	fs.Usage = func() {
-		fmt.Fprintln(env.Stderr, "Usage: isachub convert --from stix1 FILE... [-o OUT] [--anonymous] [--json]")
+		fmt.Fprintf(env.Stderr, "Usage: isachub convert --from %s FILE... [-o OUT] [--anonymous] [--json]\n", formats.Names("|"))
 		fs.PrintDefaults()
 	}
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	var conv func(io.Reader, string, convert.Options, convert.Sink) (*convert.Report, error)
-	switch *from {
-	case "stix1":
-		conv = stix1.Convert
-	case "misp":
-		fmt.Fprintln(env.Stderr, "isachub convert: --from misp is not available yet (issue 11); use --from stix1")
-		return exitUsage
-	default:
-		fmt.Fprintf(env.Stderr, "isachub convert: --from must be stix1, not %q\n", *from)
+	f, ok := formats.Lookup(*from)
+	if !ok {
+		fmt.Fprintf(env.Stderr, "isachub convert: --from must be %s, not %q\n", formats.Names(" or "), *from)
 		return exitUsage
 	}
 	if fs.NArg() == 0 {
@@ -78,7 +73,7 @@ func runConvert(ctx context.Context, env *Env, args []string) int {
 			fmt.Fprintf(env.Stderr, "isachub convert: %v\n", err)
 			return exitFailure
 		}
-		report, err := convertFile(name, conv, opts, sink)
+		report, err := convertFile(name, f.Convert, opts, sink)
 		if report != nil {
 			writeReport(env, report, *asJSON)
 		}
@@ -101,8 +96,7 @@ func runConvert(ctx context.Context, env *Env, args []string) int {
 
 // convertFile converts one input file, bounded like every input of the
 // command line (maxInputSize).
-func convertFile(name string, conv func(io.Reader, string, convert.Options, convert.Sink) (*convert.Report, error),
-	opts convert.Options, sink convert.Sink) (*convert.Report, error) {
+func convertFile(name string, conv formats.Func, opts convert.Options, sink convert.Sink) (*convert.Report, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
@@ -143,4 +137,17 @@ func finishConvert(env *Env, tmp *os.File, out string) error {
 	}
 	_, err := io.Copy(env.Stdout, tmp)
 	return err
+}
+
+// formatChoices lists the formats for a flag's help: "stix1 (STIX
+// 1.1.1/1.2 XML with CybOX 2.1) or misp (MISP JSON events)".
+func formatChoices() string {
+	var b strings.Builder
+	for i, f := range formats.All {
+		if i > 0 {
+			b.WriteString(" or ")
+		}
+		fmt.Fprintf(&b, "%s (%s)", f.Name, f.Title)
+	}
+	return b.String()
 }

@@ -63,8 +63,39 @@ func TestConvert(t *testing.T) {
 			t.Errorf("a failed conversion left %d files behind", len(entries))
 		}
 	})
+	t.Run("MISP", func(t *testing.T) {
+		const dir = "../../convert/misp/testdata/"
+		code, out, errOut := runCLI(t, "", nil, "convert", "--from", "misp", dir+"event.json", dir+"list.json")
+		if code != exitOK {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		objs, err := stix.Parse([]byte(out))
+		if err != nil || len(objs) == 0 {
+			t.Fatalf("%d objects, %v", len(objs), err)
+		}
+		reports := 0
+		for _, o := range objs {
+			if res := pattern.Validate(o); !res.Valid() {
+				t.Errorf("%s does not validate: %+v", o.ID(), res.Errors)
+			}
+			if o.Type() == "report" {
+				reports++
+			}
+		}
+		if reports != 3 { // one event, then a list of two
+			t.Errorf("%d reports, want one per event", reports)
+		}
+		for _, want := range []string{dir + "event.json (misp):", dir + "list.json (misp):", "not-converted attribute:btc at $.Event.Attribute["} {
+			if !strings.Contains(errOut, want) {
+				t.Errorf("the report lacks %q:\n%s", want, errOut)
+			}
+		}
+		if code, out, errOut := runCLI(t, "", nil, "convert", "--from", "misp", dir+"hostile/truncated.json"); code != exitFailure || out != "" || !strings.Contains(errOut, "not a misp document") {
+			t.Errorf("a truncated event: exit %d, stdout %q, stderr %q", code, out, errOut)
+		}
+	})
 	t.Run("ErrUsage", func(t *testing.T) {
-		for _, args := range [][]string{{"convert", "x.xml"}, {"convert", "--from", "misp", "x.json"}, {"convert", "--from", "stix1"}} {
+		for _, args := range [][]string{{"convert", "x.xml"}, {"convert", "--from", "openioc", "x.xml"}, {"convert", "--from", "stix1"}} {
 			if code, _, errOut := runCLI(t, "", nil, args...); code != exitUsage || errOut == "" {
 				t.Errorf("%v: exit %d, %q", args, code, errOut)
 			}

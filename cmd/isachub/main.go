@@ -96,10 +96,10 @@ func commands() []command {
 		{"admin anonymous reveal", "audited: show who submitted an anonymous object (sealed record)", runAdminAnonymousReveal},
 		{"admin audit list", "show the audit log, newest first", runAdminAuditList},
 		{"preview", "show what an anonymous submission to a hub would publish", runPreview},
-		{"publish", "post STIX content to a hub's collection (--anonymous)", runPublish},
+		{"publish", "post STIX content, or STIX 1.x or MISP to convert, to a hub's collection (--anonymous, --from)", runPublish},
 		{"export", "download a feed's export (CSV, blocklist, Suricata, Snort, STIX) from a hub", runExport},
 		{"withdraw", "withdraw an anonymous submission with its withdrawal handle", runWithdraw},
-		{"convert", "convert STIX 1.x XML to a STIX 2.1 bundle, with a report of what did not convert", runConvert},
+		{"convert", "convert STIX 1.x XML or MISP JSON to a STIX 2.1 bundle, with a report of what did not convert", runConvert},
 		{"bench", "drive a running hub with publishers and polling readers; print throughput and latency", runBench},
 	}
 }

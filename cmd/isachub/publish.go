@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
+	"strings"
 
 	"golang.org/x/term"
 
+	"github.com/isachub/isachub/convert/formats"
 	"github.com/isachub/isachub/server"
 	"github.com/isachub/isachub/taxii"
 )
@@ -34,10 +37,11 @@ const maxRefusalLines = 50
 // was accepted (stored or pending), 1 when the hub refused the submission
 // or some of its objects.
 func runPublish(ctx context.Context, env *Env, args []string) int {
-	c := newClientCmd(env, "publish", "--url API_ROOT_URL --collection ID_OR_ALIAS [--anonymous] [--json] [FILE|-]")
+	c := newClientCmd(env, "publish", "--url API_ROOT_URL --collection ID_OR_ALIAS [--from "+formats.Names("|")+"] [--anonymous] [--json] [FILE|-]")
 	coll := c.fs.String("collection", "", "the collection's id or alias")
 	anonymous := c.fs.Bool("anonymous", false, "publish this submission anonymously, under the community's identity (see isachub preview)")
 	asJSON := c.fs.Bool("json", false, "print each status resource the hub answered, one JSON object per line, instead of a summary")
+	from := c.fs.String("from", "", "send a document of another format, converted on the hub: "+formatChoices())
 	hub, code := c.parse(args, 1)
 	if code >= 0 {
 		return code
@@ -46,6 +50,18 @@ func runPublish(ctx context.Context, env *Env, args []string) int {
 		c.failf("--collection is required")
 		c.fs.Usage()
 		return exitUsage
+	}
+	var extra map[string]string
+	if *anonymous {
+		extra = map[string]string{server.HeaderAnonymous: "true"}
+	}
+	if *from != "" {
+		f, ok := formats.Lookup(*from)
+		if !ok {
+			c.failf("--from must be %s, not %q", formats.Names(" or "), *from)
+			return exitUsage
+		}
+		return publishImport(ctx, c, hub, f, *coll, extra, *anonymous, *asJSON)
 	}
 	objs, err := readObjects(env, c.fs)
 	if err != nil {
@@ -56,10 +72,6 @@ func runPublish(ctx context.Context, env *Env, args []string) int {
 		return c.fail(err)
 	}
 	envelopes, tooLarge := splitEnvelopes(objs, limit)
-	var extra map[string]string
-	if *anonymous {
-		extra = map[string]string{server.HeaderAnonymous: "true"}
-	}
 	sum := publishSummary{objects: len(objs), envelopes: len(envelopes)}
 	for _, i := range tooLarge {
 		sum.local = append(sum.local, fmt.Sprintf("object %d is %d bytes, more than the hub's max_content_length of %d: not sent", i+1, len(objs[i]), limit))
@@ -105,6 +117,59 @@ func runPublish(ctx context.Context, env *Env, args []string) int {
 	printHandles(env.Stderr, handles, envelopes, *anonymous)
 	if refused := sum.refused(); refused > 0 {
 		fmt.Fprintf(env.Stderr, "isachub publish: %d of %d objects were refused.\n", refused, len(objs))
+		return exitNegative
+	}
+	return exitOK
+}
+
+// publishImport sends one document of format f, as it is, to the
+// collection's import endpoint (issue 11), which converts it and publishes
+// the objects as one submission. The conversion report goes to standard
+// error, the summary (or with --json the status resource) to standard
+// output. The exit code is publish's.
+func publishImport(ctx context.Context, c *clientCmd, hub *hubClient, f formats.Format, coll string, extra map[string]string, anonymous, asJSON bool) int {
+	env := c.env
+	name := "-"
+	if c.fs.NArg() > 0 {
+		name = c.fs.Arg(0)
+	}
+	data, err := readInput(env, name)
+	if err != nil {
+		return c.failf("%v", err)
+	}
+	headers := map[string]string{"Content-Type": f.MediaType, "Accept": taxii.MediaTypeTAXII21}
+	for k, v := range extra {
+		headers[k] = v
+	}
+	endpoint := strings.TrimSuffix(hub.endpoint("collections", coll, "import"), "/") + "?format=" + url.QueryEscape(f.Name)
+	fmt.Fprintf(env.Stderr, "isachub publish: sending %s (%d bytes) to be converted from %s on the hub...\n", inputName(name), len(data), f.Name)
+	resp, err := hub.post(ctx, endpoint, data, http.StatusAccepted, headers)
+	if err != nil {
+		return c.fail(err)
+	}
+	var ans taxii.ImportStatus
+	if err := json.Unmarshal(resp.body, &ans); err != nil {
+		return c.fail(fmt.Errorf("the hub's answer to the import is not the expected JSON: %v", err))
+	}
+	if ans.Report != nil {
+		ans.Report.Input = inputName(name)
+		writeReport(env, ans.Report, asJSON)
+	}
+	sum := publishSummary{objects: ans.TotalCount, envelopes: 1, statuses: []taxii.Status{ans.Status}}
+	if err := sum.print(env.Stdout, asJSON); err != nil {
+		return c.fail(err)
+	}
+	handle := resp.header.Get(server.HeaderWithdrawalHandle)
+	if handle == "" {
+		handle = ans.WithdrawalHandle
+	}
+	var handles []string
+	if handle = hubText(handle, 200); handle != "" {
+		handles = append(handles, handle)
+	}
+	printHandles(env.Stderr, handles, nil, anonymous)
+	if ans.FailureCount > 0 {
+		fmt.Fprintf(env.Stderr, "isachub publish: %d of %d converted objects were refused.\n", ans.FailureCount, ans.TotalCount)
 		return exitNegative
 	}
 	return exitOK
