@@ -1,9 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/isachub/isachub/taxii"
 )
 
 // TestREADMEAnonymousExample runs the anonymous-publishing example of
@@ -40,6 +46,42 @@ func TestREADMEAnonymousExample(t *testing.T) {
 	}
 }
 
+// TestREADMEImportExample runs the examples of README.md's "Bringing in
+// STIX 1.x and MISP" that use a hub, against serve --demo: publish --from
+// misp as bob, and the import endpoint with curl's request.
+func TestREADMEImportExample(t *testing.T) {
+	base, stop := startServe(t, filepath.Join(t.TempDir(), "demo.db"))
+	defer stop()
+	env := map[string]string{"ISACHUB_USER": "bob", "ISACHUB_PASSWORD": "bob-demo-password"}
+	code, out, errOut := runCLI(t, "", env, "publish", "--url", base+"/demo-isac/", "--collection", "shared",
+		"--from", "misp", "../../convert/misp/testdata/list.json")
+	if code != exitOK || !strings.Contains(out, "pending, 0 refused") || !strings.Contains(errOut, "list.json (misp):") {
+		t.Fatalf("publish --from misp: exit %d, stderr %q:\n%s", code, errOut, out)
+	}
+	body, err := os.ReadFile("../../convert/stix1/testdata/indicators.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := http.NewRequest(http.MethodPost, base+"/demo-isac/collections/shared/import?format=stix1", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.SetBasicAuth("bob", "bob-demo-password")
+	r.Header.Set("Content-Type", "application/xml")
+	resp, err := http.DefaultClient.Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var st taxii.ImportStatus
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil || resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("the import endpoint: %d, %v", resp.StatusCode, err)
+	}
+	if st.Report == nil || st.SuccessCount == 0 || st.FailureCount != 0 {
+		t.Errorf("status %+v, report %+v", st.Status, st.Report)
+	}
+}
+
 // TestREADMEExamples runs the offline examples of README.md on the files
 // in docs/examples, so that the README keeps telling the truth.
 func TestREADMEExamples(t *testing.T) {
@@ -73,6 +115,12 @@ func TestREADMEExamples(t *testing.T) {
 		}
 		if code, out, _ := runCLI(t, "", nil, "stix", "validate", dst); code != exitOK || !strings.Contains(out, "0 invalid, 0 warnings") {
 			t.Errorf("the converted bundle: exit %d, %s", code, out)
+		}
+		if code, _, errOut := runCLI(t, "", nil, "convert", "--from", "misp", "../../convert/misp/testdata/list.json", "-o", dst); code != exitOK {
+			t.Fatalf("convert --from misp: exit %d: %s", code, errOut)
+		}
+		if code, out, _ := runCLI(t, "", nil, "stix", "validate", dst); code != exitOK || !strings.Contains(out, "0 invalid, 0 warnings") {
+			t.Errorf("the converted events: exit %d, %s", code, out)
 		}
 	})
 	t.Run("Validate", func(t *testing.T) {
