@@ -8,6 +8,14 @@
 // limit, next and match[id|type|version|spec_version]) and the reading of a
 // submitted envelope (section 5.4).
 //
+// Client is a TAXII 2.1 client of one API root, for federation and the
+// command line: every resource above, paging with next and the
+// X-TAXII-Date-Added-Last fallback (refusing servers that would page
+// forever), adding objects and following their status, retries with
+// backoff and jitter on 429, 5xx and network errors (Retry-After honoured),
+// bounded answers, and errors (*ClientError) that name the server and the
+// step.
+//
 // It knows nothing of storage or HTTP servers; of this module it imports
-// only stix.
+// only stix, and convert for the conversion report of the import answer.
 package taxii

@@ -1,7 +1,11 @@
 package taxii_test
 
 import (
+	"bytes"
+	"context"
 	"errors"
+	"io"
+	"net/http"
 	"net/url"
 	"testing"
 
@@ -86,5 +90,76 @@ func FuzzReadEnvelope(f *testing.F) {
 				t.Fatalf("an element needs a path and either an object or a reason: %+v", e)
 			}
 		}
+	})
+}
+
+// answerTransport answers every request with one canned response, so that
+// the fuzz target reaches the client's reading of a peer's answer without
+// a network.
+type answerTransport struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (a answerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	return &http.Response{StatusCode: a.status, Header: a.header.Clone(), Body: io.NopCloser(bytes.NewReader(a.body)), Request: r}, nil
+}
+
+// FuzzClientAnswer feeds arbitrary answers of a peer (status, the headers
+// the client reads, body) to the client's readers of objects, manifests,
+// collections and statuses, and to EachPage: no panic, and any error is a
+// *ClientError; paging ends (the answer is the same for every page, so a
+// page that says more must be refused as a loop, not followed forever).
+func FuzzClientAnswer(f *testing.F) {
+	f.Add(200, "", "", "", []byte(`{"more":true,"next":"n1","objects":[{"type":"indicator","id":"indicator--1"}]}`))
+	f.Add(200, "2026-01-01T00:00:00Z", "2026-01-02T00:00:00.5Z", "", []byte(`{"more":true,"objects":[{}]}`))
+	f.Add(503, "", "", "120", []byte(`{"title":"busy","http_status":"503"}`))
+	f.Add(429, "", "", "Wed, 21 Oct 2015 07:28:00 GMT", []byte(``))
+	f.Add(200, "", "", "", []byte(`{"collections":[{"id":"c1","title":"C","can_read":true}]}`))
+	f.Add(200, "", "", "", []byte(`{"id":"s1","status":"complete","total_count":1,"success_count":1}`))
+	f.Add(302, "", "", "", []byte(`moved`))
+	f.Add(200, "x", "\x00", "-1", []byte(`{"objects": [1, "two", null]`))
+	f.Fuzz(func(t *testing.T, status int, first, last, retry string, body []byte) {
+		if status < 100 || status > 999 {
+			status = 200
+		}
+		h := http.Header{"Content-Type": {taxii.MediaTypeTAXII21}}
+		for k, v := range map[string]string{"X-Taxii-Date-Added-First": first, "X-Taxii-Date-Added-Last": last, "Retry-After": retry, "Location": first} {
+			if v != "" {
+				h[k] = []string{v}
+			}
+		}
+		c, err := taxii.NewClient("http://peer.example/api1/", taxii.ClientOptions{Retries: -1, MaxResponse: 1 << 20,
+			Transport: answerTransport{status: status, header: h, body: body}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		isClientError := func(err error) {
+			var ce *taxii.ClientError
+			if err != nil && !errors.As(err, &ce) {
+				t.Fatalf("an error that is no *ClientError: %v (%T)", err, err)
+			}
+			if err != nil && err.Error() == "" {
+				t.Fatal("an empty error message")
+			}
+		}
+		_, err = c.Objects(ctx, "c1", taxii.PageQuery{})
+		isClientError(err)
+		_, err = c.Manifest(ctx, "c1", taxii.PageQuery{})
+		isClientError(err)
+		_, err = c.Collections(ctx)
+		isClientError(err)
+		_, err = c.Status(ctx, "s1")
+		isClientError(err)
+		pages := 0
+		err = c.EachPage(ctx, "c1", taxii.PageQuery{}, func(*taxii.ObjectsPage) error {
+			if pages++; pages > 10 {
+				t.Fatal("paging an unchanging answer did not stop")
+			}
+			return nil
+		})
+		isClientError(err)
 	})
 }
