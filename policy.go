@@ -238,6 +238,38 @@ func (r Reader) MaySeeStatus(st *Status) bool {
 // TLP:CLEAR may.
 func MayLeaveCommunity(level stix.TLP) bool { return level == stix.TLPClear }
 
+// MayCross reports whether a version of c whose own markings give level
+// may cross the border to the peer (a push, issue 14): TLP:CLEAR to any
+// peer, TLP:GREEN only to a peer declared part of the same trusted
+// community, nothing else (AMBER, AMBER+STRICT and RED never leave, and
+// an unmarked version takes the collection's default, AMBER unless set),
+// and nothing at all of a collection restricted to named organisations
+// (a sharing group's is for its members only).
+func MayCross(p *Peer, c *Collection, level stix.TLP) bool {
+	if c.Named() || p.CommunityID != c.CommunityID {
+		return false
+	}
+	switch CollectionTLP(c, level) {
+	case stix.TLPClear:
+		return true
+	case stix.TLPGreen:
+		return p.Trusted
+	}
+	return false
+}
+
+// BorderVisibility is what of c's versions may be pushed to the peer: the
+// read of a push takes it as any read takes a reader's Visibility.
+func BorderVisibility(p *Peer, c *Collection) Visibility {
+	var hidden TLPSet
+	for l := stix.TLPNone; l <= stix.TLPRed; l++ {
+		if !MayCross(p, c, l) {
+			hidden = hidden.With(l)
+		}
+	}
+	return Visibility{hidden: hidden, granted: true}
+}
+
 // CountsInStatistics reports whether a version whose effective TLP is level
 // may be counted in community-wide statistics: never TLP:RED.
 func CountsInStatistics(level stix.TLP) bool { return level != stix.TLPRed && level != stix.TLPNone }

@@ -22,6 +22,7 @@ type Store interface {
 	FeedStore
 	WebhookStore
 	QueueStore
+	PeerStore
 
 	// Migrate applies every pending schema migration.
 	Migrate(ctx context.Context) error

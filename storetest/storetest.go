@@ -91,6 +91,8 @@ var tests = []test{
 	{"WebhookCascade", testWebhookCascade},
 	{"WebhookConcurrentClaims", testWebhookConcurrentClaims},
 	{"WebhookWake", testWebhookWake},
+	{"Peers", testPeers},
+	{"AddPulled", testAddPulled},
 }
 
 // Run runs every conformance test as a subtest of t, each against a new
