@@ -136,6 +136,11 @@ type PeerStore interface {
 	// DueSubscriptions returns the subscriptions of every community whose
 	// NextRun is at or before now, soonest first, at most limit.
 	DueSubscriptions(ctx context.Context, now time.Time, limit int) ([]*Subscription, error)
+	// ClaimSubscription moves s's NextRun to until if it is still the
+	// NextRun s holds, so that of several replicas that found it due one
+	// runs it; ECONFLICT when another replica claimed it first. On
+	// success s.NextRun is until.
+	ClaimSubscription(ctx context.Context, s *Subscription, until time.Time) error
 	// RecordSync stores the outcome of a run of s: its Checkpoint,
 	// NextRun, LastRun, LastSuccess, LastError, Moved and Refused as s
 	// gives them; ENOTFOUND when it is gone.

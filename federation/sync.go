@@ -121,7 +121,7 @@ func (s *Syncer) SyncPeer(ctx context.Context, peerID string) ([]Result, error) 
 }
 
 // RunDue runs the subscriptions that are due, at most limit, and returns
-// their results: what serve does on its schedule.
+// their results: what serve does on its schedule, on every replica.
 func (s *Syncer) RunDue(ctx context.Context, limit int) ([]Result, error) {
 	due, err := s.Store.DueSubscriptions(ctx, s.now(), limit)
 	if err != nil {
@@ -129,10 +129,21 @@ func (s *Syncer) RunDue(ctx context.Context, limit int) ([]Result, error) {
 	}
 	results := make([]Result, 0, len(due))
 	for _, sub := range due {
+		// Claimed first, so that of several replicas one runs it; a run
+		// that dies holds it until the lease ends.
+		if err := s.Store.ClaimSubscription(ctx, sub, s.now().Add(claimLease)); isachub.ErrorCode(err) == isachub.ECONFLICT {
+			continue
+		} else if err != nil {
+			return results, err
+		}
 		results = append(results, s.Run(ctx, sub))
 	}
 	return results, nil
 }
+
+// claimLease is how long a claimed subscription is held by the replica
+// that runs it, should that replica die before recording the run.
+const claimLease = 15 * time.Minute
 
 // Run runs the subscription once and records its outcome (its checkpoint
 // is recorded page by page as it goes). The error of the run is in the

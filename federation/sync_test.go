@@ -332,3 +332,26 @@ func TestPullRefuses(t *testing.T) {
 		t.Errorf("A holds %v", got)
 	}
 }
+
+// TestRunDue runs what is due, once across two syncers of one store (two
+// replicas), and schedules the next run after the interval.
+func TestRunDue(t *testing.T) {
+	a, b := newTestHub(t, "aviation-isac"), newTestHub(t, "defence-isac")
+	peer, one := federate(t, a, b, "defence", false)
+	two := *one
+	s := &isachub.Subscription{PeerID: peer.ID, Direction: isachub.Pull, Remote: b.colls["shared"].ID, Local: a.colls["shared"].ID, Interval: time.Hour}
+	must(t, a.store.CreateSubscription(context.Background(), s))
+	b.publish(t, "member", "shared", indicator(1, "from B", tlpClear))
+	r1, err := one.RunDue(context.Background(), 10)
+	must(t, err)
+	r2, err := two.RunDue(context.Background(), 10)
+	must(t, err)
+	if len(r1)+len(r2) != 1 || len(r1) == 1 && r1[0].Moved != 1 {
+		t.Fatalf("runs: %d and %d", len(r1), len(r2))
+	}
+	subs, err := a.store.Subscriptions(context.Background(), peer.ID)
+	must(t, err)
+	if d := time.Until(subs[0].NextRun); d < 55*time.Minute || d > time.Hour {
+		t.Errorf("the next run is in %s, want about an hour", d)
+	}
+}

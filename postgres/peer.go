@@ -150,6 +150,21 @@ func (db *DB) DueSubscriptions(ctx context.Context, at time.Time, limit int) ([]
 		at, max(limit, 1))
 }
 
+// ClaimSubscription moves s's NextRun to until if no one moved it first.
+func (db *DB) ClaimSubscription(ctx context.Context, s *isachub.Subscription, until time.Time) error {
+	until = until.Truncate(time.Microsecond)
+	tag, err := db.pool.Exec(ctx, `UPDATE peer_subscriptions SET next_run = $1 WHERE id = $2 AND next_run = $3`,
+		until, s.ID, s.NextRun.Truncate(time.Microsecond))
+	if err != nil {
+		return dbError(err, "claim subscription", "Subscription "+quote(s.ID))
+	}
+	if tag.RowsAffected() == 0 {
+		return isachub.Errorf(isachub.ECONFLICT, "Subscription %q was claimed by another replica, or is gone.", s.ID)
+	}
+	s.NextRun = until
+	return nil
+}
+
 const recordSyncSQL = `UPDATE peer_subscriptions SET checkpoint = $2, next_run = $3, last_run = $4,
 	last_success = $5, last_error = $6, moved = $7, refused = $8 WHERE id = $1`
 

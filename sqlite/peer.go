@@ -187,6 +187,25 @@ func (db *DB) DueSubscriptions(ctx context.Context, now time.Time, limit int) ([
 		now.UnixMicro(), max(limit, 1))
 }
 
+// ClaimSubscription moves s's NextRun to until if no one moved it first.
+func (db *DB) ClaimSubscription(ctx context.Context, s *isachub.Subscription, until time.Time) error {
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE peer_subscriptions SET next_run = ? WHERE id = ? AND next_run = ?`,
+			micros(until), s.ID, micros(s.NextRun))
+		if err != nil {
+			return internal("claim subscription", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return isachub.Errorf(isachub.ECONFLICT, "Subscription %q was claimed by another replica, or is gone.", s.ID)
+		}
+		return nil
+	})
+	if err == nil {
+		s.NextRun = fromMicros(micros(until))
+	}
+	return err
+}
+
 // RecordSync stores the outcome of a run of s.
 func (db *DB) RecordSync(ctx context.Context, s *isachub.Subscription) error {
 	return db.write(ctx, func(tx *sql.Tx) error { return recordSync(ctx, tx, s, true) })

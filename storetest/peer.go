@@ -74,6 +74,19 @@ func testPeers(t *testing.T, s isachub.Store) {
 		t.Errorf("due at the pull's next run: %+v", due)
 	}
 
+	// two replicas claim the same due subscription: one wins
+	first, second := *pull, *pull
+	mustOK(t, s.ClaimSubscription(ctx, &first, next.Add(15*time.Minute)))
+	wantCode(t, s.ClaimSubscription(ctx, &second, next.Add(15*time.Minute)), isachub.ECONFLICT)
+	if !first.NextRun.Equal(next.Add(15 * time.Minute)) {
+		t.Errorf("the claim's NextRun is %s", first.NextRun)
+	}
+	due, err = s.DueSubscriptions(ctx, next, 10)
+	mustOK(t, err)
+	if len(due) != 1 || due[0].ID != push.ID {
+		t.Errorf("a claimed subscription is still due: %+v", due)
+	}
+
 	pull.Checkpoint, pull.LastError, pull.Moved, pull.Refused = "2026-12-01T00:00:00.000001Z", "peer said 503", 12, 3
 	pull.LastRun, pull.LastSuccess, pull.NextRun = next, next.Add(-time.Hour), next.Add(time.Minute)
 	mustOK(t, s.RecordSync(ctx, pull))
