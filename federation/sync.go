@@ -412,3 +412,21 @@ func clip(s string, max int) string {
 	}
 	return s
 }
+
+// Loop runs the due subscriptions every interval until ctx ends: serve's
+// schedule. Errors of the store are logged and retried at the next tick;
+// a subscription's own error is in its LastError.
+func (s *Syncer) Loop(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if _, err := s.RunDue(ctx, 20); err != nil && ctx.Err() == nil {
+			s.log().Error("federation: running due subscriptions", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -38,7 +38,7 @@ type testHub struct {
 	token map[string]string // org slug to an API token of its analyst
 }
 
-func newTestHub(t *testing.T, slug string) *testHub {
+func newTestHub(t testing.TB, slug string) *testHub {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), slug+".db"))
@@ -75,7 +75,7 @@ func newTestHub(t *testing.T, slug string) *testHub {
 	return h
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
@@ -134,7 +134,7 @@ func indicatorID(n int) string { return fmt.Sprintf("indicator--%08x-1111-4000-8
 
 // federate makes a peer of to in from's community, authenticated with the
 // token of to's federation organisation, and returns it with a syncer.
-func federate(t *testing.T, from, to *testHub, name string, trusted bool) (*isachub.Peer, *federation.Syncer) {
+func federate(t testing.TB, from, to *testHub, name string, trusted bool) (*isachub.Peer, *federation.Syncer) {
 	t.Helper()
 	ctx := context.Background()
 	key := make([]byte, 32)
