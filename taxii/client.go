@@ -34,6 +34,8 @@ type Client struct {
 	root *url.URL // the API root, its path without the final slash
 	opts ClientOptions
 	http *http.Client
+	// stream is http without its Timeout, for Stream.
+	stream *http.Client
 }
 
 // ClientOptions configure a Client; the zero value of each field takes the
@@ -111,7 +113,9 @@ func NewClient(rawURL string, opts ClientOptions) (*Client, error) {
 		transport = t
 	}
 	noRedirect := func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &Client{root: root, opts: opts, http: &http.Client{Timeout: opts.Timeout, Transport: transport, CheckRedirect: noRedirect}}, nil
+	return &Client{root: root, opts: opts,
+		http:   &http.Client{Timeout: opts.Timeout, Transport: transport, CheckRedirect: noRedirect},
+		stream: &http.Client{Transport: transport, CheckRedirect: noRedirect}}, nil
 }
 
 // Root returns the API root's URL, with its final slash.
@@ -264,16 +268,60 @@ func isNetworkError(err error) bool {
 
 // once sends the request once; retryAfter is the server's Retry-After.
 func (c *Client) once(ctx context.Context, r Request) (*Response, time.Duration, error) {
-	fail := func(status int, err error) *ClientError {
-		return &ClientError{Server: c.root.Host, Step: r.Step, Status: status, Err: err}
+	resp, err := c.send(ctx, c.http, r)
+	if err != nil {
+		return nil, 0, err
 	}
+	defer resp.Body.Close()
+	data, err := c.readBody(r, resp)
+	if err != nil {
+		return nil, 0, err
+	}
+	if resp.StatusCode == r.Want {
+		return &Response{Status: resp.StatusCode, Header: resp.Header, Body: data}, 0, nil
+	}
+	return nil, retryAfter(resp.Header.Get("Retry-After"), time.Now()), c.statusError(r, resp, data)
+}
+
+// Stream sends a request once, without retries, and returns the answer
+// with its body unread when its status is r.Want (default 200), for a
+// download larger than MaxResponse or longer than Timeout: Timeout bounds
+// the wait for the answer's headers, ctx the rest. The caller closes the
+// body. Any other status is a *ClientError, as with Do.
+func (c *Client) Stream(ctx context.Context, r Request) (*http.Response, error) {
+	if r.Want == 0 {
+		r.Want = http.StatusOK
+	}
+	resp, err := c.send(ctx, c.stream, r)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode == r.Want {
+		return resp, nil
+	}
+	defer resp.Body.Close()
+	data, err := c.readBody(r, resp)
+	if err != nil {
+		return nil, err
+	}
+	return nil, c.statusError(r, resp, data)
+}
+
+// fail returns the *ClientError of request r.
+func (c *Client) fail(r Request, status int, err error) *ClientError {
+	return &ClientError{Server: c.root.Host, Step: r.Step, Status: status, Err: err}
+}
+
+// send sends the request with hc, with the TAXII media types, the user
+// agent and the credentials.
+func (c *Client) send(ctx context.Context, hc *http.Client, r Request) (*http.Response, error) {
 	var body io.Reader
 	if r.Body != nil {
 		body = bytes.NewReader(r.Body)
 	}
 	req, err := http.NewRequestWithContext(ctx, r.Method, r.URL, body)
 	if err != nil {
-		return nil, 0, fail(0, err)
+		return nil, c.fail(r, 0, err)
 	}
 	req.Header.Set("Accept", MediaTypeTAXII21)
 	if r.Body != nil {
@@ -286,22 +334,30 @@ func (c *Client) once(ctx context.Context, r Request) (*Response, time.Duration,
 	if c.opts.Auth != nil {
 		c.opts.Auth(req)
 	}
-	resp, err := c.http.Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
-		return nil, 0, fail(0, fmt.Errorf("cannot reach the server: %w", err))
+		return nil, c.fail(r, 0, fmt.Errorf("cannot reach the server: %w", err))
 	}
-	defer resp.Body.Close()
+	return resp, nil
+}
+
+// readBody reads an answer's body, up to MaxResponse bytes.
+func (c *Client) readBody(r Request, resp *http.Response) ([]byte, error) {
 	data, err := io.ReadAll(io.LimitReader(resp.Body, c.opts.MaxResponse+1))
 	if err != nil {
-		return nil, 0, fail(0, fmt.Errorf("reading the answer: %w", err))
+		return nil, c.fail(r, 0, fmt.Errorf("reading the answer: %w", err))
 	}
 	if int64(len(data)) > c.opts.MaxResponse {
-		return nil, 0, fail(0, fmt.Errorf("the answer is larger than %d bytes", c.opts.MaxResponse))
+		return nil, c.fail(r, 0, fmt.Errorf("the answer is larger than %d bytes", c.opts.MaxResponse))
 	}
-	if resp.StatusCode == r.Want {
-		return &Response{Status: resp.StatusCode, Header: resp.Header, Body: data}, 0, nil
-	}
-	ce := fail(resp.StatusCode, nil)
+	return data, nil
+}
+
+// statusError is the error of an answer whose status is not the one
+// wanted: what a redirect points to, the TAXII error resource (section
+// 3.6.1), or the start of the body.
+func (c *Client) statusError(r Request, resp *http.Response, data []byte) *ClientError {
+	ce := c.fail(r, resp.StatusCode, nil)
 	if loc := resp.Header.Get("Location"); resp.StatusCode >= 300 && resp.StatusCode < 400 && loc != "" {
 		ce.Err = fmt.Errorf("redirected to %s; redirects are not followed: give the API root's own address", Printable(loc, 500))
 	} else if e := new(Error); json.Unmarshal(data, e) == nil && e.Title != "" {
@@ -309,7 +365,7 @@ func (c *Client) once(ctx context.Context, r Request) (*Response, time.Duration,
 	} else if text := Printable(strings.TrimSpace(string(data)), 200); text != "" {
 		ce.Err = errors.New(text)
 	}
-	return nil, retryAfter(resp.Header.Get("Retry-After"), time.Now()), ce
+	return ce
 }
 
 // retryAfter reads a Retry-After header (RFC 9110 section 10.2.3): seconds,

@@ -127,6 +127,38 @@ const (
 // way to go on, or sends empty pages that say more is an error rather
 // than a loop.
 func (c *Client) EachPage(ctx context.Context, collection string, q PageQuery, fn func(*ObjectsPage) error) error {
+	return c.eachPage(collection, q, func(q PageQuery) (pageInfo, error) {
+		p, err := c.Objects(ctx, collection, q)
+		if err != nil {
+			return pageInfo{}, err
+		}
+		return pageInfo{p.More, p.Next, len(p.Objects), p.DateAddedLast}, fn(p)
+	})
+}
+
+// EachManifestPage reads every page of a collection's manifest (section
+// 5.6) from q on, as EachPage does for its objects.
+func (c *Client) EachManifestPage(ctx context.Context, collection string, q PageQuery, fn func(*ManifestPage) error) error {
+	return c.eachPage(collection, q, func(q PageQuery) (pageInfo, error) {
+		p, err := c.Manifest(ctx, collection, q)
+		if err != nil {
+			return pageInfo{}, err
+		}
+		return pageInfo{p.More, p.Next, len(p.Objects), p.DateAddedLast}, fn(p)
+	})
+}
+
+// pageInfo is what paging needs to know of a page.
+type pageInfo struct {
+	more          bool
+	next          string
+	records       int
+	dateAddedLast time.Time
+}
+
+// eachPage pages through a collection for EachPage and EachManifestPage:
+// read gets and handles the page of a query.
+func (c *Client) eachPage(collection string, q PageQuery, read func(PageQuery) (pageInfo, error)) error {
 	seen := map[string]bool{}
 	empty := 0
 	step := fmt.Sprintf("paging through collection %q", clip(collection))
@@ -134,17 +166,14 @@ func (c *Client) EachPage(ctx context.Context, collection string, q PageQuery, f
 		return &ClientError{Server: c.root.Host, Step: step, Err: fmt.Errorf(format, args...)}
 	}
 	for {
-		p, err := c.Objects(ctx, collection, q)
+		p, err := read(q)
 		if err != nil {
 			return err
 		}
-		if err := fn(p); err != nil {
-			return err
-		}
-		if !p.More {
+		if !p.more {
 			return nil
 		}
-		if len(p.Objects) == 0 {
+		if p.records == 0 {
 			if empty++; empty >= maxEmptyPages {
 				return fail("the server says more but sent %d empty pages in a row", empty)
 			}
@@ -152,20 +181,20 @@ func (c *Client) EachPage(ctx context.Context, collection string, q PageQuery, f
 			empty = 0
 		}
 		switch {
-		case p.Next != "":
-			if seen[p.Next] {
-				return fail("the server sent the next token %q again: paging would never end", clip(p.Next))
+		case p.next != "":
+			if seen[p.next] {
+				return fail("the server sent the next token %q again: paging would never end", clip(p.next))
 			}
 			if len(seen) >= maxNextTokens {
 				clear(seen)
 			}
-			seen[p.Next] = true
-			q.Next = p.Next
-		case !p.DateAddedLast.IsZero():
-			if !p.DateAddedLast.After(q.AddedAfter) {
-				return fail("the server says more, gives no next, and its X-TAXII-Date-Added-Last %s does not advance past added_after", FormatTimestamp(p.DateAddedLast))
+			seen[p.next] = true
+			q.Next = p.next
+		case !p.dateAddedLast.IsZero():
+			if !p.dateAddedLast.After(q.AddedAfter) {
+				return fail("the server says more, gives no next, and its X-TAXII-Date-Added-Last %s does not advance past added_after", FormatTimestamp(p.dateAddedLast))
 			}
-			q.AddedAfter, q.Next = p.DateAddedLast, ""
+			q.AddedAfter, q.Next = p.dateAddedLast, ""
 		default:
 			return fail("the server says more but gives neither next nor X-TAXII-Date-Added-Last")
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -365,5 +366,67 @@ func TestPageQueryEncode(t *testing.T) {
 	want := "added_after=2026-01-02T03%3A04%3A05.000006Z&limit=50&match%5Bid%5D=indicator--1%2Cindicator--2&match%5Btype%5D=indicator&next=a+b"
 	if got := q.Encode(); got != want {
 		t.Errorf("%s\nwant %s", got, want)
+	}
+}
+
+// TestClientStream reads an answer larger than MaxResponse and slower than
+// Timeout as it comes, sends once only, and refuses other statuses as Do.
+func TestClientStream(t *testing.T) {
+	ctx := context.Background()
+	opts := fast
+	opts.MaxResponse, opts.Timeout = 1<<10, 300*time.Millisecond
+	var n atomic.Int32
+	c := peer(t, opts, func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1); r.URL.Query().Get("fail") != "" {
+			writeJSON(w, http.StatusServiceUnavailable, taxii.Error{Title: "busy"})
+			return
+		}
+		w.Write([]byte(strings.Repeat("x", 4<<10)))
+		w.(http.Flusher).Flush()
+		time.Sleep(2 * opts.Timeout)
+		w.Write([]byte("end"))
+	})
+	resp, err := c.Stream(ctx, taxii.Request{Method: http.MethodGet, URL: c.Endpoint("export"), Step: "downloading"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || len(body) != 4<<10+3 {
+		t.Fatalf("%d bytes, %v", len(body), err)
+	}
+	_, err = c.Stream(ctx, taxii.Request{Method: http.MethodGet, URL: c.Endpoint("export") + "?fail=1", Step: "downloading"})
+	if ce := clientError(t, err, "downloading", "503 busy"); !ce.Answered() || n.Load() != 2 {
+		t.Errorf("answered %t after %d requests", ce.Answered(), n.Load())
+	}
+}
+
+// TestClientManifestPaging pages through a manifest with next.
+func TestClientManifestPaging(t *testing.T) {
+	c := peer(t, fast, func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasSuffix(r.URL.Path, "/collections/c1/manifest/") {
+			http.NotFound(w, r)
+			return
+		}
+		start := 0
+		fmt.Sscan(r.URL.Query().Get("next"), &start)
+		m := taxii.Manifest{}
+		for i := start; i < min(start+2, 5); i++ {
+			m.Objects = append(m.Objects, taxii.ManifestRecord{ID: fmt.Sprintf("indicator--%d", i), DateAdded: "2026-12-01T00:00:00Z", Version: "2026-12-01T00:00:00Z"})
+		}
+		if start+2 < 5 {
+			m.More, m.Next = true, fmt.Sprint(start+2)
+		}
+		writeJSON(w, http.StatusOK, m)
+	})
+	var ids []string
+	err := c.EachManifestPage(context.Background(), "c1", taxii.PageQuery{Limit: 2}, func(p *taxii.ManifestPage) error {
+		for _, rec := range p.Objects {
+			ids = append(ids, rec.ID)
+		}
+		return nil
+	})
+	if err != nil || len(ids) != 5 || ids[4] != "indicator--4" {
+		t.Fatalf("%v, %v", ids, err)
 	}
 }
