@@ -6,12 +6,13 @@ import (
 	"encoding/hex"
 	"fmt"
 	mathrand "math/rand/v2"
-	"net/http"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/isachub/isachub/taxii"
 )
 
 // runBench implements "isachub bench": it drives a running hub with
@@ -40,10 +41,9 @@ func runBench(ctx context.Context, env *Env, args []string) int {
 	if *publishers < 0 || *readers < 0 || *publishers+*readers == 0 || *envelope < 1 || *pageSize < 1 || *duration <= 0 {
 		return c.failf("need --publishers or --readers above 0, --envelope and --page of 1 or more, a positive --duration")
 	}
-	objects := h.endpoint("collections", *coll, "objects")
 	// One probe first, so that a wrong URL, collection or credential is one
 	// clear error rather than thousands.
-	if _, err := h.get(ctx, objects+"?limit=1"); err != nil {
+	if _, err := h.Objects(ctx, *coll, taxii.PageQuery{Limit: 1}); err != nil {
 		return c.fail(err)
 	}
 	run := make([]byte, 4)
@@ -62,7 +62,7 @@ func runBench(ctx context.Context, env *Env, args []string) int {
 			for n := 0; ctx.Err() == nil; n++ {
 				body := benchEnvelope(prefix, p, n, *envelope)
 				start := time.Now()
-				_, err := h.post(ctx, objects, body, http.StatusAccepted, nil)
+				_, err := h.AddObjects(ctx, *coll, body)
 				if ctx.Err() != nil {
 					return
 				}
@@ -90,7 +90,7 @@ func runBench(ctx context.Context, env *Env, args []string) int {
 			defer tick.Stop()
 			for ctx.Err() == nil {
 				start := time.Now()
-				_, err := h.get(ctx, fmt.Sprintf("%s?limit=%d", objects, *pageSize))
+				_, err := h.Objects(ctx, *coll, taxii.PageQuery{Limit: *pageSize})
 				if ctx.Err() != nil {
 					return
 				}

@@ -2,7 +2,10 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"io"
+	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -109,7 +112,12 @@ func FuzzHubAnswers(f *testing.F) {
 				t.Fatalf("%s is not UTF-8: %q", what, s)
 			}
 		}
-		msg := hubError(500, body).Error()
+		c, err := taxii.NewClient("http://hub.example/aviation-isac/", taxii.ClientOptions{Retries: -1, Transport: cannedAnswer{http.StatusInternalServerError, body}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.Do(context.Background(), taxii.Request{Method: http.MethodGet, URL: c.Root(), Step: "reading the API root"})
+		msg := err.Error()
 		printable("the error", msg, false)
 		if len(msg) > 2500 {
 			t.Fatalf("the error is %d bytes long", len(msg))
@@ -132,4 +140,15 @@ func FuzzHubAnswers(f *testing.F) {
 			}
 		}
 	})
+}
+
+// cannedAnswer is a transport that answers every request with its status
+// and body.
+type cannedAnswer struct {
+	status int
+	body   []byte
+}
+
+func (a cannedAnswer) RoundTrip(r *http.Request) (*http.Response, error) {
+	return &http.Response{StatusCode: a.status, Header: http.Header{}, Body: io.NopCloser(bytes.NewReader(a.body)), Request: r}, nil
 }

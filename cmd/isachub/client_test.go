@@ -233,8 +233,8 @@ func TestClientErrors(t *testing.T) {
 		{"ErrUnknownCollection", nil, sub, []string{"preview", "--url", h.root("aviation-isac"), "--collection", "ghost"}, exitNegative, "404"},
 		{"ErrWrongToken", map[string]string{"ISACHUB_TOKEN": "isachub_wrong"}, sub, []string{"publish", "--url", h.root("aviation-isac"), "--collection", "shared"}, exitNegative, "401"},
 		{"ErrUntrustedCertificate", nil, sub, []string{"publish", "--url", untrusted.URL + "/aviation-isac/", "--collection", "shared"}, exitFailure, "certificate"},
-		{"ErrRedirect", nil, sub, []string{"publish", "--url", redirecting.URL + "/aviation-isac/", "--collection", "shared"}, exitNegative, "308 Permanent Redirect to http://198.51.100.7/"},
-		{"ErrUnreachable", nil, sub, []string{"publish", "--url", "http://127.0.0.1:1/aviation-isac/", "--collection", "shared"}, exitFailure, "cannot reach the hub"},
+		{"ErrRedirect", nil, sub, []string{"publish", "--url", redirecting.URL + "/aviation-isac/", "--collection", "shared"}, exitNegative, "308 Permanent Redirect: redirected to http://198.51.100.7/"},
+		{"ErrUnreachable", nil, sub, []string{"publish", "--url", "http://127.0.0.1:1/aviation-isac/", "--collection", "shared"}, exitFailure, "127.0.0.1:1: reading the API root: cannot reach the server"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			env := tt.env

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -10,7 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"golang.org/x/term"
+	"github.com/isachub/isachub/taxii"
 )
 
 // runExport implements "isachub export": it downloads a feed's export
@@ -44,34 +45,24 @@ func runExport(ctx context.Context, env *Env, args []string) int {
 			q.Set(k, v)
 		}
 	}
-	endpoint := hub.endpoint("feeds", *feed, "export")
+	endpoint := hub.Endpoint("feeds", *feed, "export")
 	endpoint = endpoint[:len(endpoint)-1] + "?" + q.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, endpoint, nil)
-	if err != nil {
-		return c.fail(err)
-	}
+	// Any Accept: an export is a file, not a TAXII resource.
+	header := map[string]string{"Accept": "*/*"}
 	if *etag != "" {
-		req.Header.Set("If-None-Match", *etag)
+		header["If-None-Match"] = *etag
 	}
-	hub.auth(req)
-	// No overall timeout: an export of a large feed takes as long as it
-	// takes; the context (Ctrl-C) ends it.
-	client := &http.Client{CheckRedirect: hub.http.CheckRedirect}
-	resp, err := client.Do(req)
-	if err != nil {
-		return c.fail(fmt.Errorf("cannot reach the hub: %w", err))
-	}
-	defer resp.Body.Close()
-	switch resp.StatusCode {
-	case http.StatusNotModified:
+	// Streamed, without an overall timeout: an export of a large feed
+	// takes as long as it takes; the context (Ctrl-C) ends it.
+	resp, err := hub.Stream(ctx, taxii.Request{Method: http.MethodGet, URL: endpoint, Step: fmt.Sprintf("downloading the export of feed %q", *feed), Header: header})
+	if ce := (*taxii.ClientError)(nil); errors.As(err, &ce) && ce.Status == http.StatusNotModified {
 		fmt.Fprintf(env.Stderr, "isachub export: not modified since %s\n", *etag)
 		return exitOK
-	case http.StatusOK:
-	default:
-		body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-		return c.fail(hubError(resp.StatusCode, body))
+	} else if err != nil {
+		return c.fail(err)
 	}
-	dst, commit, err := exportDestination(env, *out)
+	defer resp.Body.Close()
+	dst, err := newDestination(env, *out)
 	if err != nil {
 		return c.fail(err)
 	}
@@ -79,37 +70,58 @@ func runExport(ctx context.Context, env *Env, args []string) int {
 	n, err := io.Copy(io.MultiWriter(dst, p), resp.Body)
 	p.done()
 	if err == nil {
-		err = commit()
+		err = dst.commit()
 	}
 	if err != nil {
-		if f, ok := dst.(*os.File); ok && f != os.Stdout {
-			f.Close()
-			os.Remove(f.Name())
-		}
+		dst.abort()
 		return c.fail(fmt.Errorf("the export was cut short after %d bytes: %w", n, err))
 	}
 	fmt.Fprintf(env.Stderr, "isachub export: %d bytes, ETag %s\n", n, resp.Header.Get("ETag"))
 	return exitOK
 }
 
-// exportDestination returns where an export goes and the function that
-// completes it: standard output, or a temporary file beside name renamed
-// to name.
-func exportDestination(env *Env, name string) (io.Writer, func() error, error) {
+// destination is where a download goes: standard output, or a temporary
+// file beside the file named, renamed to it by commit, so that a download
+// cut short leaves the old file whole and no partial one.
+type destination struct {
+	io.Writer
+	tmp  *os.File // nil for standard output
+	name string
+}
+
+func newDestination(env *Env, name string) (*destination, error) {
 	if name == "" {
-		return env.Stdout, func() error { return nil }, nil
+		return &destination{Writer: env.Stdout}, nil
 	}
 	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*")
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return f, func() error {
-		if err := f.Close(); err != nil {
-			os.Remove(f.Name())
-			return err
-		}
-		return os.Rename(f.Name(), name)
-	}, nil
+	return &destination{Writer: f, tmp: f, name: name}, nil
+}
+
+// commit completes the download: the file takes its name.
+func (d *destination) commit() error {
+	if d.tmp == nil {
+		return nil
+	}
+	if err := d.tmp.Close(); err != nil {
+		os.Remove(d.tmp.Name())
+		return err
+	}
+	if err := os.Rename(d.tmp.Name(), d.name); err != nil {
+		os.Remove(d.tmp.Name())
+		return err
+	}
+	return nil
+}
+
+// abort removes the temporary file; the file named is untouched.
+func (d *destination) abort() {
+	if d.tmp != nil {
+		d.tmp.Close()
+		os.Remove(d.tmp.Name())
+	}
 }
 
 // byteProgress shows, on a terminal, how much of a download has arrived.
@@ -121,8 +133,7 @@ type byteProgress struct {
 }
 
 func newByteProgress(w io.Writer) *byteProgress {
-	f, ok := w.(*os.File)
-	return &byteProgress{w: w, tty: ok && term.IsTerminal(int(f.Fd()))}
+	return &byteProgress{w: w, tty: isTerminal(w)}
 }
 
 func (p *byteProgress) Write(b []byte) (int, error) {

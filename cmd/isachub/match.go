@@ -37,6 +37,7 @@ func runMatch(ctx context.Context, env *Env, args []string) int {
 	indicators := fs.String("indicators", "", "a JSON file of STIX indicators: bundle, TAXII envelope or array (this or --url)")
 	hubURL := fs.String("url", "", "match on a hub instead: its API root URL, with the community's indicators that you may see (credentials as for publish)")
 	asJSON := fs.Bool("json", false, "print one JSON object per hit")
+	tf := addTLSFlags(fs) // with --url
 	progress := fs.Duration("progress", 5*time.Second, "how often to report progress on standard error (0: never)")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "how many events to match at once (output stays in input order)")
 	fs.Usage = func() {
@@ -63,7 +64,7 @@ func runMatch(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintln(env.Stderr, "isachub match: give --indicators or --url, not both")
 		return exitUsage
 	case *hubURL != "":
-		return runRemoteMatch(ctx, env, *hubURL, files, *asJSON)
+		return runRemoteMatch(ctx, env, *hubURL, tf, files, *asJSON)
 	case *indicators == "":
 		fmt.Fprintln(env.Stderr, "isachub match: --indicators is required (or --url, to match on a hub)")
 		fs.Usage()

@@ -9,6 +9,9 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"strings"
+
+	"github.com/isachub/isachub/taxii"
 )
 
 // matchChunk bounds the events one request of isachub match --url
@@ -31,8 +34,13 @@ type remoteHit struct {
 // JSON lines in chunks, to the hub's matching API, which matches them
 // against the community's indicators that the caller may see; the output
 // is the local command's, with the TLP of each hit in --json.
-func runRemoteMatch(ctx context.Context, env *Env, rawURL string, files []string, asJSON bool) int {
-	hub, err := newHubClient(env, "match", rawURL)
+func runRemoteMatch(ctx context.Context, env *Env, rawURL string, tf tlsFlags, files []string, asJSON bool) int {
+	conf, err := tf.config()
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "isachub match: %v\n", err)
+		return exitUsage
+	}
+	hub, err := newHubClient(env, "match", rawURL, taxii.ClientOptions{TLS: conf, Retries: -1})
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "isachub match: %v\n", err)
 		return exitUsage
@@ -71,7 +79,7 @@ func runRemoteMatch(ctx context.Context, env *Env, rawURL string, files []string
 			events += res.Events
 			for _, e := range res.Errors {
 				skipped++
-				fmt.Fprintf(env.Stderr, "isachub match: %s:%d: skipped: %s\n", display, first+e.Event-1, hubText(e.Error, 300))
+				fmt.Fprintf(env.Stderr, "isachub match: %s:%d: skipped: %s\n", display, first+e.Event-1, taxii.Printable(e.Error, 300))
 			}
 			for _, h := range res.Hits {
 				hits++
@@ -82,12 +90,12 @@ func runRemoteMatch(ctx context.Context, env *Env, rawURL string, files []string
 					out.Write(b)
 					continue
 				}
-				fmt.Fprintf(out, "%s:%d\t%s\t%s\t%s\n", display, line, hubText(h.Indicator, 200), oneLine(hubText(h.Name, 500)), oneLine(hubText(h.Pattern, 2000)))
+				fmt.Fprintf(out, "%s:%d\t%s\t%s\t%s\n", display, line, taxii.Printable(h.Indicator, 200), oneLine(taxii.Printable(h.Name, 500)), oneLine(taxii.Printable(h.Pattern, 2000)))
 			}
 			first += n
 		}
 	}
-	fmt.Fprintf(env.Stderr, "isachub match: %d events, %d hits, %d lines skipped (matched by %s)\n", events, hits, skipped, hub.root.Host)
+	fmt.Fprintf(env.Stderr, "isachub match: %d events, %d hits, %d lines skipped (matched by %s)\n", events, hits, skipped, hub.host)
 	if hits > 0 {
 		return exitOK
 	}
@@ -126,26 +134,11 @@ func (h *hubClient) match(ctx context.Context, events []byte) (*struct {
 		Error string
 	}
 }, error) {
-	u := *h.root
-	u.Path += "/match"
-	u.RawPath = ""
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(events))
+	endpoint := strings.TrimSuffix(h.Endpoint("match"), "/")
+	resp, err := h.post(ctx, "matching events", endpoint, events, http.StatusOK,
+		map[string]string{"Content-Type": "application/x-ndjson", "Accept": "application/json"})
 	if err != nil {
 		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/x-ndjson")
-	h.auth(req)
-	resp, err := h.http.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("cannot reach the hub: %w", err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxInputSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading the hub's answer: %w", err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, hubError(resp.StatusCode, body)
 	}
 	var res struct {
 		Hits   []remoteHit
@@ -155,7 +148,7 @@ func (h *hubClient) match(ctx context.Context, events []byte) (*struct {
 			Error string
 		}
 	}
-	if err := json.Unmarshal(body, &res); err != nil {
+	if err := json.Unmarshal(resp.Body, &res); err != nil {
 		return nil, fmt.Errorf("the hub's answer is not a match result: %v", err)
 	}
 	return &res, nil

@@ -36,11 +36,11 @@ func runPreview(ctx context.Context, env *Env, args []string) int {
 	if code >= 0 {
 		return code
 	}
-	resp, err := hub.post(ctx, hub.endpoint("collections", *coll, "preview"), envl, http.StatusOK, nil)
+	resp, err := hub.post(ctx, fmt.Sprintf("previewing a submission to collection %q", *coll), hub.Endpoint("collections", *coll, "preview"), envl, http.StatusOK, nil)
 	if err != nil {
 		return c.fail(err)
 	}
-	if err := writePreview(env.Stdout, env.Stderr, resp.body); err != nil {
+	if err := writePreview(env.Stdout, env.Stderr, resp.Body); err != nil {
 		return c.fail(err)
 	}
 	return exitOK
@@ -58,13 +58,13 @@ func writePreview(stdout, stderr io.Writer, body []byte) error {
 	}
 	fmt.Fprintln(stderr, "Published ids (submitted -> published):")
 	for _, id := range slices.Sorted(maps.Keys(ans.IDs)) {
-		fmt.Fprintf(stderr, "  %s -> %s\n", hubText(id, 200), hubText(ans.IDs[id], 200))
+		fmt.Fprintf(stderr, "  %s -> %s\n", taxii.Printable(id, 200), taxii.Printable(ans.IDs[id], 200))
 	}
 	for _, id := range ans.Dropped {
-		fmt.Fprintf(stderr, "Dropped (not published): %s\n", hubText(id, 200))
+		fmt.Fprintf(stderr, "Dropped (not published): %s\n", taxii.Printable(id, 200))
 	}
 	for _, wa := range ans.Warnings {
-		fmt.Fprintf(stderr, "Warning: %s %s: %s\n", hubText(wa.ObjectID, 200), hubText(wa.Path, 200), hubText(wa.Message, 2000))
+		fmt.Fprintf(stderr, "Warning: %s %s: %s\n", taxii.Printable(wa.ObjectID, 200), taxii.Printable(wa.Path, 200), taxii.Printable(wa.Message, 2000))
 	}
 	if ans.StableIDs {
 		fmt.Fprintln(stderr, "The ids are stable: the same objects submitted again are published under the same ids, so a new version updates them.")

@@ -63,24 +63,16 @@ func runPublish(ctx context.Context, env *Env, args []string) int {
 		}
 		return publishImport(ctx, c, hub, f, *coll, extra, *anonymous, *asJSON)
 	}
-	objs, err := readObjects(env, c.fs)
-	if err != nil {
-		return c.failf("%v", err)
+	envelopes, sum, code := c.pack(ctx, hub)
+	if code >= 0 {
+		return code
 	}
-	limit, err := hub.maxContentLength(ctx)
-	if err != nil {
-		return c.fail(err)
-	}
-	envelopes, tooLarge := splitEnvelopes(objs, limit)
-	sum := publishSummary{objects: len(objs), envelopes: len(envelopes)}
-	for _, i := range tooLarge {
-		sum.local = append(sum.local, fmt.Sprintf("object %d is %d bytes, more than the hub's max_content_length of %d: not sent", i+1, len(objs[i]), limit))
-	}
-	progress := newProgress(env.Stderr, len(envelopes) > 1)
+	progress := newProgress(env.Stderr, c.name, len(envelopes) > 1)
 	var handles []string
 	sent := 0
+	step := fmt.Sprintf("adding objects to collection %q", *coll)
 	for n, e := range envelopes {
-		resp, err := hub.post(ctx, hub.endpoint("collections", *coll, "objects"), e.body, http.StatusAccepted, extra)
+		resp, err := hub.post(ctx, step, hub.Endpoint("collections", *coll, "objects"), e.body, http.StatusAccepted, extra)
 		if err != nil {
 			progress.done()
 			if n > 0 { // what was accepted before stays: say what it was
@@ -91,7 +83,7 @@ func runPublish(ctx context.Context, env *Env, args []string) int {
 			return c.fail(err)
 		}
 		var ans taxii.AnonymousStatus
-		if err := json.Unmarshal(resp.body, &ans); err != nil {
+		if err := json.Unmarshal(resp.Body, &ans); err != nil {
 			progress.done()
 			if n > 0 {
 				sum.print(env.Stdout, *asJSON)
@@ -99,16 +91,16 @@ func runPublish(ctx context.Context, env *Env, args []string) int {
 			}
 			return c.fail(fmt.Errorf("the hub's status resource for envelope %d is not the expected JSON: %v", n+1, err))
 		}
-		handle := resp.header.Get(server.HeaderWithdrawalHandle)
+		handle := resp.Header.Get(server.HeaderWithdrawalHandle)
 		if handle == "" {
 			handle = ans.WithdrawalHandle
 		}
-		if handle = hubText(handle, 200); handle != "" {
+		if handle = taxii.Printable(handle, 200); handle != "" {
 			handles = append(handles, handle)
 		}
 		sum.statuses = append(sum.statuses, ans.Status)
 		sent += e.count
-		progress.update(n+1, len(envelopes), sent, len(objs))
+		progress.update(n+1, len(envelopes), sent, sum.objects)
 	}
 	progress.done()
 	if err := sum.print(env.Stdout, *asJSON); err != nil {
@@ -116,7 +108,7 @@ func runPublish(ctx context.Context, env *Env, args []string) int {
 	}
 	printHandles(env.Stderr, handles, envelopes, *anonymous)
 	if refused := sum.refused(); refused > 0 {
-		fmt.Fprintf(env.Stderr, "isachub publish: %d of %d objects were refused.\n", refused, len(objs))
+		fmt.Fprintf(env.Stderr, "isachub publish: %d of %d objects were refused.\n", refused, sum.objects)
 		return exitNegative
 	}
 	return exitOK
@@ -141,14 +133,15 @@ func publishImport(ctx context.Context, c *clientCmd, hub *hubClient, f formats.
 	for k, v := range extra {
 		headers[k] = v
 	}
-	endpoint := strings.TrimSuffix(hub.endpoint("collections", coll, "import"), "/") + "?format=" + url.QueryEscape(f.Name)
+	endpoint := strings.TrimSuffix(hub.Endpoint("collections", coll, "import"), "/") + "?format=" + url.QueryEscape(f.Name)
 	fmt.Fprintf(env.Stderr, "isachub publish: sending %s (%d bytes) to be converted from %s on the hub...\n", inputName(name), len(data), f.Name)
-	resp, err := hub.post(ctx, endpoint, data, http.StatusAccepted, headers)
+	step := fmt.Sprintf("importing %s into collection %q", f.Name, coll)
+	resp, err := hub.post(ctx, step, endpoint, data, http.StatusAccepted, headers)
 	if err != nil {
 		return c.fail(err)
 	}
 	var ans taxii.ImportStatus
-	if err := json.Unmarshal(resp.body, &ans); err != nil {
+	if err := json.Unmarshal(resp.Body, &ans); err != nil {
 		return c.fail(fmt.Errorf("the hub's answer to the import is not the expected JSON: %v", err))
 	}
 	if ans.Report != nil {
@@ -159,12 +152,12 @@ func publishImport(ctx context.Context, c *clientCmd, hub *hubClient, f formats.
 	if err := sum.print(env.Stdout, asJSON); err != nil {
 		return c.fail(err)
 	}
-	handle := resp.header.Get(server.HeaderWithdrawalHandle)
+	handle := resp.Header.Get(server.HeaderWithdrawalHandle)
 	if handle == "" {
 		handle = ans.WithdrawalHandle
 	}
 	var handles []string
-	if handle = hubText(handle, 200); handle != "" {
+	if handle = taxii.Printable(handle, 200); handle != "" {
 		handles = append(handles, handle)
 	}
 	printHandles(env.Stderr, handles, nil, anonymous)
@@ -255,21 +248,34 @@ func splitEnvelopes(objs [][]byte, limit int64) (envelopes []envelope, tooLarge 
 	return envelopes, tooLarge
 }
 
+// pack reads the STIX content of the command's argument (a file, or
+// standard input) and packs its objects into envelopes within the API
+// root's max_content_length; the summary counts the objects and lists
+// those too large to send. code is -1 when the command may send them, the
+// exit code otherwise.
+func (c *clientCmd) pack(ctx context.Context, hub *hubClient) (envelopes []envelope, sum *publishSummary, code int) {
+	objs, err := readObjects(c.env, c.fs)
+	if err != nil {
+		return nil, nil, c.failf("%v", err)
+	}
+	limit, err := hub.maxContentLength(ctx)
+	if err != nil {
+		return nil, nil, c.fail(err)
+	}
+	envelopes, tooLarge := splitEnvelopes(objs, limit)
+	sum = &publishSummary{objects: len(objs), envelopes: len(envelopes)}
+	for _, i := range tooLarge {
+		sum.local = append(sum.local, fmt.Sprintf("object %d is %d bytes, more than the API root's max_content_length of %d: not sent", i+1, len(objs[i]), limit))
+	}
+	return envelopes, sum, -1
+}
+
 // maxContentLength reads the API root's max_content_length (TAXII 2.1
 // section 4.2.1).
 func (h *hubClient) maxContentLength(ctx context.Context) (int64, error) {
-	u := *h.root
-	u.Path += "/"
-	if u.RawPath != "" {
-		u.RawPath += "/"
-	}
-	resp, err := h.get(ctx, u.String())
+	root, err := h.APIRoot(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("reading the API root's max_content_length: %w", err)
-	}
-	var root taxii.APIRoot
-	if err := json.Unmarshal(resp.body, &root); err != nil {
-		return 0, fmt.Errorf("the API root resource is not the expected JSON: %v", err)
+		return 0, err
 	}
 	if root.MaxContentLength < int64(envelopeOverhead)+2 {
 		return 0, fmt.Errorf("the API root's max_content_length %d leaves no room for an object", root.MaxContentLength)
@@ -319,7 +325,7 @@ func (s *publishSummary) print(w io.Writer, asJSON bool) error {
 	fmt.Fprintf(w, "%d %s in %d %s: %d stored, %d pending, %d refused.\n", s.objects, plural(s.objects, "object", "objects"),
 		s.envelopes, plural(s.envelopes, "envelope", "envelopes"), stored, pending, s.refused())
 	for _, st := range s.statuses {
-		fmt.Fprintf(w, "status\t%s\t%s\t%d stored, %d pending, %d refused\n", hubText(st.ID, 100), hubText(st.Status, 20),
+		fmt.Fprintf(w, "status\t%s\t%s\t%d stored, %d pending, %d refused\n", taxii.Printable(st.ID, 100), taxii.Printable(st.Status, 20),
 			st.SuccessCount, st.PendingCount, st.FailureCount)
 	}
 	lines := 0
@@ -331,7 +337,7 @@ func (s *publishSummary) print(w io.Writer, asJSON bool) error {
 	for _, st := range s.statuses {
 		for _, f := range st.Failures {
 			if lines++; lines <= maxRefusalLines {
-				fmt.Fprintf(w, "refused\t%s\t%s\t%s\n", hubText(f.ID, 200), hubText(f.Version, 40), hubText(f.Message, 2000))
+				fmt.Fprintf(w, "refused\t%s\t%s\t%s\n", taxii.Printable(f.ID, 200), taxii.Printable(f.Version, 40), taxii.Printable(f.Message, 2000))
 			}
 		}
 	}
@@ -345,20 +351,27 @@ func (s *publishSummary) print(w io.Writer, asJSON bool) error {
 // a line per tenth of the work otherwise; it says nothing for one envelope.
 type progress struct {
 	w        io.Writer
+	name     string // the command's
 	on, tty  bool
 	lastTick int
 }
 
-func newProgress(w io.Writer, on bool) *progress {
+func newProgress(w io.Writer, name string, on bool) *progress {
+	return &progress{w: w, name: name, on: on, tty: isTerminal(w)}
+}
+
+// isTerminal reports whether w is a terminal, where progress is one line
+// rewritten in place.
+func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	return &progress{w: w, on: on, tty: ok && term.IsTerminal(int(f.Fd()))}
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 func (p *progress) update(env, envs, objs, total int) {
 	if !p.on {
 		return
 	}
-	line := fmt.Sprintf("isachub publish: %d of %d envelopes sent (%d of %d objects)", env, envs, objs, total)
+	line := fmt.Sprintf("isachub %s: %d of %d envelopes sent (%d of %d objects)", p.name, env, envs, objs, total)
 	if p.tty {
 		fmt.Fprintf(p.w, "\r%s", line)
 		return

@@ -3,6 +3,10 @@ package main
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"flag"
+	"fmt"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -63,4 +67,48 @@ func (r *certReloader) watch(ctx context.Context) {
 			}
 		}
 	}()
+}
+
+// tlsFlags are a client's TLS flags: a client certificate (mTLS) and a
+// private certificate authority.
+type tlsFlags struct {
+	cert, key, ca *string
+}
+
+func addTLSFlags(fs *flag.FlagSet) tlsFlags {
+	return tlsFlags{
+		cert: fs.String("cert", "", "a PEM file of a client certificate to present (mTLS), with --key"),
+		key:  fs.String("key", "", "the PEM file of the client certificate's private key"),
+		ca:   fs.String("ca", "", "a PEM file of the certificate authorities to trust instead of the system's (a private CA)"),
+	}
+}
+
+// config returns the TLS configuration the flags ask for, nil when they
+// ask for none.
+func (f tlsFlags) config() (*tls.Config, error) {
+	if *f.cert == "" && *f.key == "" && *f.ca == "" {
+		return nil, nil
+	}
+	conf := &tls.Config{MinVersion: tls.VersionTLS12}
+	switch {
+	case (*f.cert == "") != (*f.key == ""):
+		return nil, errors.New("--cert and --key go together")
+	case *f.cert != "":
+		cert, err := tls.LoadX509KeyPair(*f.cert, *f.key)
+		if err != nil {
+			return nil, fmt.Errorf("the client certificate: %v", err)
+		}
+		conf.Certificates = []tls.Certificate{cert}
+	}
+	if *f.ca != "" {
+		pem, err := os.ReadFile(*f.ca)
+		if err != nil {
+			return nil, fmt.Errorf("--ca: %v", err)
+		}
+		conf.RootCAs = x509.NewCertPool()
+		if !conf.RootCAs.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("--ca: %s holds no PEM certificate", *f.ca)
+		}
+	}
+	return conf, nil
 }

@@ -35,11 +35,11 @@ func runWithdraw(ctx context.Context, env *Env, args []string) int {
 	if err != nil {
 		return c.failf("%v", err)
 	}
-	resp, err := hub.post(ctx, hub.endpoint("withdraw"), body, http.StatusOK, nil)
+	resp, err := hub.post(ctx, "withdrawing a submission", hub.Endpoint("withdraw"), body, http.StatusOK, nil)
 	if err != nil {
 		return c.fail(err)
 	}
-	if err := writeWithdrawal(env.Stdout, resp.body); err != nil {
+	if err := writeWithdrawal(env.Stdout, resp.Body); err != nil {
 		return c.fail(err)
 	}
 	return exitOK
@@ -53,14 +53,14 @@ func writeWithdrawal(w io.Writer, body []byte) error {
 		return fmt.Errorf("the hub's answer is not the expected JSON: %v", err)
 	}
 	for _, d := range ans.Revoked {
-		fmt.Fprintf(w, "revoked\t%s\t%s\n", hubText(d.ID, 200), hubText(d.Version, 100))
+		fmt.Fprintf(w, "revoked\t%s\t%s\n", taxii.Printable(d.ID, 200), taxii.Printable(d.Version, 100))
 	}
 	for _, d := range ans.Unchanged {
-		fmt.Fprintf(w, "unchanged\t%s\t%s\t%s\n", hubText(d.ID, 200), hubText(d.Version, 100), hubText(d.Message, 2000))
+		fmt.Fprintf(w, "unchanged\t%s\t%s\t%s\n", taxii.Printable(d.ID, 200), taxii.Printable(d.Version, 100), taxii.Printable(d.Message, 2000))
 	}
 	if ans.Status != nil {
 		fmt.Fprintf(w, "The submission was still waiting for moderation and will not be published (status %s: %d objects withdrawn).\n",
-			hubText(ans.Status.ID, 200), ans.Status.FailureCount)
+			taxii.Printable(ans.Status.ID, 200), ans.Status.FailureCount)
 	}
 	if len(ans.Revoked) == 0 && len(ans.Unchanged) == 0 && ans.Status == nil {
 		fmt.Fprintln(w, "Nothing was published under this handle.")
