@@ -57,7 +57,7 @@ func newClientCmd(env *Env, name, usage string) *clientCmd {
 	c.timeout = fs.Duration("timeout", clientTimeout, "how long one request may take, answer included")
 	fs.Usage = func() {
 		fmt.Fprintf(env.Stderr, "Usage: isachub %s %s\n", name, usage)
-		fmt.Fprintln(env.Stderr, "Credentials come from the environment: ISACHUB_TOKEN, else ISACHUB_USER and ISACHUB_PASSWORD.")
+		fmt.Fprintln(env.Stderr, "Credentials come from the environment: ISACHUB_TOKEN, else ISACHUB_USER and ISACHUB_PASSWORD (none with --cert).")
 		fs.PrintDefaults()
 	}
 	return c

@@ -1,7 +1,8 @@
 // Command isachub is the isachub threat-intelligence sharing hub: one binary
 // whose subcommands validate STIX content, match STIX patterns against logs,
 // manage the database, serve TAXII 2.1, and, for a member without access to
-// the database, preview, publish and withdraw submissions over HTTP.
+// the database, preview, publish and withdraw submissions over HTTP; the
+// taxii commands are a TAXII 2.1 client of any server.
 //
 // Run "isachub help" for the list of subcommands. Exit codes: 0 success;
 // 1 a negative answer (invalid content, no match, objects refused) or a
@@ -101,6 +102,11 @@ func commands() []command {
 		{"withdraw", "withdraw an anonymous submission with its withdrawal handle", runWithdraw},
 		{"convert", "convert STIX 1.x XML or MISP JSON to a STIX 2.1 bundle, with a report of what did not convert", runConvert},
 		{"bench", "drive a running hub with publishers and polling readers; print throughput and latency", runBench},
+		{"taxii discover", "print the discovery resource of any TAXII 2.1 server", runTaxiiDiscover},
+		{"taxii collections", "list the collections of a TAXII 2.1 API root that you may see", runTaxiiCollections},
+		{"taxii get", "download every object of a TAXII 2.1 collection as one STIX bundle (--manifest: its manifest)", runTaxiiGet},
+		{"taxii add", "add STIX content to a TAXII 2.1 collection and wait for its status", runTaxiiAdd},
+		{"taxii status", "print a status resource of a TAXII 2.1 API root", runTaxiiStatus},
 	}
 }
 
