@@ -109,6 +109,9 @@ func (s *Syncer) Client(p *isachub.Peer) (*taxii.Client, error) {
 // SyncPeer runs every subscription of the peer once, now, in the order
 // they were made, and returns their results.
 func (s *Syncer) SyncPeer(ctx context.Context, peerID string) ([]Result, error) {
+	if _, err := s.Store.Peer(ctx, peerID); err != nil {
+		return nil, err
+	}
 	subs, err := s.Store.Subscriptions(ctx, peerID)
 	if err != nil {
 		return nil, err

@@ -16,6 +16,7 @@ import (
 
 	"github.com/isachub/isachub"
 	"github.com/isachub/isachub/demo"
+	"github.com/isachub/isachub/federation"
 	"github.com/isachub/isachub/push"
 	"github.com/isachub/isachub/server"
 )
@@ -190,6 +191,21 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	sender := &push.Sender{Store: store, Owner: fmt.Sprintf("%s:%d", host, os.Getpid()), Wake: hub.Changed, Log: logger}
 	go func() { defer close(pushDone); sender.Run(pushCtx, time.Second) }()
 	defer func() { stopPush(); <-pushDone }()
+	// Federation runs on every replica too; each claims a subscription
+	// before it runs it. Without a federation key there is none.
+	if v := env.Getenv(federation.KeyEnv); v != "" {
+		key, err := federation.ParseKey(v)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "isachub serve: %v\n", err)
+			return exitFailure
+		}
+		syncer := &federation.Syncer{Store: store, Key: key, Log: logger}
+		fedDone := make(chan struct{})
+		go func() { defer close(fedDone); syncer.Loop(pushCtx, 30*time.Second) }()
+		defer func() { stopPush(); <-fedDone }()
+	} else {
+		logger.Info("federation off: " + federation.KeyEnv + " is not set")
+	}
 	errc := make(chan error, 1)
 	go func() {
 		if tlsConfig != nil {
