@@ -76,6 +76,25 @@ func (c *clientCmd) failf(format string, args ...any) int {
 	return exitUsage
 }
 
+// missing prints that a flag is required, and the usage, and returns
+// exitUsage.
+func (c *clientCmd) missing(flag string) int {
+	c.failf("%s is required", flag)
+	c.fs.Usage()
+	return exitUsage
+}
+
+// printJSON prints v as indented JSON, or err, and returns the exit code.
+func (c *clientCmd) printJSON(v any, err error) int {
+	if err == nil {
+		err = writeJSON(c.env.Stdout, v)
+	}
+	if err != nil {
+		return c.fail(err)
+	}
+	return exitOK
+}
+
 // fail prints err and returns the exit code it calls for: exitNegative
 // when the server answered with an error, exitFailure otherwise.
 func (c *clientCmd) fail(err error) int {
@@ -97,9 +116,7 @@ func (c *clientCmd) parse(args []string, maxArgs int) (*hubClient, int) {
 		return nil, c.failf("unexpected argument %q", c.fs.Arg(maxArgs))
 	}
 	if *c.url == "" {
-		c.failf("--url is required")
-		c.fs.Usage()
-		return nil, exitUsage
+		return nil, c.missing("--url")
 	}
 	if *c.timeout <= 0 {
 		return nil, c.failf("--timeout must be positive")
@@ -176,9 +193,7 @@ func (h *hubClient) post(ctx context.Context, step, endpoint string, body []byte
 // code otherwise.
 func (c *clientCmd) submission(coll *string) (envl []byte, code int) {
 	if *coll == "" {
-		c.failf("--collection is required")
-		c.fs.Usage()
-		return nil, exitUsage
+		return nil, c.missing("--collection")
 	}
 	envl, err := readEnvelope(c.env, c.fs)
 	if err != nil {

@@ -47,9 +47,7 @@ func runPublish(ctx context.Context, env *Env, args []string) int {
 		return code
 	}
 	if *coll == "" {
-		c.failf("--collection is required")
-		c.fs.Usage()
-		return exitUsage
+		return c.missing("--collection")
 	}
 	var extra map[string]string
 	if *anonymous {

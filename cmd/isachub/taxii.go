@@ -51,14 +51,7 @@ func runTaxiiDiscover(ctx context.Context, env *Env, args []string) int {
 	if code >= 0 {
 		return code
 	}
-	d, err := cl.Discovery(ctx)
-	if err != nil {
-		return c.fail(err)
-	}
-	if err := writeJSON(env.Stdout, d); err != nil {
-		return c.fail(err)
-	}
-	return exitOK
+	return c.printJSON(cl.Discovery(ctx))
 }
 
 // runTaxiiCollections implements "isachub taxii collections": the
@@ -76,20 +69,18 @@ func runTaxiiCollections(ctx context.Context, env *Env, args []string) int {
 		return c.fail(err)
 	}
 	if *asJSON {
-		err = writeJSON(env.Stdout, taxii.Collections{Collections: colls})
-	} else {
-		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tALIAS\tCAN READ\tCAN WRITE\tTITLE")
-		for _, coll := range colls {
-			alias := taxii.Printable(coll.Alias, 100)
-			if alias == "" {
-				alias = "-"
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", taxii.Printable(coll.ID, 100), alias, yesNo(coll.CanRead), yesNo(coll.CanWrite), taxii.Printable(coll.Title, 200))
-		}
-		err = tw.Flush()
+		return c.printJSON(taxii.Collections{Collections: colls}, nil)
 	}
-	if err != nil {
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tALIAS\tCAN READ\tCAN WRITE\tTITLE")
+	for _, coll := range colls {
+		alias := taxii.Printable(coll.Alias, 100)
+		if alias == "" {
+			alias = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", taxii.Printable(coll.ID, 100), alias, yesNo(coll.CanRead), yesNo(coll.CanWrite), taxii.Printable(coll.Title, 200))
+	}
+	if err := tw.Flush(); err != nil {
 		return c.fail(err)
 	}
 	return exitOK
@@ -105,18 +96,9 @@ func runTaxiiStatus(ctx context.Context, env *Env, args []string) int {
 		return code
 	}
 	if *id == "" {
-		c.failf("--id is required")
-		c.fs.Usage()
-		return exitUsage
+		return c.missing("--id")
 	}
-	st, err := cl.Status(ctx, *id)
-	if err != nil {
-		return c.fail(err)
-	}
-	if err := writeJSON(env.Stdout, st); err != nil {
-		return c.fail(err)
-	}
-	return exitOK
+	return c.printJSON(cl.Status(ctx, *id))
 }
 
 // runTaxiiAdd implements "isachub taxii add": STIX content, each object's
@@ -134,9 +116,7 @@ func runTaxiiAdd(ctx context.Context, env *Env, args []string) int {
 		return code
 	}
 	if *coll == "" {
-		c.failf("--collection is required")
-		c.fs.Usage()
-		return exitUsage
+		return c.missing("--collection")
 	}
 	envelopes, sum, code := c.pack(ctx, cl)
 	if code >= 0 {

@@ -37,9 +37,7 @@ func runTaxiiGet(ctx context.Context, env *Env, args []string) int {
 		return code
 	}
 	if *coll == "" {
-		c.failf("--collection is required")
-		c.fs.Usage()
-		return exitUsage
+		return c.missing("--collection")
 	}
 	q, err := pageQuery(*addedAfter, matches, *limit)
 	if err != nil {
