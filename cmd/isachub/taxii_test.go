@@ -258,3 +258,29 @@ func TestTaxiiClientCertificate(t *testing.T) {
 		t.Errorf("without the CA: exit %d: %s", code, errOut)
 	}
 }
+
+// TestREADMETaxiiExample runs the example of README.md's "Talking to other
+// TAXII servers" against serve --demo.
+func TestREADMETaxiiExample(t *testing.T) {
+	base, stop := startServe(t, filepath.Join(t.TempDir(), "demo.db"))
+	defer stop()
+	env := map[string]string{"ISACHUB_USER": "bob", "ISACHUB_PASSWORD": "bob-demo-password"}
+	const shared = "09aa12aa-22c5-4e4a-b244-8d2c72ccbbce"
+	code, out, errOut := runCLI(t, "", env, "taxii", "collections", "--url", base+"/demo-isac/")
+	if code != exitOK || !strings.Contains(out, shared) {
+		t.Fatalf("taxii collections: exit %d, stderr %q:\n%s", code, errOut, out)
+	}
+	file := filepath.Join(t.TempDir(), "indicators.json")
+	code, _, errOut = runCLI(t, "", env, "taxii", "get", "--url", base+"/demo-isac/", "--collection", shared, "--match", "type=indicator", "-o", file)
+	data, _ := os.ReadFile(file)
+	objs := bundleObjects(t, string(data))
+	if code != exitOK || len(objs) == 0 {
+		t.Fatalf("taxii get: exit %d, %d objects, stderr %q", code, len(objs), errOut)
+	}
+	for _, o := range objs {
+		var head struct{ Type string }
+		if json.Unmarshal([]byte(o), &head); head.Type != "indicator" {
+			t.Fatalf("an object of type %q: %s", head.Type, o)
+		}
+	}
+}
