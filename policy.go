@@ -258,6 +258,17 @@ func MayCross(p *Peer, c *Collection, level stix.TLP) bool {
 	return false
 }
 
+// CheckPushable returns the EINVALID error of a push of c to a peer when
+// nothing in it may ever cross the border (MayCross): it is restricted to
+// named organisations. The command that makes a push and the push itself
+// ask it.
+func CheckPushable(c *Collection) error {
+	if c.Named() {
+		return Errorf(EINVALID, "Collection %q is restricted to named organisations (a sharing group's, or one with a reader list): nothing in it may leave the community.", c.ID)
+	}
+	return nil
+}
+
 // BorderVisibility is what of c's versions may be pushed to the peer: the
 // read of a push takes it as any read takes a reader's Visibility.
 func BorderVisibility(p *Peer, c *Collection) Visibility {

@@ -271,8 +271,8 @@ const pushPage = 500
 // may cross the border.
 func (s *Syncer) push(ctx context.Context, peer *isachub.Peer, coll *isachub.Collection, client *taxii.Client,
 	sub *isachub.Subscription, res *Result) error {
-	if coll.Named() {
-		return fmt.Errorf("collection %q is restricted to named organisations (a sharing group's, or one with a reader list): nothing in it may leave the community", coll.ID)
+	if err := isachub.CheckPushable(coll); err != nil {
+		return err
 	}
 	root, err := client.APIRoot(ctx)
 	if err != nil {

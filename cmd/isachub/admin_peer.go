@@ -204,8 +204,10 @@ func runAdminPeerSubscribe(ctx context.Context, env *Env, args []string) int {
 		if err != nil {
 			return err
 		}
-		if s.Direction == isachub.Push && coll.Named() {
-			return isachub.Errorf(isachub.EINVALID, "collection %q is restricted to named organisations (a sharing group's, or one with a reader list): nothing in it may leave the community", coll.ID)
+		if s.Direction == isachub.Push {
+			if err := isachub.CheckPushable(coll); err != nil {
+				return err
+			}
 		}
 		s.Local = coll.ID
 		if err := store.CreateSubscription(ctx, s); err != nil {
