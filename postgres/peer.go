@@ -230,3 +230,25 @@ func (db *DB) Origins(ctx context.Context, collectionID string, ids []string) (m
 	}
 	return out, dbError(rows.Err(), "read origins", "Origins")
 }
+
+// ObjectOrigins returns the origins recorded for each version of the
+// object in the collection.
+func (db *DB) ObjectOrigins(ctx context.Context, collectionID, id string) (map[string][]isachub.Origin, error) {
+	rows, err := db.pool.Query(ctx, `SELECT version, peer_id, received_at FROM object_origins
+		WHERE collection_id = $1 AND object_id = $2 ORDER BY version, received_at, peer_id`, collectionID, id)
+	if err != nil {
+		return nil, dbError(err, "read origins", "ObjectOrigins")
+	}
+	defer rows.Close()
+	out := map[string][]isachub.Origin{}
+	for rows.Next() {
+		var version string
+		var o isachub.Origin
+		if err := rows.Scan(&version, &o.PeerID, &o.ReceivedAt); err != nil {
+			return nil, dbError(err, "read origins", "ObjectOrigins")
+		}
+		o.ReceivedAt = o.ReceivedAt.UTC()
+		out[version] = append(out[version], o)
+	}
+	return out, dbError(rows.Err(), "read origins", "ObjectOrigins")
+}

@@ -279,3 +279,26 @@ func (db *DB) Origins(ctx context.Context, collectionID string, ids []string) (m
 	}
 	return out, nil
 }
+
+// ObjectOrigins returns the origins recorded for each version of the
+// object in the collection.
+func (db *DB) ObjectOrigins(ctx context.Context, collectionID, id string) (map[string][]isachub.Origin, error) {
+	rows, err := db.rd.QueryContext(ctx, `SELECT version, peer_id, received_at FROM object_origins
+		WHERE collection_id = ? AND object_id = ? ORDER BY version, received_at, peer_id`, collectionID, id)
+	if err != nil {
+		return nil, internal("read origins", err)
+	}
+	defer rows.Close()
+	out := map[string][]isachub.Origin{}
+	for rows.Next() {
+		var version string
+		var o isachub.Origin
+		var at int64
+		if err := rows.Scan(&version, &o.PeerID, &at); err != nil {
+			return nil, internal("read origins", err)
+		}
+		o.ReceivedAt = fromMicros(at)
+		out[version] = append(out[version], o)
+	}
+	return out, internal("read origins", rows.Err())
+}

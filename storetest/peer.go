@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/isachub/isachub"
+	"github.com/isachub/isachub/stix"
 )
 
 // mustPeer stores a peer of the fixture's community, published by orgB.
@@ -111,7 +112,7 @@ func testPeers(t *testing.T, s isachub.Store) {
 
 // testAddPulled stores pulled objects with their origin and the
 // subscription's checkpoint in one transaction; a version pulled again
-// stores nothing new, and Origins answers by id.
+// stores nothing new, Origins answers by id and ObjectOrigins by version.
 func testAddPulled(t *testing.T, s isachub.Store) {
 	f := newFixture(t, s)
 	ctx := f.ctx
@@ -159,5 +160,27 @@ func testAddPulled(t *testing.T, s isachub.Store) {
 	mustOK(t, err)
 	if len(origins) != 0 {
 		t.Errorf("origins of another collection: %+v", origins)
+	}
+
+	// by version: a second version of one object, pulled later
+	newer := IndicatorVersion(0, Epoch.Add(time.Hour))
+	if _, err := s.AddPulled(ctx, sub, p.OrgID, []*stix.Object{newer}, at.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	byVersion, err := s.ObjectOrigins(ctx, f.coll.ID, ids[0])
+	mustOK(t, err)
+	want := map[string][]isachub.Origin{
+		objs[0].Version(): {{PeerID: p.ID, ReceivedAt: at}},
+		newer.Version():   {{PeerID: p.ID, ReceivedAt: at.Add(2 * time.Hour)}},
+	}
+	if diff := cmp.Diff(want, byVersion, equateTimes); diff != "" {
+		t.Errorf("ObjectOrigins (-want +got):\n%s", diff)
+	}
+	for _, where := range []struct{ coll, id string }{{f.otherColl.ID, ids[0]}, {f.coll.ID, ids[2]}} {
+		byVersion, err := s.ObjectOrigins(ctx, where.coll, where.id)
+		mustOK(t, err)
+		if len(byVersion) != 0 {
+			t.Errorf("ObjectOrigins(%s, %s): %+v, want none", where.coll, where.id, byVersion)
+		}
 	}
 }
