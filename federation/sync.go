@@ -30,6 +30,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/isachub/isachub"
@@ -223,7 +224,9 @@ func (s *Syncer) pull(ctx context.Context, peer *isachub.Peer, coll *isachub.Col
 			case err != nil:
 				res.refuse("%s: not a STIX object: %v", item.Path, err)
 				continue
-			case comm.IdentityID != "" && obj.CreatedByRef() == comm.IdentityID:
+			// UUIDs are compared case-insensitively (RFC 9562 section 4),
+			// and STIX's identifier pattern allows upper-case hex.
+			case comm.IdentityID != "" && strings.EqualFold(obj.CreatedByRef(), comm.IdentityID):
 				res.refuse("%s: %s claims to be created by this community's own identity %s", item.Path, obj.ID(), comm.IdentityID)
 				continue
 			}
