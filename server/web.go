@@ -67,6 +67,7 @@ func (s *Server) webRoutes() http.Handler {
 		{"GET /ui/admin", signedIn(s.handleAdminPage)},
 		{"POST /ui/admin/{what}", signedIn(s.handleAdminCreate)},
 		{"GET /ui/admin/requests", signedIn(s.handleRequestsPage)},
+		{"GET /ui/peers", signedIn(s.handlePeersPage)},
 		{"POST /ui/admin/requests/{id}/{action}", signedIn(s.handleDecideRequest)},
 		{"GET /ui/join", public(s.handleJoinList)},
 		{"GET /ui/join/{community}", public(s.handleJoinForm)},

@@ -32,6 +32,10 @@ func (s *Server) renderObjectPage(w http.ResponseWriter, r *http.Request, v *vie
 	if err != nil {
 		return err
 	}
+	received, err := s.received(ctx, v, ov.Collection, ov.ID, versions)
+	if err != nil {
+		return err
+	}
 	d, err := s.discussionOf(ctx, v, sc, ov)
 	if err != nil {
 		return err
@@ -50,7 +54,7 @@ func (s *Server) renderObjectPage(w http.ResponseWriter, r *http.Request, v *vie
 		}
 	}
 	s.renderStatus(w, r, v, status, "object", page{Title: ov.Name, Nav: "search", Data: map[string]any{
-		"Object": ov, "Versions": versions, "Elsewhere": others, "Graph": relationGraph(ov, graphEdges(edges)),
+		"Object": ov, "Versions": versions, "Received": received, "Elsewhere": others, "Graph": relationGraph(ov, graphEdges(edges)),
 		"Discussion": d, "Form": f, "Errors": errs, "Collections": writableColls, "Opinions": opinionScale,
 		"TLPs": []string{"clear", "green", "amber", "amber+strict", "red"}, "CanPublish": v.user.Role.CanPublish(),
 		"Posted": r.URL.Query().Get("posted"),

@@ -34,9 +34,9 @@ type page struct {
 	Community string
 	Staff     bool
 	CSRF      string
-	// Moderator and Admin show the staff's navigation items; the pages
-	// themselves ask the policy again.
-	Moderator, Admin bool
+	// Moderator, Admin and Peers show the staff's navigation items; the
+	// pages themselves ask the policy again.
+	Moderator, Admin, Peers bool
 }
 
 // pages holds one parsed template per page, each the layout with the
@@ -125,6 +125,7 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, v *viewer,
 		p.Staff = v.staff()
 		p.Moderator = v.org.Staff && v.user.Role.CanPublish()
 		p.Admin = v.comm != nil && isachub.MayAdminister(v.user, v.org, v.comm.ID)
+		p.Peers = v.comm != nil && isachub.MayWatchPeers(v.user, v.org, v.comm.ID)
 		p.CSRF = v.session.CSRFToken
 	}
 	t := pages[name]
