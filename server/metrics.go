@@ -58,7 +58,7 @@ func newMetrics(store isachub.Store, log func(msg string, args ...any)) *metrics
 	}
 	m.registry.MustRegister(m.requests, m.duration, m.inFlight, m.ingested, m.store,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		&queueCollector{store: store, log: log})
+		&queueCollector{store: store, log: log}, &peerCollector{store: store, log: log, now: time.Now})
 	return m
 }
 
