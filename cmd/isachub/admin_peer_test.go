@@ -72,6 +72,11 @@ func testAdminPeer(t *testing.T, db testDB) {
 	if code != exitOK || !strings.Contains(out, "Hub B") || strings.Contains(out, "never") || strings.Contains(out, secret) {
 		t.Fatalf("peer list: exit %d:\n%s%s", code, out, errOut)
 	}
+	for _, col := range []string{"LAST SUCCESS", "LAG", "LAST ERROR", "MOVED", "REFUSED"} {
+		if !strings.Contains(out, col) {
+			t.Errorf("peer list has no %s column:\n%s", col, out)
+		}
+	}
 	if code, _, errOut := admin("admin", "peer", "remove", "--peer", peer); code != exitOK {
 		t.Fatalf("peer remove: exit %d: %s", code, errOut)
 	}
