@@ -1,6 +1,7 @@
 package isachub
 
 import (
+	"context"
 	"slices"
 
 	"github.com/isachub/isachub/stix"
@@ -31,6 +32,11 @@ type Reader struct {
 	// feed token, Token.FeedID): such a reader reads that feed and nothing
 	// else, and of it only what may leave the community (TLP:CLEAR).
 	FeedToken string
+	// Peer is set when the reader's organisation is a peer's (Peer.OrgID):
+	// another hub or TAXII server reading with the account the ISAC gave
+	// it. It reads as a push sends (MayCross): the border is the reader,
+	// whichever side starts the exchange.
+	Peer *Peer
 }
 
 // TLPSet is a set of TLP levels, stix.TLPNone (an unmarked version)
@@ -98,6 +104,9 @@ func (r Reader) MayOpen(c *Collection) bool {
 func (r Reader) MaySee(c *Collection, level stix.TLP) bool {
 	if !r.MayOpen(c) {
 		return false
+	}
+	if r.Peer != nil {
+		return MayCross(r.Peer, c, level)
 	}
 	switch level {
 	case stix.TLPClear:
@@ -256,6 +265,23 @@ func MayCross(p *Peer, c *Collection, level stix.TLP) bool {
 		return p.Trusted
 	}
 	return false
+}
+
+// PeerOf returns the peer whose organisation org is (Peer.OrgID), nil when
+// it is a member's: every Reader of that organisation is made with it as
+// Reader.Peer, so that the peer's own account reads only what may cross the
+// border.
+func PeerOf(ctx context.Context, s PeerStore, org *Org) (*Peer, error) {
+	peers, err := s.Peers(ctx, org.CommunityID)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range peers {
+		if p.OrgID == org.ID {
+			return p, nil
+		}
+	}
+	return nil, nil
 }
 
 // CheckPushable returns the EINVALID error of a push of c to a peer when

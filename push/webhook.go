@@ -218,7 +218,11 @@ func (s *Sender) next(ctx context.Context, w *isachub.Webhook, now time.Time) ([
 		return nil, "", false, err
 	}
 	// A webhook reads as a reader of its organisation: no role beyond.
-	reader := isachub.Reader{OrgID: org.ID, CommunityID: org.CommunityID}
+	peer, err := isachub.PeerOf(ctx, s.Store, org)
+	if err != nil {
+		return nil, "", false, err
+	}
+	reader := isachub.Reader{OrgID: org.ID, CommunityID: org.CommunityID, Peer: peer}
 	sources, err := reader.FeedSources(fd, colls)
 	if isachub.ErrorCode(err) == isachub.ENOTFOUND {
 		return nil, "", false, isachub.Errorf(isachub.EFORBIDDEN, "The organisation may no longer read feed %s.", fd.ID)

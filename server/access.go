@@ -29,7 +29,7 @@ func (c *caller) feedToken() string {
 // reader is the caller as the hub's policy (policy.go) sees it: every rule
 // of what the caller may see and do is a method of the Reader.
 func (c *caller) reader() isachub.Reader {
-	r := isachub.Reader{OrgID: c.org.ID, CommunityID: c.org.CommunityID, Role: c.user.Role, HubOperator: c.user.HubAdmin}
+	r := isachub.Reader{OrgID: c.org.ID, CommunityID: c.org.CommunityID, Role: c.user.Role, HubOperator: c.user.HubAdmin, Peer: c.peer}
 	if id := c.feedToken(); id != "" {
 		r.FeedToken, r.HubOperator = id, false
 	}

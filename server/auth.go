@@ -21,6 +21,9 @@ type caller struct {
 	// token is the API token the caller authenticated with, nil for a
 	// password.
 	token *isachub.Token
+	// peer is the peer whose organisation the caller's is, nil for a
+	// member: a peer reads only what may cross the border.
+	peer *isachub.Peer
 	// anonymous is set by a handler that publishes anonymously, so that
 	// the access log does not name the caller.
 	anonymous bool
@@ -163,7 +166,11 @@ func (s *Server) callerFor(ctx context.Context, u *isachub.User) (*caller, error
 	if err != nil {
 		return nil, err
 	}
-	return &caller{user: u, org: org}, nil
+	peer, err := isachub.PeerOf(ctx, s.store, org)
+	if err != nil {
+		return nil, err
+	}
+	return &caller{user: u, org: org, peer: peer}, nil
 }
 
 // loginCache remembers, for a few minutes, password checks that succeeded,

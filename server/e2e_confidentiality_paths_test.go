@@ -21,7 +21,8 @@ func testConfidentiality(t *testing.T, newHub func(testing.TB, server.Config) *h
 	h := newConfidential(t, newHub)
 	t.Run("OKEntitledReadersSee", func(t *testing.T) { h.testEntitled(t) })
 	t.Run("FeedToken", func(t *testing.T) { skipDistributionShort(t); h.attackWithFeedToken(t) })
-	for _, a := range attackers() {
+	peers := h.addPeers(t)
+	for _, a := range append(attackers(), peerAttackers(peers)...) {
 		t.Run(a.user, func(t *testing.T) {
 			words, fakes := h.secrets(a)
 			t.Run("Discovery", func(t *testing.T) {
@@ -44,6 +45,9 @@ func testConfidentiality(t *testing.T, newHub func(testing.TB, server.Config) *h
 			t.Run("Stream", func(t *testing.T) { skipDistributionShort(t); h.attackStream(t, a, words) })
 			t.Run("PostSecretIDs", func(t *testing.T) { h.attackPost(t, a, words, fakes) })
 		})
+	}
+	for _, p := range peers {
+		t.Run("Push-"+p.peer.Name, func(t *testing.T) { h.attackPush(t, p) })
 	}
 }
 
@@ -154,7 +158,11 @@ func (h *confidential) attackSearch(t *testing.T, a attacker) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := isachub.Reader{OrgID: org.ID, CommunityID: org.CommunityID, Role: u.Role, HubOperator: u.HubAdmin}
+	peer, err := isachub.PeerOf(ctx, h.store, org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := isachub.Reader{OrgID: org.ID, CommunityID: org.CommunityID, Role: u.Role, HubOperator: u.HubAdmin, Peer: peer}
 	scope := map[string]isachub.Visibility{}
 	for _, c := range h.colls {
 		scope[c.ID] = r.Visibility(c)
