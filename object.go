@@ -94,6 +94,9 @@ type AddResult struct {
 	// version was stored already with other content, which is kept
 	// (DuplicateNote). "" otherwise.
 	Note string
+	// Existed is set for a success that stored nothing: the version was
+	// stored already (before, or earlier in the same call).
+	Existed bool
 }
 
 // ObjectStore keeps object versions.

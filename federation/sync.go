@@ -244,22 +244,27 @@ func (s *Syncer) pull(ctx context.Context, peer *isachub.Peer, coll *isachub.Col
 		if !p.DateAddedLast.IsZero() {
 			next.Checkpoint = taxii.FormatTimestamp(p.DateAddedLast)
 		}
-		var stored int
+		// A version stored already (the one at the checkpoint's instant,
+		// read again on resuming) is neither moved nor refused.
+		var stored, existed int
 		if len(valid) > 0 {
 			results, err := s.Store.AddPulled(ctx, &next, peer.OrgID, valid, s.now())
 			if err != nil {
 				return err
 			}
 			for _, r := range results {
-				if r.Err != nil {
+				switch {
+				case r.Err != nil:
 					res.refuse("%s %s: %s", r.ID, r.Version, isachub.ErrorMessage(r.Err))
-				} else {
+				case r.Existed:
+					existed++
+				default:
 					stored++
 				}
 			}
 		}
 		res.Moved += stored
-		next.Moved, next.Refused = sub.Moved+int64(stored), sub.Refused+int64(len(p.Objects)-stored)
+		next.Moved, next.Refused = sub.Moved+int64(stored), sub.Refused+int64(len(p.Objects)-stored-existed)
 		if len(valid) == 0 {
 			if err := s.Store.RecordSync(ctx, &next); err != nil {
 				return err

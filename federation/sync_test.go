@@ -198,8 +198,8 @@ func TestTwoHubs(t *testing.T) {
 	}
 	// a second run moves nothing
 	results = syncOK(t, syncer, peer.ID)
-	if results[1].Moved != 0 {
-		t.Errorf("a second push moved %d", results[1].Moved)
+	if results[0].Moved != 0 || results[1].Moved != 0 {
+		t.Errorf("a second pull moved %d, a second push %d", results[0].Moved, results[1].Moved)
 	}
 	if got := b.ids(t, "shared"); len(got) != 3 {
 		t.Errorf("B holds %v after a second run", got)

@@ -135,6 +135,7 @@ func (db *DB) addObjects(ctx context.Context, collectionID string, submitterOrgI
 			key := nv.id + "\x00" + nv.vkey
 			if v, ok := existing[key]; ok {
 				results[i].Version = v // already stored: success, nothing written
+				results[i].Existed = true
 				if raw, ok := batchRaw[key]; ok {
 					results[i].Note = isachub.DuplicateNote(raw, nv.obj.Raw())
 				} else {

@@ -78,6 +78,7 @@ func (db *DB) addObjects(ctx context.Context, collectionID string, submitterOrgI
 				continue
 			}
 			if v := findVersion(iv.vers, in.vkey); v != nil {
+				results[i].Existed = true
 				if !in.versioned {
 					results[i].Version = isachub.FormatTimestamp(fromMicros(v.dateAdded))
 				}

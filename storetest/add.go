@@ -143,8 +143,8 @@ func testAddObjects(t *testing.T, s isachub.Store) {
 			t.Fatalf("duplicates were stored: %d versions, want 3", len(again))
 		}
 		for i, r := range res {
-			if r.Note != "" {
-				t.Fatalf("the same content sent again has a note: %d %+v", i, r)
+			if r.Note != "" || !r.Existed {
+				t.Fatalf("the same content sent again has a note or does not say it existed: %d %+v", i, r)
 			}
 		}
 		// The same version with another precision is the same version.
@@ -165,8 +165,8 @@ func testAddObjects(t *testing.T, s isachub.Store) {
 		reformatted := Parse(t, strings.Replace(string(Malware(1).Raw()), `{`, `{ `, 1)) // same JSON, other bytes
 		res := mustAdd(t, s, f.coll.ID, f.orgA.ID, changed, fresh, freshChanged, reformatted)
 		for i, want := range []string{isachub.MsgDuplicateContent, "", isachub.MsgDuplicateContent, ""} {
-			if res[i].Err != nil || res[i].Note != want {
-				t.Fatalf("result %d = %+v, want success with note %q", i, res[i], want)
+			if res[i].Err != nil || res[i].Note != want || res[i].Existed != (i != 1) {
+				t.Fatalf("result %d = %+v, want success with note %q, existed %v", i, res[i], want, i != 1)
 			}
 		}
 		for _, v := range all(t, s, f.coll.ID, isachub.ObjectFilter{IDs: []string{IndicatorID(1), fresh.ID()}}) {
