@@ -48,6 +48,12 @@ func (sv subscriptionView) State() string {
 	return "ok"
 }
 
+// failingView is a failing subscription, as the page's summary names it.
+type failingView struct {
+	ID, Peer, Into string
+	Pull           bool
+}
+
 // peersCommunity returns the community whose peers the request shows: the
 // viewer's own, or for the hub operator any by ?community=; EFORBIDDEN
 // when the viewer may not watch its peers.
@@ -83,7 +89,7 @@ func (s *Server) handlePeersPage(w http.ResponseWriter, r *http.Request, v *view
 	}
 	now := s.now()
 	var peers []peerView
-	failing := 0
+	var failing []failingView
 	for _, ps := range states {
 		pv := peerView{ID: ps.Peer.ID, Name: ps.Peer.Name, URL: ps.Peer.URL, Trusted: ps.Peer.Trusted, Added: ps.Peer.CreatedAt}
 		for _, sub := range ps.Subs {
@@ -97,7 +103,11 @@ func (s *Server) handlePeersPage(w http.ResponseWriter, r *http.Request, v *view
 				sv.Lag = durationText(subscriptionLag(sub, now))
 			}
 			if sv.LastError != "" {
-				failing++
+				into := sv.Local
+				if sv.Collection != nil {
+					into = sv.Collection.Title
+				}
+				failing = append(failing, failingView{ID: sv.ID, Peer: pv.Name, Pull: sv.Pull, Into: into})
 			}
 			pv.Subs = append(pv.Subs, sv)
 		}

@@ -105,12 +105,12 @@ func TestWebPeers(t *testing.T) {
 	for _, b := range []*browser{staff, reader, admin} {
 		p := b.get("/ui/peers").want(t, http.StatusOK).contains(t,
 			`<h1>Federation of ACME ISAC</h1>`, `<h2 id="peer-`+f.peer.ID+`">Defence ISAC</h2>`, f.peer.URL,
-			`<span class="label">trusted</span>`, "TLP:CLEAR and TLP:GREEN",
+			"trusted: TLP:CLEAR and TLP:GREEN may go to it",
 			`<th scope="col">Last success</th>`, `<th scope="col">Lag</th>`, `<th scope="col">Last error</th>`,
-			`Pull from <code>`+f.pull.Remote+`</code> into <a href="/ui/collections/`+f.hub.colls["open"].ID+`">Open</a>`,
-			`Push <a href="/ui/collections/`+f.hub.colls["open"].ID+`">Open</a> to <code>`+f.push.Remote+`</code>`,
+			`Pull into <a href="/ui/collections/`+f.hub.colls["open"].ID+`">Open</a><br><span class="muted small">from <code>`+f.pull.Remote+`</code>`,
+			`Push <a href="/ui/collections/`+f.hub.colls["open"].ID+`">Open</a><br><span class="muted small">to <code>`+f.push.Remote+`</code>`,
 			`<span class="state state-failing">failing</span>`, `<span class="state state-ok">ok</span>`,
-			"1 subscription failing", "no-such-collection", "every 5 min",
+			"1 subscription failing:", `<a href="#sub-`+f.broken.ID+`">Defence ISAC: pull into Open</a>`, `<tr id="sub-`+f.broken.ID+`">`, "no-such-collection", "every 5 min",
 			`href="/ui/peers" aria-current="page">Federation</a>`).lacks(t, f.credentialTexts()...)
 		if strings.Count(p.body, `<span class="state state-ok">ok</span>`) != 2 {
 			t.Errorf("want two subscriptions ok: %s", p.body)
