@@ -47,6 +47,9 @@ func errBadCredentials() error {
 func (s *Server) authenticate(r *http.Request) (*caller, error) {
 	h := r.Header.Get("Authorization")
 	if h == "" {
+		if r.TLS != nil && len(r.TLS.PeerCertificates) > 0 {
+			return s.authClientCert(r.Context(), sha256.Sum256(r.TLS.PeerCertificates[0].Raw))
+		}
 		return nil, errUnauthenticated()
 	}
 	scheme, cred, _ := strings.Cut(h, " ")
@@ -66,12 +69,26 @@ func (s *Server) authenticate(r *http.Request) (*caller, error) {
 	return nil, errUnauthenticated()
 }
 
+// authClientCert finds the certificate token of the TLS client
+// certificate with the fingerprint fp (ClientCertHash): mTLS, for a request
+// with no Authorization header. An unknown certificate is a wrong
+// credential.
+func (s *Server) authClientCert(ctx context.Context, fp [sha256.Size]byte) (*caller, error) {
+	return s.authHash(ctx, "", ClientCertHash(fp))
+}
+
 // authToken finds the token's user; a non-empty username must be theirs.
 func (s *Server) authToken(ctx context.Context, username, secret string) (*caller, error) {
 	if !looksLikeToken(secret) {
 		return nil, errBadCredentials()
 	}
-	tok, err := s.store.TokenByHash(ctx, HashToken(secret))
+	return s.authHash(ctx, username, HashToken(secret))
+}
+
+// authHash finds the token with the hash and its user; a non-empty
+// username must be theirs.
+func (s *Server) authHash(ctx context.Context, username string, hash []byte) (*caller, error) {
+	tok, err := s.store.TokenByHash(ctx, hash)
 	if isachub.ErrorCode(err) == isachub.ENOTFOUND {
 		return nil, errBadCredentials()
 	} else if err != nil {

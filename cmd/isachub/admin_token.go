@@ -13,16 +13,25 @@ import (
 // runAdminTokenAdd implements "isachub admin token add": it prints the new
 // token once; only its SHA-256 hash is stored.
 func runAdminTokenAdd(ctx context.Context, env *Env, args []string) int {
-	a := newAdminCmd(env, "admin token add", "--username U [--name N] [--anonymous]")
+	a := newAdminCmd(env, "admin token add", "--username U [--name N] [--anonymous] [--client-cert-fingerprint SHA256]")
 	username := a.fs.String("username", "", "the user the token acts as")
 	name := a.fs.String("name", "", "what the token is for, for example \"SIEM feed\"")
 	anonymous := a.fs.Bool("anonymous", false, "publish every submission made with the token anonymously, under the community's identity")
+	certFP := a.fs.String("client-cert-fingerprint", "", "make a certificate token: the TLS client certificate with this SHA-256 fingerprint (openssl x509 -noout -fingerprint -sha256) authenticates as the user, with no secret (serve --tls-client-auth request|verify)")
 	return a.run(ctx, args, []string{"username"}, func(store isachub.Store) error {
-		u, err := store.User(ctx, *username)
-		if err != nil {
+		var secret string
+		var hash []byte
+		var err error
+		if *certFP != "" {
+			fp, err := server.ParseFingerprint(*certFP)
+			if err != nil {
+				return isachub.Errorf(isachub.EINVALID, "--client-cert-fingerprint: %v", err)
+			}
+			hash = server.ClientCertHash(fp)
+		} else if secret, hash, err = server.NewToken(); err != nil {
 			return err
 		}
-		secret, hash, err := server.NewToken()
+		u, err := store.User(ctx, *username)
 		if err != nil {
 			return err
 		}
@@ -30,11 +39,16 @@ func runAdminTokenAdd(ctx context.Context, env *Env, args []string) int {
 		if err := store.CreateToken(ctx, t); err != nil {
 			return err
 		}
-		fmt.Fprintln(env.Stdout, secret)
 		kind := "Token"
 		if t.Anonymous {
 			kind = "Anonymous token"
 		}
+		if secret == "" {
+			fmt.Fprintln(env.Stdout, t.ID)
+			fmt.Fprintf(env.Stderr, "%s %d for %s created: the client certificate authenticates as %s when serve asks for client certificates (--tls-client-auth).\n", kind, t.ID, u.Username, u.Username)
+			return nil
+		}
+		fmt.Fprintln(env.Stdout, secret)
 		fmt.Fprintf(env.Stderr, "%s %d for %s created. It is shown only this once.\n", kind, t.ID, u.Username)
 		return nil
 	})

@@ -36,6 +36,8 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	create := createFlag(fs)
 	tlsCert := fs.String("tls-cert", "", "serve HTTPS (TLS 1.2 or later) with this PEM certificate chain; needs --tls-key")
 	tlsKey := fs.String("tls-key", "", "the PEM private key of --tls-cert")
+	clientAuth := fs.String("tls-client-auth", "none", "TLS client certificates (mTLS): none, request (any certificate, accepted when a certificate token names its fingerprint: admin token add --client-cert-fingerprint) or verify (also chained to --tls-client-ca)")
+	clientCA := fs.String("tls-client-ca", "", "the PEM certificate authorities that client certificates must chain to, with --tls-client-auth verify")
 	pageSize := fs.Int("page-size", server.DefaultPageSize, "objects per page when a request has no limit")
 	maxPageSize := fs.Int("max-page-size", server.DefaultMaxPageSize, "cap on a request's limit (at most 1000)")
 	maxContent := fs.Int64("max-content-length", server.DefaultMaxContentLength, "the largest request body an API root accepts, in bytes, where its community sets none")
@@ -108,6 +110,13 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 		}
 		certs.watch(ctx)
 		tlsConfig = &tls.Config{MinVersion: tls.VersionTLS12, GetCertificate: certs.getCertificate}
+		if err := clientCertConfig(tlsConfig, *clientAuth, *clientCA); err != nil {
+			fmt.Fprintf(env.Stderr, "isachub serve: %v\n", err)
+			return exitUsage
+		}
+	} else if *clientAuth != "none" || *clientCA != "" {
+		fmt.Fprintln(env.Stderr, "isachub serve: --tls-client-auth and --tls-client-ca need --tls-cert and --tls-key")
+		return exitUsage
 	}
 	if env.Getenv("GOGC") == "" {
 		// A hub's live heap is small (tens of MB) while ingest allocates

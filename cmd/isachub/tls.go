@@ -112,3 +112,37 @@ func (f tlsFlags) config() (*tls.Config, error) {
 	}
 	return conf, nil
 }
+
+// clientCertConfig sets how the server asks for client certificates
+// (mTLS): mode "none", "request" (any certificate the client holds the key
+// of; the hub accepts it only when a certificate token names its
+// fingerprint) or "verify" (a certificate must also chain to the PEM
+// authorities in caFile). A client without a certificate may still
+// authenticate with a token or a password.
+func clientCertConfig(c *tls.Config, mode, caFile string) error {
+	switch mode {
+	case "none", "request":
+		if caFile != "" {
+			return fmt.Errorf("--tls-client-ca goes with --tls-client-auth verify")
+		}
+		if mode == "request" {
+			c.ClientAuth = tls.RequestClientCert
+		}
+		return nil
+	case "verify":
+		if caFile == "" {
+			return fmt.Errorf("--tls-client-auth verify needs --tls-client-ca")
+		}
+		pem, err := os.ReadFile(caFile)
+		if err != nil {
+			return fmt.Errorf("--tls-client-ca: %v", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return fmt.Errorf("--tls-client-ca: %s holds no PEM certificate", caFile)
+		}
+		c.ClientAuth, c.ClientCAs = tls.VerifyClientCertIfGiven, pool
+		return nil
+	}
+	return fmt.Errorf("--tls-client-auth is none, request or verify, not %q", mode)
+}
