@@ -62,7 +62,9 @@
 // Outside every API root (their names are isachub.ReservedSlugs): GET
 // /healthz (200 while serving), GET /readyz (200 when Store.Ready, else
 // 503 without the reason) and GET /metrics (the Prometheus text format,
-// behind Config.MetricsToken when set). Every answer carries X-Request-Id.
+// behind Config.MetricsToken when set; the isachub_federation_* series
+// give each subscription's state, labelled with its community and peer).
+// Every answer carries X-Request-Id.
 // Config.Limits bounds each credential's and each address's rate (429
 // with Retry-After, RFC 6585 section 4, in the TAXII error resource of
 // section 3.6.1) and the requests answered at once (503).
