@@ -18,7 +18,14 @@ const (
 	// EUNPROCESSABLE: well-formed input that cannot be acted on as a
 	// whole, such as an anonymous submission with an invalid object.
 	EUNPROCESSABLE = "unprocessable"
+	// ENOSPACE: the database has no room left on its disk; nothing of the
+	// write was stored, and the operator must free space or grow the disk.
+	ENOSPACE = "no_space"
 )
+
+// ErrNoSpace is the error of a write that did not fit: the database's disk
+// is full. Every store returns it (ErrorCode ENOSPACE) for that case.
+var ErrNoSpace = Errorf(ENOSPACE, "The hub's database has no space left on its disk: nothing of this request was stored. Try again later; the hub's operator must free space.")
 
 // Error is an application error with a machine-readable Code and a Message
 // that is safe to show to the user.

@@ -34,6 +34,8 @@ func dbError(err error, op, what string) error {
 			return isachub.Errorf(isachub.ENOTFOUND, "%s refers to something that does not exist.", what)
 		case strings.HasPrefix(pe.Code, "22"), strings.HasPrefix(pe.Code, "23"):
 			return isachub.Errorf(isachub.EINVALID, "%s is invalid.", what)
+		case pe.Code == "53100": // disk_full
+			return fmt.Errorf("postgres: %s: %v: %w", op, err, isachub.ErrNoSpace)
 		}
 	}
 	return fmt.Errorf("postgres: %s: %w", op, err)

@@ -40,6 +40,7 @@ var errorStatus = map[string]int{
 	eMethodNotAllowed:     http.StatusMethodNotAllowed,
 	eTooManyRequests:      http.StatusTooManyRequests,
 	eUnavailable:          http.StatusServiceUnavailable,
+	isachub.ENOSPACE:      http.StatusInsufficientStorage,
 }
 
 // errorTitle is the error resource's title for each status.
@@ -57,6 +58,7 @@ var errorTitle = map[int]string{
 	http.StatusMethodNotAllowed:      "Method not allowed",
 	http.StatusTooManyRequests:       "Too many requests",
 	http.StatusServiceUnavailable:    "Service unavailable",
+	http.StatusInsufficientStorage:   "Insufficient storage",
 }
 
 // writeError writes err as the TAXII error message resource (section
@@ -72,6 +74,10 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	status, ok := errorStatus[code]
 	if !ok {
 		status = http.StatusInternalServerError
+	}
+	if status == http.StatusInsufficientStorage {
+		s.log.Error("the database's disk is full", slog.String("method", r.Method), slog.String("path", loggedPath(r.URL.Path)),
+			slog.String("request_id", requestID(r)), slog.Any("err", err))
 	}
 	if status == http.StatusInternalServerError {
 		if r.Context().Err() != nil && errors.Is(err, context.Canceled) {

@@ -268,6 +268,8 @@ func internal(op string, err error) error {
 		return nil
 	} else if errors.As(err, &e) {
 		return err
+	} else if sqliteCode(err)&0xff == sqlite3.SQLITE_FULL {
+		return fmt.Errorf("sqlite: %s: %v: %w", op, err, isachub.ErrNoSpace)
 	}
 	return fmt.Errorf("sqlite: %s: %w", op, err)
 }
