@@ -16,7 +16,7 @@ import (
 // the store at the scrape (so every replica shows the same), labelled by
 // community, peer, direction and subscription: the last success and run
 // as Unix times, the lag, whether the last run failed, and the objects
-// moved and refused; never the peer's credential.
+// moved and refused; never the peer's credential, nor its name.
 func TestMetricsPeers(t *testing.T) {
 	f := newFederated(t)
 	scrape := func(h *hub) string {
@@ -29,7 +29,7 @@ func TestMetricsPeers(t *testing.T) {
 	}
 	text := scrape(f.hub)
 	labels := func(s string, dir string) string {
-		return `{community="acme-isac",direction="` + dir + `",peer="Defence ISAC",subscription="` + s + `"}`
+		return `{community="acme-isac",direction="` + dir + `",peer="` + f.peer.ID + `",subscription="` + s + `"}`
 	}
 	pull, broken, push := labels(f.pull.ID, "pull"), labels(f.broken.ID, "pull"), labels(f.push.ID, "push")
 	for _, want := range []string{
@@ -47,6 +47,9 @@ func TestMetricsPeers(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("/metrics lacks %q", want)
 		}
+	}
+	if strings.Contains(text, f.peer.Name) {
+		t.Error("/metrics names the peer")
 	}
 	for _, secret := range f.credentialTexts() {
 		if strings.Contains(text, secret) {

@@ -12,11 +12,12 @@ import (
 // peerCollector reports the state of every subscription of every
 // community (issue 14), read from the store at each scrape as the queues
 // are, so that every replica shows the same. Its labels are the
-// community's slug, the peer's name, the direction and the subscription's
-// id: their number is the operator's (one series per subscription), never
-// the requests'. They do name the community's peers, which is staff
-// business: a hub whose /metrics is reachable from outside sets
-// ISACHUB_METRICS_TOKEN or serves them on their own listener.
+// community's slug, the peer's id (not its name: that a community
+// federates with a named ISAC is staff business, and /metrics answers
+// anyone who reaches it unless ISACHUB_METRICS_TOKEN is set; the staff's
+// Federation page and admin peer list name the id), the direction and the
+// subscription's id: their number is the operator's (one series per
+// subscription), never the requests'.
 type peerCollector struct {
 	store isachub.Store
 	log   func(msg string, args ...any)
@@ -82,7 +83,7 @@ func (c *peerCollector) collect(ctx context.Context, emit func(*prometheus.Desc,
 		}
 		for _, ps := range states {
 			for _, s := range ps.Subs {
-				l := []string{comm.Slug, ps.Peer.Name, string(s.Direction), s.ID}
+				l := []string{comm.Slug, ps.Peer.ID, string(s.Direction), s.ID}
 				failed := 0.0
 				if s.LastError != "" {
 					failed = 1
