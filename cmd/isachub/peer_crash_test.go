@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	_ "github.com/jackc/pgx/v5/stdlib" // the driver "pgx", to read the pulled rows
 
 	"github.com/isachub/isachub"
 	"github.com/isachub/isachub/federation"
@@ -223,62 +223,44 @@ func runSync(t *testing.T, bin string, args, env []string) (int, string) {
 
 // crashVersions reads the collection's versions straight from the
 // database, as "id modified" with how many rows hold each (so that a
-// duplicate shows), and counts the origins recorded in it.
+// duplicate shows), and counts the origins recorded in it, in one
+// statement: one snapshot, even while the server of PostgreSQL still
+// commits what a killed pull had sent it.
 func crashVersions(t *testing.T, db testDB, coll string) (map[string]int, int) {
 	t.Helper()
-	ctx := context.Background()
-	out := map[string]int{}
-	var origins int
-	if isPostgresDSN(db.dsn) {
-		conn, err := pgx.Connect(ctx, db.dsn)
+	driver, dsn, query := "pgx", db.dsn, `SELECT id, modified FROM object_versions WHERE collection_id = $1
+		UNION ALL SELECT '', count(*)::text FROM object_origins WHERE collection_id = $1`
+	if !isPostgresDSN(db.dsn) {
+		path, err := sqlitePath(db.dsn)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer conn.Close(ctx)
-		rows, err := conn.Query(ctx, `SELECT id, modified FROM object_versions WHERE collection_id = $1`, coll)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for rows.Next() {
-			var id, modified string
-			if err := rows.Scan(&id, &modified); err != nil {
-				t.Fatal(err)
-			}
-			out[id+" "+modified]++
-		}
-		if rows.Close(); rows.Err() != nil {
-			t.Fatal(rows.Err())
-		}
-		if err := conn.QueryRow(ctx, `SELECT count(*) FROM object_origins WHERE collection_id = $1`, coll).Scan(&origins); err != nil {
-			t.Fatal(err)
-		}
-		return out, origins
+		driver, dsn, query = "sqlite", path, `SELECT o.id, o.modified FROM objects o JOIN collections c ON c.pk = o.coll WHERE c.id = ?1
+		UNION ALL SELECT '', CAST(count(*) AS TEXT) FROM object_origins WHERE collection_id = ?1`
 	}
-	path, err := sqlitePath(db.dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sdb, err := sql.Open("sqlite", path)
+	sdb, err := sql.Open(driver, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer sdb.Close()
-	rows, err := sdb.QueryContext(ctx, `SELECT o.id, o.modified FROM objects o JOIN collections c ON c.pk = o.coll WHERE c.id = ?`, coll)
+	rows, err := sdb.QueryContext(context.Background(), query, coll)
 	if err != nil {
 		t.Fatal(err)
 	}
+	out, origins := map[string]int{}, 0
 	for rows.Next() {
 		var id, modified string
 		if err := rows.Scan(&id, &modified); err != nil {
 			t.Fatal(err)
 		}
-		out[id+" "+modified]++
+		if id == "" {
+			origins, _ = strconv.Atoi(modified)
+		} else {
+			out[id+" "+modified]++
+		}
 	}
 	if rows.Close(); rows.Err() != nil {
 		t.Fatal(rows.Err())
-	}
-	if err := sdb.QueryRowContext(ctx, `SELECT count(*) FROM object_origins WHERE collection_id = ?`, coll).Scan(&origins); err != nil {
-		t.Fatal(err)
 	}
 	return out, origins
 }
