@@ -71,6 +71,10 @@ type FeedFilter struct {
 	// ActiveOnly leaves out revoked versions and indicators whose
 	// valid_until has passed.
 	ActiveOnly bool `json:"active_only,omitempty"`
+	// MinScore, when above 0, keeps the indicators whose decay score
+	// (DecayScore, decay.go: confidence halved by age per half-life,
+	// restored by sightings) is at least this, 1 to 100; other types pass.
+	MinScore int `json:"min_score,omitempty"`
 	// Targets, when not empty, selects what concerns these identities
 	// (sectors, or organisations named as targets): the identities
 	// themselves, the relationships whose target_ref is one of them, and
@@ -161,6 +165,8 @@ func (f *FeedFilter) Validate() error {
 		return Errorf(EINVALID, "warninglists %q is not flag or drop.", clipText(f.Warninglists))
 	case f.MinConfidence < 0 || f.MinConfidence > 100:
 		return Errorf(EINVALID, "min_confidence %d is outside 0 to 100.", f.MinConfidence)
+	case f.MinScore < 0 || f.MinScore > 100:
+		return Errorf(EINVALID, "min_score %d is outside 0 to 100.", f.MinScore)
 	case f.MaxAgeDays < 0:
 		return Errorf(EINVALID, "max_age_days %d is negative.", f.MaxAgeDays)
 	}

@@ -98,7 +98,12 @@ func ReadFeed(ctx context.Context, store ObjectStore, fd *Feed, sources []FeedSo
 		if err != nil {
 			return nil, Errorf(EINTERNAL, "stored version %s of %s cannot be read: %v", v.Version(), v.ID, err)
 		}
-		if fd.Filter.Selects(o, now, targeted) {
+		if !fd.Filter.Selects(o, now, targeted) {
+			continue
+		}
+		if fresh, err := keepsScore(ctx, store, &fd.Filter, sources, o, now); err != nil {
+			return nil, err
+		} else if fresh {
 			page.Objects = append(page.Objects, v)
 			page.Parsed = append(page.Parsed, o)
 		}
@@ -217,6 +222,38 @@ func feedTargets(ctx context.Context, store ObjectStore, fd *Feed, sources []Fee
 		}
 	}
 	return out, nil
+}
+
+// keepsScore reports whether o passes the filter's min_score at now
+// (decay.go): an indicator whose score is below it even with the latest
+// sighting of it that the feed's sources let the reader see is left out.
+// The sightings are read only for an indicator that fails without them.
+func keepsScore(ctx context.Context, store ObjectStore, f *FeedFilter, sources []FeedSource, o *stix.Object, now time.Time) (bool, error) {
+	if f.MinScore <= 0 || o.Type() != "indicator" {
+		return true, nil
+	}
+	if DecayScore(o, now, time.Time{}) >= f.MinScore {
+		return true, nil
+	}
+	scope := make(map[string]Visibility, len(sources))
+	for _, s := range sources {
+		scope[s.Collection.ID] = s.See
+	}
+	sightings, err := store.Referring(ctx, scope, ReferenceFilter{ID: o.ID(), Types: []string{"sighting"}, Limit: MaxPageSize})
+	if err != nil {
+		return false, err
+	}
+	var last time.Time
+	for _, v := range sightings {
+		s, err := stix.ParseObject(v.Raw)
+		if err != nil || s.String("sighting_of_ref") != o.ID() {
+			continue
+		}
+		if t := SightingLastSeen(s); t.After(last) {
+			last = t
+		}
+	}
+	return DecayScore(o, now, last) >= f.MinScore, nil
 }
 
 // FeedObjectCursor returns the cursor of the position just after v in a

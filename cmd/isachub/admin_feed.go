@@ -13,7 +13,7 @@ import (
 // runAdminFeedAdd implements "isachub admin feed add": it prints the new
 // feed's id, which is also the id of its TAXII collection.
 func runAdminFeedAdd(ctx context.Context, env *Env, args []string) int {
-	a := newAdminCmd(env, "admin feed add", "--community S --org O --title T [--preset "+strings.Join(isachub.FeedPresetNames, "|")+"] [--collections ID,...] [--warninglists flag|drop] [--description D]")
+	a := newAdminCmd(env, "admin feed add", "--community S --org O --title T [--preset "+strings.Join(isachub.FeedPresetNames, "|")+"] [--collections ID,...] [--warninglists flag|drop] [--min-score N] [--description D]")
 	comm := a.fs.String("community", "", "slug of the community")
 	org := a.fs.String("org", "", "slug of the organisation whose members read the feed (the staff organisation: every member)")
 	title := a.fs.String("title", "", "title of the feed")
@@ -21,6 +21,7 @@ func runAdminFeedAdd(ctx context.Context, env *Env, args []string) int {
 	preset := a.fs.String("preset", "", "the filter: one of "+strings.Join(isachub.FeedPresetNames, ", ")+" (none: everything the readers may see)")
 	colls := a.fs.String("collections", "", "ids or aliases of the collections read, separated by commas (default: all)")
 	warn := a.fs.String("warninglists", "", "known false positives (private ranges, public resolvers...) in exports: flag (report them) or drop (leave them out)")
+	minScore := a.fs.Int("min-score", 0, "keep only indicators whose decay score is at least this, 1 to 100 (confidence halved by age per half-life, restored by sightings; go doc github.com/isachub/isachub DecayScore)")
 	return a.run(ctx, args, []string{"community", "org", "title"}, func(store isachub.Store) error {
 		c, err := store.Community(ctx, *comm)
 		if err != nil {
@@ -38,7 +39,7 @@ func runAdminFeedAdd(ctx context.Context, env *Env, args []string) int {
 			}
 			fd.Filter = f
 		}
-		fd.Filter.Warninglists = *warn
+		fd.Filter.Warninglists, fd.Filter.MinScore = *warn, *minScore
 		for _, id := range strings.Split(*colls, ",") {
 			if id = strings.TrimSpace(id); id == "" {
 				continue
