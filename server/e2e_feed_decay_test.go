@@ -33,11 +33,11 @@ func TestFeedMinScore(t *testing.T) {
 	}
 	const hash = "aec070645fe53ee3b3763059376134f058cc337247c978add178b6ccdfb0019f"
 	h.post(t, "a-analyst", "open", envelope(
-		ind(11, "[ipv4-addr:value = '203.0.113.11']", 24*time.Hour),   // 97
-		ind(12, "[ipv4-addr:value = '203.0.113.12']", 200*24*time.Hour), // 0.98
+		ind(11, "[ipv4-addr:value = '203.0.113.11']", 24*time.Hour),       // 97
+		ind(12, "[ipv4-addr:value = '203.0.113.12']", 200*24*time.Hour),   // 0.98
 		ind(13, "[file:hashes.'SHA-256' = '"+hash+"']", 200*24*time.Hour), // 68
-		ind(14, "[ipv4-addr:value = '203.0.113.14']", 200*24*time.Hour), // restored: 95
-		ind(15, "[ipv4-addr:value = '203.0.113.15']", 200*24*time.Hour), // restored for A only
+		ind(14, "[ipv4-addr:value = '203.0.113.14']", 200*24*time.Hour),   // restored: 95
+		ind(15, "[ipv4-addr:value = '203.0.113.15']", 200*24*time.Hour),   // restored for A only
 		`{"type":"malware","spec_version":"2.1","id":"malware--00000000-0000-4000-8000-00000000d0ca","created":"2020-01-01T00:00:00.000Z","modified":"2020-01-01T00:00:00.000Z","name":"Oldworm","is_family":true}`,
 		sighting(1, 14, 2*24*time.Hour),
 	))
