@@ -207,7 +207,7 @@ func (s *Syncer) pull(ctx context.Context, peer *isachub.Peer, coll *isachub.Col
 	// Every version, not the latest alone (the default of section
 	// 3.4.1's match[version]): a version overtaken by a newer one before
 	// the pull read it is part of the remote set all the same.
-	q := taxii.PageQuery{Limit: pullPage, Match: map[string][]string{"version": {"all"}}}
+	q := taxii.PageQuery{Limit: pullPage, Match: map[string][]string{"version": {"all"}, "spec_version": {"2.0", "2.1"}}}
 	if sub.Checkpoint != "" {
 		t, err := taxii.ParseTimestamp(sub.Checkpoint)
 		if err != nil {

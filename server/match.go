@@ -50,6 +50,11 @@ type matchResult struct {
 	Hits   []matchHit   `json:"hits"`
 	Events int          `json:"events"`
 	Errors []matchError `json:"errors,omitempty"`
+	// Sightings is the status of the sightings published for the hits
+	// (record_sightings=true), with the withdrawal handle when they were
+	// published anonymously.
+	Sightings        *taxii.Status `json:"sightings,omitempty"`
+	WithdrawalHandle string        `json:"x_isachub_withdrawal_handle,omitempty"`
 }
 
 // mediaNDJSON is the media type of JSON lines.
@@ -65,6 +70,10 @@ func (s *Server) handleMatch(w http.ResponseWriter, r *http.Request) error {
 	mt, _, _ := mime.ParseMediaType(ct)
 	if mt != mediaNDJSON && !taxii.IsTAXII21ContentType(ct) {
 		return isachub.Errorf(eUnsupportedMedia, "A POST to match takes %s (ECS events, one per line) or %s (observed-data), not %q.", mediaNDJSON, taxii.MediaTypeTAXII21, clip(ct))
+	}
+	record, err := s.sightingsTarget(r, c)
+	if err != nil {
+		return err
 	}
 	body, err := readBody(w, r, s.maxContentLength(comm.MaxContentLength))
 	if err != nil {
@@ -90,6 +99,7 @@ func (s *Server) handleMatch(w http.ResponseWriter, r *http.Request) error {
 	if err := v.prefetch(r.Context(), lookups); err != nil {
 		return err
 	}
+	sighted := newSightingTally()
 	for i, ev := range events {
 		seen := map[string]bool{}
 		for _, h := range lookups[i] {
@@ -102,6 +112,12 @@ func (s *Server) handleMatch(w http.ResponseWriter, r *http.Request) error {
 			}
 			seen[h.id] = true
 			res.Hits = append(res.Hits, matchHit{Event: ev.n, Indicator: h.id, Name: fired.name, Pattern: fired.pattern, TLP: fired.tlp})
+			sighted.add(h.id, fired.level, ev.obs)
+		}
+	}
+	if record != nil {
+		if err := s.recordSightings(r, c, record, sighted, &res); err != nil {
+			return err
 		}
 	}
 	body, err = json.Marshal(res)
@@ -200,7 +216,8 @@ type matchVerifier struct {
 // verified is the latest version of an indicator the caller may see.
 type verified struct {
 	version, name, pattern, tlp string
-	active                      bool // not revoked, not past valid_until
+	level                       stix.TLP // tlp's level
+	active                      bool     // not revoked, not past valid_until
 }
 
 func newMatchVerifier(s *Server, r isachub.Reader, colls []*isachub.Collection) *matchVerifier {
@@ -273,8 +290,9 @@ func (v *matchVerifier) read(ctx context.Context, c *isachub.Collection, ids []s
 		}
 		for _, ov := range page.Objects {
 			if o, err := stix.ParseObject(ov.Raw); err == nil {
+				level := isachub.CollectionTLP(c, ov.TLP)
 				v.seen[[2]string{c.ID, ov.ID}] = &verified{version: ov.Version(), name: o.String("name"), pattern: o.String("pattern"),
-					tlp: isachub.CollectionTLP(c, ov.TLP).String(), active: !ov.Revoked && !isachub.Expired(o, v.now)}
+					tlp: level.String(), level: level, active: !ov.Revoked && !isachub.Expired(o, v.now)}
 			}
 		}
 		if !page.More {
