@@ -58,18 +58,7 @@ type failingView struct {
 // viewer's own, or for the hub operator any by ?community=; EFORBIDDEN
 // when the viewer may not watch its peers.
 func (s *Server) peersCommunity(r *http.Request, v *viewer) (*isachub.Community, error) {
-	comm := v.comm
-	if slug := r.FormValue("community"); slug != "" && slug != comm.Slug && v.user.HubAdmin {
-		c, err := s.store.Community(r.Context(), slug)
-		if err != nil {
-			return nil, err
-		}
-		comm = c
-	}
-	if !isachub.MayWatchPeers(v.user, v.org, comm.ID) {
-		return nil, isachub.Errorf(isachub.EFORBIDDEN, "Only the ISAC's staff see this page.")
-	}
-	return comm, nil
+	return s.staffCommunity(r, v, isachub.MayWatchPeers, "Only the ISAC's staff see this page.")
 }
 
 // handlePeersPage lists the community's peers and their subscriptions.

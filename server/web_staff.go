@@ -169,6 +169,13 @@ func readAdminForm(r *http.Request) adminForm {
 // viewer's own, or for the hub operator any by ?community= (or the form's
 // "community"); EFORBIDDEN when the viewer may not administer it.
 func (s *Server) adminCommunity(r *http.Request, v *viewer) (*isachub.Community, error) {
+	return s.staffCommunity(r, v, isachub.MayAdminister, "Only the ISAC's administrators and the hub operator administer the community.")
+}
+
+// staffCommunity returns the community a staff page shows: the viewer's,
+// or for the hub operator the one ?community= names; EFORBIDDEN with
+// refusal unless may (a rule of the policy) lets the viewer see it.
+func (s *Server) staffCommunity(r *http.Request, v *viewer, may func(*isachub.User, *isachub.Org, int64) bool, refusal string) (*isachub.Community, error) {
 	comm := v.comm
 	if slug := r.FormValue("community"); slug != "" && slug != comm.Slug && v.user.HubAdmin {
 		c, err := s.store.Community(r.Context(), slug)
@@ -177,8 +184,8 @@ func (s *Server) adminCommunity(r *http.Request, v *viewer) (*isachub.Community,
 		}
 		comm = c
 	}
-	if !isachub.MayAdminister(v.user, v.org, comm.ID) {
-		return nil, isachub.Errorf(isachub.EFORBIDDEN, "Only the ISAC's administrators and the hub operator administer the community.")
+	if !may(v.user, v.org, comm.ID) {
+		return nil, isachub.Errorf(isachub.EFORBIDDEN, "%s", refusal)
 	}
 	return comm, nil
 }
