@@ -218,61 +218,113 @@ func (s *Syncer) pull(ctx context.Context, peer *isachub.Peer, coll *isachub.Col
 		// read; those stored already store nothing.
 		q.AddedAfter = t.Add(-time.Microsecond)
 	}
-	return client.EachPage(ctx, sub.Remote, q, func(p *taxii.ObjectsPage) error {
-		items := make([]publish.Item, 0, len(p.Objects))
-		for i, raw := range p.Objects {
-			item := publish.Item{Path: fmt.Sprintf("object %d of the page", i+1)}
-			obj, err := stix.ParseObject(raw)
+	// Reading and checking a page (the network, the peer's serving, JSON
+	// and pattern parsing) overlaps with storing the one before it: one
+	// page ahead, no more, so memory stays bounded. Pages are stored in
+	// the order they were read, and a page read before the peer failed is
+	// stored before the error is returned, as if read one at a time.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pages := make(chan checkedPage, 1)
+	var readErr error
+	go func() {
+		defer close(pages)
+		readErr = client.EachPage(ctx, sub.Remote, q, func(p *taxii.ObjectsPage) error {
+			select {
+			case pages <- checkPage(comm, coll, p):
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
+	for p := range pages {
+		if err := s.storePage(ctx, peer, sub, p, res); err != nil {
+			cancel()
+			for range pages {
+			}
+			return err
+		}
+	}
+	return readErr
+}
+
+// checkedPage is a pulled page once parsed and checked: what may be
+// stored, and why the rest may not.
+type checkedPage struct {
+	valid         []*stix.Object
+	refusals      []string
+	objects       int
+	dateAddedLast time.Time
+}
+
+// checkPage parses and checks a pulled page, as any POST would be.
+func checkPage(comm *isachub.Community, coll *isachub.Collection, p *taxii.ObjectsPage) checkedPage {
+	out := checkedPage{objects: len(p.Objects), dateAddedLast: p.DateAddedLast}
+	refuse := func(format string, args ...any) { out.refusals = append(out.refusals, fmt.Sprintf(format, args...)) }
+	items := make([]publish.Item, 0, len(p.Objects))
+	for i, raw := range p.Objects {
+		item := publish.Item{Path: fmt.Sprintf("object %d of the page", i+1)}
+		obj, err := stix.ParseObject(raw)
+		switch {
+		case err != nil:
+			refuse("%s: not a STIX object: %v", item.Path, err)
+			continue
+		// UUIDs are compared case-insensitively (RFC 9562 section 4),
+		// and STIX's identifier pattern allows upper-case hex.
+		case comm.IdentityID != "" && strings.EqualFold(obj.CreatedByRef(), comm.IdentityID):
+			refuse("%s: %s claims to be created by this community's own identity %s", item.Path, obj.ID(), comm.IdentityID)
+			continue
+		}
+		item.Object = obj
+		items = append(items, item)
+	}
+	valid, failures := publish.Check(coll, items)
+	for _, f := range failures {
+		refuse("%s %s: %s", f.ID, f.Version, f.Message)
+	}
+	out.valid = valid
+	return out
+}
+
+// storePage stores a checked page with the subscription's next checkpoint
+// in one transaction, and counts what moved and what was refused.
+func (s *Syncer) storePage(ctx context.Context, peer *isachub.Peer, sub *isachub.Subscription, p checkedPage, res *Result) error {
+	for _, r := range p.refusals {
+		res.refuse("%s", r)
+	}
+	next := *sub
+	if !p.dateAddedLast.IsZero() {
+		next.Checkpoint = taxii.FormatTimestamp(p.dateAddedLast)
+	}
+	// A version stored already (the one at the checkpoint's instant, read
+	// again on resuming) is neither moved nor refused.
+	var stored, existed int
+	if len(p.valid) > 0 {
+		results, err := s.Store.AddPulled(ctx, &next, peer.OrgID, p.valid, s.now())
+		if err != nil {
+			return err
+		}
+		for _, r := range results {
 			switch {
-			case err != nil:
-				res.refuse("%s: not a STIX object: %v", item.Path, err)
-				continue
-			// UUIDs are compared case-insensitively (RFC 9562 section 4),
-			// and STIX's identifier pattern allows upper-case hex.
-			case comm.IdentityID != "" && strings.EqualFold(obj.CreatedByRef(), comm.IdentityID):
-				res.refuse("%s: %s claims to be created by this community's own identity %s", item.Path, obj.ID(), comm.IdentityID)
-				continue
-			}
-			item.Object = obj
-			items = append(items, item)
-		}
-		valid, failures := publish.Check(coll, items)
-		for _, f := range failures {
-			res.refuse("%s %s: %s", f.ID, f.Version, f.Message)
-		}
-		next := *sub
-		if !p.DateAddedLast.IsZero() {
-			next.Checkpoint = taxii.FormatTimestamp(p.DateAddedLast)
-		}
-		// A version stored already (the one at the checkpoint's instant,
-		// read again on resuming) is neither moved nor refused.
-		var stored, existed int
-		if len(valid) > 0 {
-			results, err := s.Store.AddPulled(ctx, &next, peer.OrgID, valid, s.now())
-			if err != nil {
-				return err
-			}
-			for _, r := range results {
-				switch {
-				case r.Err != nil:
-					res.refuse("%s %s: %s", r.ID, r.Version, isachub.ErrorMessage(r.Err))
-				case r.Existed:
-					existed++
-				default:
-					stored++
-				}
+			case r.Err != nil:
+				res.refuse("%s %s: %s", r.ID, r.Version, isachub.ErrorMessage(r.Err))
+			case r.Existed:
+				existed++
+			default:
+				stored++
 			}
 		}
-		res.Moved += stored
-		next.Moved, next.Refused = sub.Moved+int64(stored), sub.Refused+int64(len(p.Objects)-stored-existed)
-		if len(valid) == 0 {
-			if err := s.Store.RecordSync(ctx, &next); err != nil {
-				return err
-			}
+	}
+	res.Moved += stored
+	next.Moved, next.Refused = sub.Moved+int64(stored), sub.Refused+int64(p.objects-stored-existed)
+	if len(p.valid) == 0 {
+		if err := s.Store.RecordSync(ctx, &next); err != nil {
+			return err
 		}
-		*sub = next
-		return nil
-	})
+	}
+	*sub = next
+	return nil
 }
 
 // pushPage is the most local versions a push reads at once.
