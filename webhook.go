@@ -48,6 +48,9 @@ type WebhookDelivery struct {
 	Status    int    // the receiver's HTTP status; 0 when there was none
 	Error     string // "" on success
 	Cursor    string // the cursor after the delivery when it succeeded
+	// Duration is how long the POST took, to the receiver's answer or the
+	// failure (kept to the microsecond); 0 when nothing was posted.
+	Duration time.Duration
 }
 
 // WebhookStore keeps webhooks and their delivery logs.

@@ -167,8 +167,8 @@ func (db *DB) RecordDelivery(ctx context.Context, owner string, w *isachub.Webho
 			return nil
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO webhook_deliveries
-			(webhook_id, at, objects, status, error, cursor) VALUES ($1, $2, $3, $4, $5, $6)`,
-			w.ID, at, d.Objects, d.Status, d.Error, d.Cursor); err != nil {
+			(webhook_id, at, objects, status, error, cursor, duration_us) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			w.ID, at, d.Objects, d.Status, d.Error, d.Cursor, d.Duration.Microseconds()); err != nil {
 			return dbError(err, "insert delivery", "Delivery")
 		}
 		_, err = tx.Exec(ctx, `DELETE FROM webhook_deliveries WHERE webhook_id = $1 AND id <= (
@@ -189,12 +189,13 @@ func (db *DB) RecordDelivery(ctx context.Context, owner string, w *isachub.Webho
 // first, at most limit (isachub.WebhookDeliveriesLimit).
 func (db *DB) Deliveries(ctx context.Context, webhookID int64, limit int) ([]*isachub.WebhookDelivery, error) {
 	limit = isachub.WebhookDeliveriesLimit(limit)
-	rows, _ := db.pool.Query(ctx, `SELECT webhook_id, at, objects, status, error, cursor
+	rows, _ := db.pool.Query(ctx, `SELECT webhook_id, at, objects, status, error, cursor, duration_us
 		FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY id DESC LIMIT $2`, webhookID, limit)
 	ds, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*isachub.WebhookDelivery, error) {
 		var d isachub.WebhookDelivery
-		err := row.Scan(&d.WebhookID, &d.At, &d.Objects, &d.Status, &d.Error, &d.Cursor)
-		d.At = d.At.UTC()
+		var us int64
+		err := row.Scan(&d.WebhookID, &d.At, &d.Objects, &d.Status, &d.Error, &d.Cursor, &us)
+		d.At, d.Duration = d.At.UTC(), time.Duration(us)*time.Microsecond
 		return &d, err
 	})
 	if ds == nil && err == nil {

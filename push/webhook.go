@@ -173,8 +173,9 @@ func (s *Sender) deliver(ctx context.Context, w *isachub.Webhook) (*isachub.Webh
 		w.Cursor, w.NextAttempt = cursor, now.Add(s.idle())
 		return nil, nil
 	}
+	start := time.Now() // the real clock, even when s.Now is a test's
 	status, err := s.post(ctx, w, objs, cursor, now)
-	d := &isachub.WebhookDelivery{WebhookID: w.ID, At: now, Objects: len(objs), Status: status}
+	d := &isachub.WebhookDelivery{WebhookID: w.ID, At: now, Objects: len(objs), Status: status, Duration: time.Since(start)}
 	if err == nil {
 		w.Cursor, w.Failures, w.LastError, d.Cursor = cursor, 0, "", cursor
 		w.NextAttempt = now

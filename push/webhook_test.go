@@ -186,6 +186,11 @@ func TestWebhookDelivers(t *testing.T) {
 	if len(log) != 4 || log[0].Objects != 3 || log[0].Status != 200 || log[0].Error != "" {
 		t.Errorf("delivery log %+v", log)
 	}
+	for _, d := range log {
+		if d.Duration <= 0 || d.Duration > time.Minute {
+			t.Errorf("delivery at %s took %s: want the POST's real duration", d.At, d.Duration)
+		}
+	}
 }
 
 func TestWebhookRetriesAndDeadLetter(t *testing.T) {

@@ -185,8 +185,8 @@ func (db *DB) RecordDelivery(ctx context.Context, owner string, w *isachub.Webho
 			return nil
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_deliveries
-			(webhook_id, at, objects, status, error, cursor) VALUES (?, ?, ?, ?, ?, ?)`,
-			w.ID, at, d.Objects, d.Status, d.Error, d.Cursor); err != nil {
+			(webhook_id, at, objects, status, error, cursor, duration_us) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			w.ID, at, d.Objects, d.Status, d.Error, d.Cursor, d.Duration.Microseconds()); err != nil {
 			return internal("insert delivery", err)
 		}
 		_, err = tx.ExecContext(ctx, `DELETE FROM webhook_deliveries WHERE webhook_id = ? AND id <= (
@@ -207,7 +207,7 @@ func (db *DB) RecordDelivery(ctx context.Context, owner string, w *isachub.Webho
 // first, at most limit (isachub.WebhookDeliveriesLimit).
 func (db *DB) Deliveries(ctx context.Context, webhookID int64, limit int) ([]*isachub.WebhookDelivery, error) {
 	limit = isachub.WebhookDeliveriesLimit(limit)
-	rows, err := db.rd.QueryContext(ctx, `SELECT webhook_id, at, objects, status, error, cursor
+	rows, err := db.rd.QueryContext(ctx, `SELECT webhook_id, at, objects, status, error, cursor, duration_us
 		FROM webhook_deliveries WHERE webhook_id = ? ORDER BY id DESC LIMIT ?`, webhookID, limit)
 	if err != nil {
 		return nil, internal("list deliveries", err)
@@ -216,11 +216,11 @@ func (db *DB) Deliveries(ctx context.Context, webhookID int64, limit int) ([]*is
 	ds := []*isachub.WebhookDelivery{}
 	for rows.Next() {
 		var d isachub.WebhookDelivery
-		var at int64
-		if err := rows.Scan(&d.WebhookID, &at, &d.Objects, &d.Status, &d.Error, &d.Cursor); err != nil {
+		var at, us int64
+		if err := rows.Scan(&d.WebhookID, &at, &d.Objects, &d.Status, &d.Error, &d.Cursor, &us); err != nil {
 			return nil, internal("list deliveries", err)
 		}
-		d.At = fromMicros(at)
+		d.At, d.Duration = fromMicros(at), time.Duration(us)*time.Microsecond
 		ds = append(ds, &d)
 	}
 	return ds, internal("list deliveries", rows.Err())

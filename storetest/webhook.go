@@ -235,7 +235,7 @@ func testWebhookDeliveries(t *testing.T, s isachub.Store) {
 			t.Fatalf("round %d claimed %d, want %d", i, c.ID, w.ID)
 		}
 		d := &isachub.WebhookDelivery{At: base.Add(time.Duration(i) * time.Second), Objects: i, Status: 200 + i%2,
-			Cursor: "c" + string(rune('a'+i%26))}
+			Cursor: "c" + string(rune('a'+i%26)), Duration: time.Duration(i) * 1500 * time.Microsecond}
 		if i%2 == 1 {
 			d.Error = "odd"
 		}
@@ -251,7 +251,7 @@ func testWebhookDeliveries(t *testing.T, s isachub.Store) {
 		for k, d := range log {
 			i := n - 1 - k
 			e := &isachub.WebhookDelivery{WebhookID: w.ID, At: base.Add(time.Duration(i) * time.Second), Objects: i,
-				Status: 200 + i%2, Cursor: "c" + string(rune('a'+i%26))}
+				Status: 200 + i%2, Cursor: "c" + string(rune('a'+i%26)), Duration: time.Duration(i) * 1500 * time.Microsecond}
 			if i%2 == 1 {
 				e.Error = "odd"
 			}
