@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -443,9 +442,5 @@ func (e *exporter) warnedRule(ind export.Indicator, mode string) string {
 
 // warned says which lists a value is on.
 func warned(o export.Observable, hits []warninglist.Hit) string {
-	names := make([]string, len(hits))
-	for i, h := range hits {
-		names[i] = h.List
-	}
-	return fmt.Sprintf("%s %s is on the warninglist %s", o.Kind, o.Value, strings.Join(slices.Compact(names), ", "))
+	return warninglist.Warning{Kind: string(o.Kind), Value: o.Value, Hits: hits}.String()
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/isachub/isachub/pattern"
 	"github.com/isachub/isachub/stix"
 	"github.com/isachub/isachub/taxii"
+	"github.com/isachub/isachub/warninglist"
 )
 
 // The matching API (issue 10, section 4): POST /{root}/match with ECS
@@ -38,6 +39,12 @@ type matchHit struct {
 	Name      string `json:"name"`
 	Pattern   string `json:"pattern"`
 	TLP       string `json:"tlp"`
+	// Warninglist names the warninglists of the event's values the
+	// indicator fired on, when it fired on nothing else, and
+	// WarninglistReason says which values (warninglists=flag, the
+	// default).
+	Warninglist       []string `json:"warninglist,omitempty"`
+	WarninglistReason string   `json:"warninglist_reason,omitempty"`
 }
 
 // matchError is an event that could not be read.
@@ -50,6 +57,9 @@ type matchResult struct {
 	Hits   []matchHit   `json:"hits"`
 	Events int          `json:"events"`
 	Errors []matchError `json:"errors,omitempty"`
+	// WarninglistDropped counts the hits left out with
+	// warninglists=drop.
+	WarninglistDropped int `json:"warninglist_dropped,omitempty"`
 	// Sightings is the status of the sightings published for the hits
 	// (record_sightings=true), with the withdrawal handle when they were
 	// published anonymously.
@@ -72,6 +82,10 @@ func (s *Server) handleMatch(w http.ResponseWriter, r *http.Request) error {
 		return isachub.Errorf(eUnsupportedMedia, "A POST to match takes %s (ECS events, one per line) or %s (observed-data), not %q.", mediaNDJSON, taxii.MediaTypeTAXII21, clip(ct))
 	}
 	record, err := s.sightingsTarget(r, c)
+	if err != nil {
+		return err
+	}
+	warn, err := s.matchWarnings(r)
 	if err != nil {
 		return err
 	}
@@ -102,6 +116,7 @@ func (s *Server) handleMatch(w http.ResponseWriter, r *http.Request) error {
 	sighted := newSightingTally()
 	for i, ev := range events {
 		seen := map[string]bool{}
+		var checked *warninglist.Event // once an indicator the caller sees fires
 		for _, h := range lookups[i] {
 			fired, err := v.fired(r.Context(), h)
 			if err != nil {
@@ -111,7 +126,17 @@ func (s *Server) handleMatch(w http.ResponseWriter, r *http.Request) error {
 				continue
 			}
 			seen[h.id] = true
-			res.Hits = append(res.Hits, matchHit{Event: ev.n, Indicator: h.id, Name: fired.name, Pattern: fired.pattern, TLP: fired.tlp})
+			hit := matchHit{Event: ev.n, Indicator: h.id, Name: fired.name, Pattern: fired.pattern, TLP: fired.tlp}
+			if checked == nil {
+				checked = warn.event(ev.obs)
+			}
+			if warned, drop := warn.check(checked, fired.pattern); drop {
+				res.WarninglistDropped++
+				continue
+			} else if warned != nil {
+				hit.flag(warned)
+			}
+			res.Hits = append(res.Hits, hit)
 			sighted.add(h.id, fired.level, ev.obs)
 		}
 	}
