@@ -289,7 +289,9 @@ func checkObjects(t *testing.T, db isachub.Store, c fixColl, vs []*fixVersion) {
 	coll := c.c
 	for _, org := range []int64{1, 2} {
 		r := isachub.Reader{OrgID: org, CommunityID: 1, Role: isachub.RoleReader}
-		seen := func(v *fixVersion) bool { return in(v) && r.MaySee(&coll, isachub.CollectionTLP(&coll, stix.EffectiveTLP(v.obj))) }
+		seen := func(v *fixVersion) bool {
+			return in(v) && r.MaySee(&coll, isachub.CollectionTLP(&coll, stix.EffectiveTLP(v.obj)))
+		}
 		latest := map[string]*fixVersion{}
 		for _, v := range vs {
 			if seen(v) && (latest[v.obj.ID()] == nil || v.later(latest[v.obj.ID()])) {

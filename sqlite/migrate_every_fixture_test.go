@@ -90,7 +90,7 @@ type fixture struct {
 	sids     map[string]int64
 	hooks    []isachub.Webhook
 	delivery isachub.WebhookDelivery // as stored before migration 14
-	took     time.Duration            // its Duration, from migration 14 on
+	took     time.Duration           // its Duration, from migration 14 on
 	peer     isachub.Peer
 	sub      isachub.Subscription
 	origin   isachub.Origin
@@ -128,7 +128,7 @@ func hashOf(s string) []byte {
 func newFixture(tb testing.TB) *fixture {
 	tb.Helper()
 	now := time.Now().UTC()
-	day := now.Truncate(24 * time.Hour).AddDate(0, 0, -5)
+	day := now.Truncate(24*time.Hour).AddDate(0, 0, -5)
 	f := &fixture{now: micros(now)}
 	created := fromMicros(micros(day.Add(-240 * time.Hour)))
 	hash, err := server.HashPassword(fixPassword)

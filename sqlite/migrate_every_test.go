@@ -275,7 +275,7 @@ var sqliteSeed = []func(s *sqliteSeeder){
 	8: func(s *sqliteSeeder) { // 0008_sighting_k
 		s.exec(`UPDATE communities SET sighting_k = 5 WHERE id = 1`)
 	},
-	9:  nil, // 0009_ref_counts: its triggers count the references fragment 5 writes
+	9: nil, // 0009_ref_counts: its triggers count the references fragment 5 writes
 	10: func(s *sqliteSeeder) { // 0010_feeds
 		fd := s.f.feed
 		filter, err := json.Marshal(fd.Filter)
@@ -329,7 +329,9 @@ var sqliteSeed = []func(s *sqliteSeeder){
 // tokenizer keeps dots inside tokens such as domain names).
 func ftsBody(s string) string {
 	b := []byte(s)
-	word := func(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80 }
+	word := func(c byte) bool {
+		return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+	}
 	for i, c := range b {
 		if c == '.' && (i == 0 || i == len(b)-1 || !word(b[i-1]) || !word(b[i+1])) {
 			b[i] = ' '
