@@ -342,6 +342,13 @@ func TestHostilePeers(t *testing.T) {
 			w.Header().Set("Content-Type", taxii.MediaTypeTAXII21)
 			fmt.Fprintf(w, `{"more":true,"next":"6","objects":[1,%s,"two",%s,null,%s,[]]}`, h.objs[3], h.objs[4], h.objs[5])
 		}), stored: upTo(9), refused: 4},
+		// A date far in the future would move the checkpoint past what the
+		// peer adds until then: the page is not stored.
+		{name: "FutureDateAdded", misbehave: firstPageHonest(func(h *hostileRemote, w http.ResponseWriter, r *http.Request) {
+			i := h.start(r)
+			w.Header().Set("X-TAXII-Date-Added-Last", taxii.FormatTimestamp(time.Now().AddDate(10, 0, 0)))
+			h.writePage(w, i, i+3, true, strconv.Itoa(i+3), false)
+		}), step: `paging through collection "coll-1"`, want: "ahead of this clock", stored: upTo(3)},
 		// Objects that claim our own community's identity, in the middle
 		// of good pages, are refused; the rest is stored.
 		{name: "ForgedOwnIdentity", objs: forged, stored: []int{0, 2, 3, 5, 8}, storable: []int{0, 2, 3, 5, 8}, refused: 4},

@@ -125,11 +125,15 @@ const (
 // on the page are then missed, a limit of that fallback that section
 // 3.3.1 accepts.) A server that repeats a next token, says more without a
 // way to go on, or sends empty pages that say more is an error rather
-// than a loop.
+// than a loop; so is a page whose X-TAXII-Date-Added-Last is more than
+// MaxFutureDateAdded ahead of this clock, before fn sees it.
 func (c *Client) EachPage(ctx context.Context, collection string, q PageQuery, fn func(*ObjectsPage) error) error {
 	return c.eachPage(collection, q, func(q PageQuery) (pageInfo, error) {
 		p, err := c.Objects(ctx, collection, q)
 		if err != nil {
+			return pageInfo{}, err
+		}
+		if err := c.checkDateAdded(collection, p.DateAddedLast); err != nil {
 			return pageInfo{}, err
 		}
 		return pageInfo{p.More, p.Next, len(p.Objects), p.DateAddedLast}, fn(p)
@@ -144,8 +148,36 @@ func (c *Client) EachManifestPage(ctx context.Context, collection string, q Page
 		if err != nil {
 			return pageInfo{}, err
 		}
+		if err := c.checkDateAdded(collection, p.DateAddedLast); err != nil {
+			return pageInfo{}, err
+		}
 		return pageInfo{p.More, p.Next, len(p.Objects), p.DateAddedLast}, fn(p)
 	})
+}
+
+// MaxFutureDateAdded is how far past this client's clock a page's
+// X-TAXII-Date-Added-Last may be: a server's clock may be off, but a date
+// beyond it would move a pull's checkpoint (and added_after) past objects
+// the server has yet to add, so that they would never be read.
+const MaxFutureDateAdded = 24 * time.Hour
+
+// checkDateAdded refuses a page whose X-TAXII-Date-Added-Last is later
+// than MaxFutureDateAdded from now, before the page is handled.
+func (c *Client) checkDateAdded(collection string, last time.Time) error {
+	if now := time.Now(); last.After(now.Add(MaxFutureDateAdded)) {
+		return &ClientError{Server: c.root.Host, Step: fmt.Sprintf("paging through collection %q", clip(collection)),
+			Err: fmt.Errorf("its X-TAXII-Date-Added-Last %s is %s ahead of this clock (%s): the page is not used, so that the checkpoint does not skip what the server adds until then",
+				FormatTimestamp(last), ahead(last.Sub(now)), FormatTimestamp(now))}
+	}
+	return nil
+}
+
+// ahead says a duration of more than a day in days, or hours.
+func ahead(d time.Duration) string {
+	if d >= 48*time.Hour {
+		return fmt.Sprintf("%d days", int(d.Hours()/24))
+	}
+	return fmt.Sprintf("%d hours", int(d.Hours()))
 }
 
 // pageInfo is what paging needs to know of a page.
