@@ -119,16 +119,16 @@ func checkAccounts(t *testing.T, db isachub.Store, f *fixture, v int) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v >= 3 {
+		if v >= schema.anonymous {
 			want.AnonSecret, want.SubmitterRecord = f.secrets[i], []string{"sealed", "none"}[i]
 		} else {
-			// Migration 0003 gives each community its own random secret.
+			// The migration gives each community its own random secret.
 			if len(got.AnonSecret) != 32 || i > 0 && bytes.Equal(got.AnonSecret, cs[0].AnonSecret) && cs[0].ID != got.ID {
 				t.Errorf("community %s has secret %x after the upgrade: want 32 random bytes of its own", got.Slug, got.AnonSecret)
 			}
 			want.AnonSecret = got.AnonSecret
 		}
-		if v >= 8 && want.ID == 1 {
+		if v >= schema.sightingK && want.ID == 1 {
 			want.SightingK = 5
 		}
 		same(t, "community "+want.Slug, *got, want)
@@ -141,7 +141,7 @@ func checkAccounts(t *testing.T, db isachub.Store, f *fixture, v int) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v >= 3 && want.ID == 1 {
+		if v >= schema.anonymous && want.ID == 1 {
 			want.Staff = true
 			want.Redaction = isachub.Redaction{Domains: []string{"acme-air.example"}, Emails: []string{"ceo@acme-air.example"}}
 		}
@@ -172,7 +172,7 @@ func checkAccounts(t *testing.T, db isachub.Store, f *fixture, v int) {
 		}
 		same(t, "token "+want.t.Name, *got, want.t)
 	}
-	if v >= 4 {
+	if v >= schema.sessions {
 		got, err := db.SessionByHash(ctx, f.session.Hash)
 		if err != nil {
 			t.Fatal(err)
@@ -209,7 +209,7 @@ func checkCollections(t *testing.T, db isachub.Store, f *fixture, v int) {
 			t.Errorf("Collections(%d) = %d, %v; want %d", id, len(cs), err, want)
 		}
 	}
-	if v >= 2 {
+	if v >= schema.groups {
 		got, err := db.Group(ctx, f.group.CommunityID, f.group.Slug)
 		if err != nil {
 			t.Fatal(err)
@@ -438,10 +438,10 @@ func checkRecords(t *testing.T, db isachub.Store, f *fixture, v int) {
 		t.Fatal(err)
 	}
 	want := isachub.Queues{PendingStatuses: 1, Jobs: 1}
-	if v >= 3 {
+	if v >= schema.anonymous {
 		want.Moderation = 1
 	}
-	if v >= 11 {
+	if v >= schema.webhooks {
 		want.WebhooksRetrying, want.WebhooksDead = 1, 1
 	}
 	same(t, "queues", q, want)
@@ -452,7 +452,7 @@ func checkRecords(t *testing.T, db isachub.Store, f *fixture, v int) {
 	wantJob := f.job
 	wantJob.Attempts++ // this claim
 	same(t, "job", *jobs[0], wantJob)
-	if v >= 3 {
+	if v >= schema.anonymous {
 		got, err := db.AnonymousByHandle(ctx, 1, f.anon.HandleHash)
 		if err != nil {
 			t.Fatal(err)
@@ -471,7 +471,7 @@ func checkRecords(t *testing.T, db isachub.Store, f *fixture, v int) {
 			t.Errorf("PendingSubmissions = %v, %v; want 1", ps, err)
 		}
 	}
-	if v >= 6 {
+	if v >= schema.joining {
 		rs, err := db.MembershipRequests(ctx, 1, "", 10)
 		if err != nil {
 			t.Fatal(err)
@@ -486,16 +486,16 @@ func checkRecords(t *testing.T, db isachub.Store, f *fixture, v int) {
 		}
 		same(t, "invitation", *inv, f.invite)
 	}
-	if v >= 10 {
+	if v >= schema.feeds {
 		got, err := db.Feed(ctx, 1, f.feed.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		want := f.feed
-		want.Everyone = v >= 3 // its organisation is the staff's
+		want.Everyone = v >= schema.anonymous // its organisation is the staff's
 		same(t, "feed", *got, want)
 	}
-	if v >= 11 {
+	if v >= schema.webhooks {
 		hs, err := db.Webhooks(ctx, 1)
 		if err != nil {
 			t.Fatal(err)
@@ -506,12 +506,12 @@ func checkRecords(t *testing.T, db isachub.Store, f *fixture, v int) {
 			t.Fatal(err)
 		}
 		d := f.delivery
-		if v >= 14 {
+		if v >= schema.duration {
 			d.Duration = f.took
 		}
 		same(t, "deliveries", ds, []*isachub.WebhookDelivery{&d})
 	}
-	if v >= 13 {
+	if v >= schema.federation {
 		p, err := db.Peer(ctx, f.peer.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -542,10 +542,10 @@ func checkWrite(t *testing.T, db isachub.Store, f *fixture, v int) {
 			old = fv
 		}
 	}
-	newer := mustParse(t, `{"type":"indicator","spec_version":"2.1","id":%q,"created":"2026-01-01T00:00:00Z",
+	newer := parseFixture(t, `{"type":"indicator","spec_version":"2.1","id":%q,"created":"2026-01-01T00:00:00Z",
 		"modified":"2026-01-08T00:00:00Z","name":"Zeppelin loader beacon, third look","pattern":"[domain-name:value = 'zeppelin.example.net']",
 		"pattern_type":"stix","valid_from":"2026-01-01T00:00:00Z","object_marking_refs":[%q]}`, ind1, tlp2Green)
-	rel := mustParse(t, `{"type":"relationship","spec_version":"2.1","id":%q,"created":"2026-01-08T00:00:00Z",
+	rel := parseFixture(t, `{"type":"relationship","spec_version":"2.1","id":%q,"created":"2026-01-08T00:00:00Z",
 		"modified":"2026-01-08T00:00:00Z","relationship_type":"indicates","source_ref":%q,"target_ref":%q}`,
 		"relationship--"+storetest.UUID(23, 3), ind1, storetest.MalwareID(1))
 	res, err := db.AddObjects(ctx, old.coll, 1, []*stix.Object{newer, rel})

@@ -33,6 +33,12 @@ const (
 // fixPassword is the password of the fixture's users that have one.
 const fixPassword = "correct horse battery staple"
 
+// migrations names the store's migrations that the fixture and the checks
+// depend on (the two stores number them differently).
+type migrations struct {
+	groups, anonymous, sessions, joining, sightingK, feeds, webhooks, federation, duration int
+}
+
 // fixVersion is one stored object version of the fixture.
 type fixVersion struct {
 	mig   int    // the migration whose fragment stores it
@@ -71,7 +77,7 @@ type fixToken struct {
 type fixture struct {
 	now      int64 // microseconds; every stored time is before it
 	comms    []isachub.Community
-	secrets  [][]byte // anon_secret of each community, from migration 3 on
+	secrets  [][]byte // anon_secret of each community, from schema.anonymous on
 	orgs     []isachub.Org
 	users    []fixUser
 	tokens   []fixToken
@@ -89,8 +95,8 @@ type fixture struct {
 	feed     isachub.Feed
 	sids     map[string]int64
 	hooks    []isachub.Webhook
-	delivery isachub.WebhookDelivery // as stored before migration 14
-	took     time.Duration           // its Duration, from migration 14 on
+	delivery isachub.WebhookDelivery // as stored before schema.duration
+	took     time.Duration           // its Duration, from schema.duration on
 	peer     isachub.Peer
 	sub      isachub.Subscription
 	origin   isachub.Origin
@@ -108,7 +114,7 @@ func micros(t time.Time) int64 {
 // fromMicros turns microseconds into a UTC time.
 func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
 
-func mustParse(tb testing.TB, format string, args ...any) *stix.Object {
+func parseFixture(tb testing.TB, format string, args ...any) *stix.Object {
 	tb.Helper()
 	o, err := stix.ParseObject(fmt.Appendf(nil, format, args...))
 	if err != nil {
@@ -155,7 +161,7 @@ func newFixture(tb testing.TB) *fixture {
 	f.tokens = []fixToken{
 		{1, isachub.Token{ID: 1, UserID: 1, Name: "ci", CreatedAt: created, LastUsedAt: created.Add(time.Hour)}, "alice-token-secret"},
 		{1, isachub.Token{ID: 2, UserID: 2, Name: "tips", Anonymous: true, CreatedAt: created}, "bob-token-secret"},
-		{10, isachub.Token{ID: 3, UserID: 1, Name: "partner feed", FeedID: storetest.UUID(12, 1), CreatedAt: created}, "feed-token-secret"},
+		{schema.feeds, isachub.Token{ID: 3, UserID: 1, Name: "partner feed", FeedID: storetest.UUID(12, 1), CreatedAt: created}, "feed-token-secret"},
 	}
 	for i := range f.tokens {
 		f.tokens[i].t.Hash = hashOf(f.tokens[i].secret)
@@ -167,9 +173,9 @@ func newFixture(tb testing.TB) *fixture {
 		{1, 2, isachub.Collection{ID: collID(2), CommunityID: 1, Title: "Board", Readers: []int64{1}, Writers: []int64{1},
 			DefaultTLP: "amber", CreatedAt: created}},
 		{1, 3, isachub.Collection{ID: collID(3), CommunityID: 2, Title: "Energy shared", ReadAll: true, WriteAll: true, CreatedAt: created}},
-		{2, 4, isachub.Collection{ID: collID(4), CommunityID: 1, Title: "Airlines", GroupID: 1, Readers: []int64{1, 2},
+		{schema.groups, 4, isachub.Collection{ID: collID(4), CommunityID: 1, Title: "Airlines", GroupID: 1, Readers: []int64{1, 2},
 			Writers: []int64{1, 2}, CreatedAt: created}},
-		{3, 5, isachub.Collection{ID: collID(5), CommunityID: 1, Title: "Tips", ReadAll: true, WriteAll: true,
+		{schema.anonymous, 5, isachub.Collection{ID: collID(5), CommunityID: 1, Title: "Tips", ReadAll: true, WriteAll: true,
 			Anonymous: true, Moderated: true, CreatedAt: created}},
 	}
 	f.group = isachub.SharingGroup{ID: 1, CommunityID: 1, Slug: "airlines", Name: "Airlines", Members: []int64{1, 2}, CreatedAt: created}
@@ -186,65 +192,65 @@ func newFixture(tb testing.TB) *fixture {
 		f.versions = append(f.versions, v)
 		return v
 	}
-	add(1, c1, 1, mustParse(tb, `{"type":"identity","spec_version":"2.1","id":%q,"created":"2025-12-01T00:00:00.000Z",
+	add(1, c1, 1, parseFixture(tb, `{"type":"identity","spec_version":"2.1","id":%q,"created":"2025-12-01T00:00:00.000Z",
 		"modified":"2025-12-01T00:00:00.000Z","name":"Acme Air","identity_class":"organization"}`, identity))
-	add(1, c1, 1, mustParse(tb, `{"type":"marking-definition","spec_version":"2.1","id":%q,"created":"2025-12-01T00:00:00.000Z",
+	add(1, c1, 1, parseFixture(tb, `{"type":"marking-definition","spec_version":"2.1","id":%q,"created":"2025-12-01T00:00:00.000Z",
 		"created_by_ref":%q,"definition_type":"statement","name":"Acme copyright","definition":{"statement":"Copyright Acme Air"}}`,
 		statement, identity))
-	add(1, c1, 1, mustParse(tb, `{"type":"indicator","spec_version":"2.1","id":%q,"created":"2026-01-01T00:00:00Z",
+	add(1, c1, 1, parseFixture(tb, `{"type":"indicator","spec_version":"2.1","id":%q,"created":"2026-01-01T00:00:00Z",
 		"modified":"2026-01-01T00:00:00Z","created_by_ref":%q,"name":"Zeppelin loader beacon","indicator_types":["malicious-activity"],
 		"pattern":"[domain-name:value = 'zeppelin.example.net']","pattern_type":"stix","valid_from":"2026-01-01T00:00:00Z",
 		"confidence":70,"labels":["ransomware"],"object_marking_refs":[%q,%q]}`, ind1, identity, tlp2Green, statement))
-	add(1, c1, 1, mustParse(tb, `{"type":"malware","spec_version":"2.1","id":%q,"created":"2026-01-01T00:00:00.000Z",
+	add(1, c1, 1, parseFixture(tb, `{"type":"malware","spec_version":"2.1","id":%q,"created":"2026-01-01T00:00:00.000Z",
 		"modified":"2026-01-01T00:00:00.000Z","name":"Zeppelin ransomware","is_family":true}`, mal1))
-	add(1, c1, 1, mustParse(tb, `{"type":"relationship","spec_version":"2.1","id":%q,"created":"2026-01-01T00:00:00.000Z",
+	add(1, c1, 1, parseFixture(tb, `{"type":"relationship","spec_version":"2.1","id":%q,"created":"2026-01-01T00:00:00.000Z",
 		"modified":"2026-01-01T00:00:00.000Z","relationship_type":"indicates","source_ref":%q,"target_ref":%q,
 		"object_marking_refs":[%q]}`, rel1, ind1, mal1, tlp2Green))
-	add(1, c1, 1, mustParse(tb, `{"type":"indicator","spec_version":"2.1","id":%q,"created":"2026-01-01T00:00:00Z",
+	add(1, c1, 1, parseFixture(tb, `{"type":"indicator","spec_version":"2.1","id":%q,"created":"2026-01-01T00:00:00Z",
 		"modified":"2026-01-02T00:00:00.5Z","created_by_ref":%q,"name":"Zeppelin loader beacon","indicator_types":["malicious-activity"],
 		"description":"Beacons to zeppelin.example.net. Seen in January.",
 		"pattern":"[domain-name:value = 'zeppelin.example.net']","pattern_type":"stix","valid_from":"2026-01-01T00:00:00Z",
 		"confidence":80,"labels":["ransomware"],"object_marking_refs":[%q,%q]}`, ind1, identity, tlp2Green, statement))
-	add(1, c1, 2, mustParse(tb, `{"type":"indicator","spec_version":"2.1","id":%q,"created":"2026-01-03T10:00:00.123Z",
+	add(1, c1, 2, parseFixture(tb, `{"type":"indicator","spec_version":"2.1","id":%q,"created":"2026-01-03T10:00:00.123Z",
 		"modified":"2026-01-03T10:00:00.123Z","name":"Cobalt beacon","pattern":"[ipv4-addr:value = '198.51.100.7']",
 		"pattern_type":"stix","valid_from":"2026-01-03T10:00:00Z",
 		"granular_markings":[{"marking_ref":%q,"selectors":["pattern"]}]}`, ind2, tlp1Amber))
-	add(1, c1, 1, mustParse(tb, `{"type":"sighting","spec_version":"2.1","id":%q,"created":"2026-01-04T00:00:00Z",
+	add(1, c1, 1, parseFixture(tb, `{"type":"sighting","spec_version":"2.1","id":%q,"created":"2026-01-04T00:00:00Z",
 		"modified":"2026-01-04T00:00:00Z","sighting_of_ref":%q,"where_sighted_refs":[%q],"count":3,
 		"first_seen":"2026-01-03T00:00:00Z","last_seen":"2026-01-04T00:00:00Z","object_marking_refs":[%q]}`,
 		"sighting--"+storetest.UUID(25, 1), ind1, identity, tlp1White))
-	add(1, c1, 1, mustParse(tb, `{"type":"domain-name","id":%q,"value":"evil.example.net"}`, "domain-name--"+storetest.UUID(26, 1)))
-	add(1, c1, 1, mustParse(tb, `{"type":"report","spec_version":"2.1","id":%q,"created":"2026-01-05T00:00:00Z",
+	add(1, c1, 1, parseFixture(tb, `{"type":"domain-name","id":%q,"value":"evil.example.net"}`, "domain-name--"+storetest.UUID(26, 1)))
+	add(1, c1, 1, parseFixture(tb, `{"type":"report","spec_version":"2.1","id":%q,"created":"2026-01-05T00:00:00Z",
 		"modified":"2026-01-05T00:00:00Z","name":"Zeppelin campaign against airlines","published":"2026-01-05T00:00:00Z",
 		"report_types":["campaign"],"object_refs":[%q,%q,%q],"object_marking_refs":[%q,%q]}`,
 		"report--"+storetest.UUID(27, 1), ind1, mal1, rel1, tlp2Clear, statement))
-	add(1, c1, 1, mustParse(tb, `{"type":"intrusion-set","spec_version":"2.1","id":%q,"created":"2026-01-01T00:00:00Z",
+	add(1, c1, 1, parseFixture(tb, `{"type":"intrusion-set","spec_version":"2.1","id":%q,"created":"2026-01-01T00:00:00Z",
 		"modified":"2026-01-01T00:00:00Z","name":"Blue Zeppelin crew","object_marking_refs":[%q]}`, iset, tlp2Green))
-	add(1, c1, 1, mustParse(tb, `{"type":"relationship","spec_version":"2.1","id":%q,"created":"2026-01-01T00:00:00Z",
+	add(1, c1, 1, parseFixture(tb, `{"type":"relationship","spec_version":"2.1","id":%q,"created":"2026-01-01T00:00:00Z",
 		"modified":"2026-01-01T00:00:00Z","relationship_type":"uses","source_ref":%q,"target_ref":%q}`, rel2, iset, mal1))
-	add(1, c1, 1, mustParse(tb, `{"type":"intrusion-set","spec_version":"2.1","id":%q,"created":"2026-01-01T00:00:00Z",
+	add(1, c1, 1, parseFixture(tb, `{"type":"intrusion-set","spec_version":"2.1","id":%q,"created":"2026-01-01T00:00:00Z",
 		"modified":"2026-01-06T00:00:00Z","name":"Blue Zeppelin crew","revoked":true,"object_marking_refs":[%q]}`, iset, tlp2Green))
-	add(1, c1, 1, mustParse(tb, `{"type":"relationship","spec_version":"2.1","id":%q,"created":"2026-01-01T00:00:00Z",
+	add(1, c1, 1, parseFixture(tb, `{"type":"relationship","spec_version":"2.1","id":%q,"created":"2026-01-01T00:00:00Z",
 		"modified":"2026-01-06T00:00:00Z","relationship_type":"uses","source_ref":%q,"target_ref":%q,
 		"description":"Seen again by two members."}`, rel2, iset, mal1))
-	add(1, c1, 2, mustParse(tb, `{"type":"attack-pattern","id":%q,"created":"2016-05-12T08:17:27.000Z",
+	add(1, c1, 2, parseFixture(tb, `{"type":"attack-pattern","id":%q,"created":"2016-05-12T08:17:27.000Z",
 		"modified":"2016-05-12T08:17:27.000Z","name":"Spear phishing"}`, "attack-pattern--"+storetest.UUID(28, 1)))
-	add(1, c2, 1, mustParse(tb, `{"type":"indicator","spec_version":"2.1","id":%q,"created":"2026-01-02T00:00:00Z",
+	add(1, c2, 1, parseFixture(tb, `{"type":"indicator","spec_version":"2.1","id":%q,"created":"2026-01-02T00:00:00Z",
 		"modified":"2026-01-02T00:00:00Z","name":"Board phishing sender","pattern":"[email-addr:value = 'ceo@acme-air.example']",
 		"pattern_type":"stix","valid_from":"2026-01-02T00:00:00Z","object_marking_refs":[%q]}`, ind3, tlp1Red))
-	add(1, c2, 1, mustParse(tb, `{"type":"note","spec_version":"2.1","id":%q,"created":"2026-01-03T00:00:00Z",
+	add(1, c2, 1, parseFixture(tb, `{"type":"note","spec_version":"2.1","id":%q,"created":"2026-01-03T00:00:00Z",
 		"modified":"2026-01-03T00:00:00Z","abstract":"Board phishing","content":"Confirmed by the board.","object_refs":[%q]}`,
 		"note--"+storetest.UUID(29, 1), ind3))
-	add(1, c2, 1, mustParse(tb, `{"type":"indicator","spec_version":"2.1","id":%q,"created":"2026-01-02T00:00:00Z",
+	add(1, c2, 1, parseFixture(tb, `{"type":"indicator","spec_version":"2.1","id":%q,"created":"2026-01-02T00:00:00Z",
 		"modified":"2026-01-03T00:00:00Z","name":"Board phishing sender","pattern":"[email-addr:value = 'ceo@acme-air.example']",
 		"pattern_type":"stix","valid_from":"2026-01-02T00:00:00Z","object_marking_refs":[%q]}`, ind3, tlp2Red))
-	add(1, c3, 3, mustParse(tb, `{"type":"malware","spec_version":"2.1","id":%q,"created":"2026-01-01T00:00:00Z",
+	add(1, c3, 3, parseFixture(tb, `{"type":"malware","spec_version":"2.1","id":%q,"created":"2026-01-01T00:00:00Z",
 		"modified":"2026-01-01T00:00:00Z","name":"Grid wiper","is_family":false,"object_marking_refs":[%q]}`,
 		storetest.MalwareID(3), tlp2Green))
-	add(2, c4, 2, mustParse(tb, `{"type":"indicator","spec_version":"2.1","id":%q,"created":"2026-01-02T00:00:00Z",
+	add(schema.groups, c4, 2, parseFixture(tb, `{"type":"indicator","spec_version":"2.1","id":%q,"created":"2026-01-02T00:00:00Z",
 		"modified":"2026-01-02T00:00:00Z","name":"Crew roster phishing","pattern":"[url:value = 'https://crew.example/roster']",
 		"pattern_type":"stix","valid_from":"2026-01-02T00:00:00Z","object_marking_refs":[%q]}`, storetest.IndicatorID(4), tlp2Strict))
-	anonObj := add(3, c5, 0, mustParse(tb, `{"type":"indicator","spec_version":"2.1","id":%q,"created":"2026-01-04T00:00:00Z",
+	anonObj := add(schema.anonymous, c5, 0, parseFixture(tb, `{"type":"indicator","spec_version":"2.1","id":%q,"created":"2026-01-04T00:00:00Z",
 		"modified":"2026-01-04T00:00:00Z","name":"Anonymous zeppelin tip","pattern":"[ipv4-addr:value = '203.0.113.9']",
 		"pattern_type":"stix","valid_from":"2026-01-04T00:00:00Z","object_marking_refs":[%q]}`, storetest.IndicatorID(5), tlp2Green))
 
@@ -295,7 +301,7 @@ func newFixture(tb testing.TB) *fixture {
 	f.pending = isachub.Pending{ID: storetest.UUID(10, 2), CommunityID: 1, CollectionID: c5, SubmitterOrgID: 0,
 		Anonymous: &isachub.AnonymousSubmission{ID: storetest.UUID(10, 2), CommunityID: 1, CollectionID: c5, OrgID: 1,
 			ObjectIDs: []string{storetest.IndicatorID(6)}, CreatedAt: created.Add(3 * time.Hour)},
-		Objects: []json.RawMessage{json.RawMessage(mustParse(tb, `{"type":"indicator","spec_version":"2.1","id":%q,
+		Objects: []json.RawMessage{json.RawMessage(parseFixture(tb, `{"type":"indicator","spec_version":"2.1","id":%q,
 			"created":"2026-01-05T00:00:00Z","modified":"2026-01-05T00:00:00Z","name":"Waiting tip",
 			"pattern":"[ipv4-addr:value = '203.0.113.10']","pattern_type":"stix","valid_from":"2026-01-05T00:00:00Z"}`,
 			storetest.IndicatorID(6)).Raw())},
