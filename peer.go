@@ -91,6 +91,23 @@ type Subscription struct {
 	CreatedAt   time.Time
 }
 
+// CountPulled adds to s.Moved and s.Refused what the results of a pulled
+// page say (a version stored is moved, one refused is refused, one stored
+// already is neither) and returns how many were stored: what AddPulled
+// stores with the checkpoint, and what its caller counts once it returns.
+func (s *Subscription) CountPulled(results []AddResult) (stored int) {
+	for _, r := range results {
+		switch {
+		case r.Err != nil:
+			s.Refused++
+		case !r.Existed:
+			stored++
+		}
+	}
+	s.Moved += int64(stored)
+	return stored
+}
+
 // Validate returns EINVALID when the subscription cannot be stored.
 func (s *Subscription) Validate() error {
 	switch {
@@ -148,7 +165,9 @@ type PeerStore interface {
 	// AddPulled adds objs to the pull's local collection as AddObjects
 	// does, on behalf of orgID (the peer's organisation), records the
 	// origin of each version stored (the peer, at receivedAt) and stores
-	// s as RecordSync does, all in one transaction: a crash leaves either
+	// s as RecordSync does, with its Moved and Refused counting these
+	// results too (CountPulled; s itself is left as given), all in one
+	// transaction: a crash leaves either
 	// all of it or none, so a pull resumes from its checkpoint without
 	// losing or duplicating an object. (A subscription removed meanwhile
 	// records nothing; the objects are stored all the same.)

@@ -288,7 +288,9 @@ func checkPage(comm *isachub.Community, coll *isachub.Collection, p *taxii.Objec
 }
 
 // storePage stores a checked page with the subscription's next checkpoint
-// in one transaction, and counts what moved and what was refused.
+// and totals in one transaction, and counts what moved and what was
+// refused. A version stored already (the one at the checkpoint's instant,
+// read again on resuming) is neither moved nor refused.
 func (s *Syncer) storePage(ctx context.Context, peer *isachub.Peer, sub *isachub.Subscription, p checkedPage, res *Result) error {
 	for _, r := range p.refusals {
 		res.refuse("%s", r)
@@ -297,31 +299,24 @@ func (s *Syncer) storePage(ctx context.Context, peer *isachub.Peer, sub *isachub
 	if !p.dateAddedLast.IsZero() {
 		next.Checkpoint = taxii.FormatTimestamp(p.dateAddedLast)
 	}
-	// A version stored already (the one at the checkpoint's instant, read
-	// again on resuming) is neither moved nor refused.
-	var stored, existed int
-	if len(p.valid) > 0 {
+	// What parsing and checking refused; AddPulled counts the rest with the
+	// checkpoint, as CountPulled does here once it returns.
+	next.Refused += int64(p.objects - len(p.valid))
+	if len(p.valid) == 0 {
+		if err := s.Store.RecordSync(ctx, &next); err != nil {
+			return err
+		}
+	} else {
 		results, err := s.Store.AddPulled(ctx, &next, peer.OrgID, p.valid, s.now())
 		if err != nil {
 			return err
 		}
 		for _, r := range results {
-			switch {
-			case r.Err != nil:
+			if r.Err != nil {
 				res.refuse("%s %s: %s", r.ID, r.Version, isachub.ErrorMessage(r.Err))
-			case r.Existed:
-				existed++
-			default:
-				stored++
 			}
 		}
-	}
-	res.Moved += stored
-	next.Moved, next.Refused = sub.Moved+int64(stored), sub.Refused+int64(p.objects-stored-existed)
-	if len(p.valid) == 0 {
-		if err := s.Store.RecordSync(ctx, &next); err != nil {
-			return err
-		}
+		res.Moved += next.CountPulled(results)
 	}
 	*sub = next
 	return nil

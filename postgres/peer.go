@@ -202,7 +202,9 @@ func (db *DB) AddPulled(ctx context.Context, s *isachub.Subscription, orgID int6
 		}
 		// A subscription removed meanwhile updates nothing: the objects
 		// stay, as they would had the pull ended just before.
-		b.Queue(recordSyncSQL, recordSyncArgs(s)...)
+		counted := *s
+		counted.CountPulled(results)
+		b.Queue(recordSyncSQL, recordSyncArgs(&counted)...)
 		return nil
 	})
 }

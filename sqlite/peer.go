@@ -241,7 +241,9 @@ func (db *DB) AddPulled(ctx context.Context, s *isachub.Subscription, orgID int6
 		}
 		// A subscription removed meanwhile updates nothing: the objects
 		// stay, as they would had the pull ended just before.
-		return recordSync(ctx, tx, s, false)
+		counted := *s
+		counted.CountPulled(results)
+		return recordSync(ctx, tx, &counted, false)
 	})
 }
 

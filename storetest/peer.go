@@ -121,7 +121,7 @@ func testAddPulled(t *testing.T, s isachub.Store) {
 	mustOK(t, s.CreateSubscription(ctx, sub))
 	at := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
 	objs := Indicators(0, 5)
-	sub.Checkpoint, sub.Moved, sub.LastSuccess = "2026-12-07T09:00:00.000000Z", 5, at
+	sub.Checkpoint, sub.Moved, sub.LastSuccess = "2026-12-07T09:00:00.000000Z", 2, at
 	results, err := s.AddPulled(ctx, sub, p.OrgID, objs, at)
 	mustOK(t, err)
 	for _, r := range results {
@@ -134,8 +134,10 @@ func testAddPulled(t *testing.T, s isachub.Store) {
 	}
 	subs, err := s.Subscriptions(ctx, p.ID)
 	mustOK(t, err)
-	if subs[0].Checkpoint != sub.Checkpoint || subs[0].Moved != 5 {
-		t.Errorf("the checkpoint was not stored with the objects: %+v", subs[0])
+	// The totals stored with the checkpoint count this page (CountPulled);
+	// the subscription given is left as it was.
+	if subs[0].Checkpoint != sub.Checkpoint || subs[0].Moved != 2+5 || subs[0].Refused != 0 || sub.Moved != 2 {
+		t.Errorf("the checkpoint and totals were not stored with the objects: %+v (given Moved %d)", subs[0], sub.Moved)
 	}
 	ids := []string{objs[0].ID(), objs[4].ID(), "indicator--00000000-0000-4000-8000-000000000000"}
 	origins, err := s.Origins(ctx, f.coll.ID, ids)
@@ -151,6 +153,9 @@ func testAddPulled(t *testing.T, s isachub.Store) {
 	mustOK(t, err)
 	if len(page.Objects) != 5 {
 		t.Errorf("%d versions after pulling the same objects again, want 5", len(page.Objects))
+	}
+	if subs, err = s.Subscriptions(ctx, p.ID); err != nil || subs[0].Moved != 2 {
+		t.Errorf("versions stored already were counted as moved: %+v, %v", subs[0], err)
 	}
 	// the peer's objects are its organisation's: another may not version them
 	res, err := s.AddObjects(ctx, f.coll.ID, f.orgA.ID, Indicators(0, 1))
