@@ -383,6 +383,17 @@ func (r Reader) MayReadFeed(f *Feed) bool {
 	return r.HubOperator || r.InCommunity(f.CommunityID) && (f.Everyone || r.OrgID == f.OrgID)
 }
 
+// MayReadWebhook reports whether a user of the organisation may see the
+// webhook, its state and its delivery log: any member of the
+// organisation that receives it (Webhook.OrgID), and the community's
+// staff organisation (Org.Staff), which sees every webhook of its
+// community. Anyone else, a hub operator of another organisation
+// included (who has `isachub admin webhook`), is answered as if the
+// webhook did not exist. No one is shown its secret.
+func MayReadWebhook(org *Org, w *Webhook) bool {
+	return org.CommunityID == w.CommunityID && (org.ID == w.OrgID || org.Staff)
+}
+
 // FeedSource is one collection a feed reads, with what of it the read may
 // return.
 type FeedSource struct {

@@ -250,6 +250,28 @@ func TestMayAdminister(t *testing.T) {
 	}
 }
 
+// TestMayReadWebhook: the receiving organisation and its community's
+// staff read a webhook; another member, another community's staff and a
+// hub operator's organisation do not.
+func TestMayReadWebhook(t *testing.T) {
+	w := &isachub.Webhook{ID: 7, CommunityID: 1, OrgID: 10}
+	for _, tt := range []struct {
+		name string
+		org  *isachub.Org
+		want bool
+	}{
+		{"the receiving organisation", &isachub.Org{ID: 10, CommunityID: 1}, true},
+		{"the community's staff", &isachub.Org{ID: 11, CommunityID: 1, Staff: true}, true},
+		{"another member", &isachub.Org{ID: 12, CommunityID: 1}, false},
+		{"another community's staff", &isachub.Org{ID: 20, CommunityID: 2, Staff: true}, false},
+		{"the same id in another community", &isachub.Org{ID: 10, CommunityID: 2}, false},
+	} {
+		if got := isachub.MayReadWebhook(tt.org, w); got != tt.want {
+			t.Errorf("%s: MayReadWebhook = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
 // TestVisibilityOnly: narrowing to some levels hides the rest and never
 // shows what the Visibility hid, nor anything of a collection it may not
 // open.

@@ -91,6 +91,7 @@ func (h *confidential) attackWithFeedToken(t *testing.T) {
 	words, fakes := h.secrets(a)
 	h.attackFeeds(t, a, words, fakes)
 	h.attackStream(t, a, words)
+	h.attackWebhooks(t, a, words, fakes)
 	for _, p := range []string{"/taxii2/", root, "/other-isac/", root + "collections/"} {
 		h.probe(t, a, words, fakes, req{path: p})
 	}

@@ -21,6 +21,7 @@ func testConfidentiality(t *testing.T, newHub func(testing.TB, server.Config) *h
 	h := newConfidential(t, newHub)
 	t.Run("OKEntitledReadersSee", func(t *testing.T) { h.testEntitled(t) })
 	t.Run("FeedToken", func(t *testing.T) { skipDistributionShort(t); h.attackWithFeedToken(t) })
+	t.Run("OKWebhookOwner", func(t *testing.T) { h.testWebhookOwner(t) })
 	peers := h.addPeers(t)
 	for _, a := range append(attackers(), peerAttackers(peers)...) {
 		t.Run(a.user, func(t *testing.T) {
@@ -44,6 +45,7 @@ func testConfidentiality(t *testing.T, newHub func(testing.TB, server.Config) *h
 			t.Run("Match", func(t *testing.T) { skipDistributionShort(t); h.attackMatch(t, a, words, fakes) })
 			t.Run("Stream", func(t *testing.T) { skipDistributionShort(t); h.attackStream(t, a, words) })
 			t.Run("PostSecretIDs", func(t *testing.T) { h.attackPost(t, a, words, fakes) })
+			t.Run("Webhooks", func(t *testing.T) { h.attackWebhooks(t, a, words, fakes) })
 		})
 	}
 	for _, p := range peers {

@@ -56,6 +56,8 @@ type confidential struct {
 	// feeds are S's own feed and the staff organisation's feed for every
 	// member, both without a filter or ceiling (feeds_test).
 	feeds map[string]*isachub.Feed
+	// hooks are S's webhook, with a log, and B's (webhook_test).
+	hooks map[string]*isachub.Webhook
 }
 
 // discussionAbout is the open GREEN object that S discusses, relates and
@@ -189,6 +191,7 @@ func newConfidential(t *testing.T, newHub func(testing.TB, server.Config) *hub) 
 	}
 	h.talk = append(h.talk, "Skua", "Gull", "Petrel", "2026-04-02T00:00:00")
 	h.addFeeds(t)
+	h.addWebhooks(t)
 	// date_added as served, from the store (no TLP rule applies there).
 	for _, alias := range []string{"open", "jewels"} {
 		p, err := h.store.Objects(ctx, h.colls[alias].ID, isachub.Unrestricted(), isachub.ObjectFilter{Versions: []string{"all"}, Limit: 1000})
@@ -269,6 +272,7 @@ func (h *confidential) secrets(a attacker) (words []string, fakes map[string]str
 		words = slices.DeleteFunc(words, func(w string) bool { return w == "Cormorant" || w == "cormorant" })
 	}
 	words = append(words, h.talk...)
+	words = append(words, h.webhookWords(a)...)
 	for _, w := range h.talk {
 		if typ, _, ok := strings.Cut(w, "--"); ok {
 			fakes[w] = typ + "--" + uuid.NewString()

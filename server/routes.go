@@ -48,6 +48,9 @@ func (s *Server) routes() http.Handler {
 		{routeMatch, s.handleMatch},
 		// Sightings aggregated with k-anonymity (issue 10, section 5).
 		{"GET /{root}/objects/{object}/sightings/{$}", s.handleSightings},
+		// An organisation's webhooks and their delivery logs (webhook.go).
+		{"GET /{root}/webhooks/{$}", s.handleWebhooks},
+		{"GET /{root}/webhooks/{id}/deliveries/{$}", s.handleWebhookDeliveries},
 	} {
 		mux.Handle(r.pattern, s.adapt(r.h))
 		s.known.Handle(r.pattern, http.NotFoundHandler())

@@ -68,6 +68,8 @@ func (s *Server) webRoutes() http.Handler {
 		{"POST /ui/admin/{what}", signedIn(s.handleAdminCreate)},
 		{"GET /ui/admin/requests", signedIn(s.handleRequestsPage)},
 		{"GET /ui/peers", signedIn(s.handlePeersPage)},
+		{"GET /ui/webhooks", signedIn(s.handleWebhooksPage)},
+		{"GET /ui/webhooks/{id}", signedIn(s.handleWebhookPage)},
 		{"POST /ui/admin/requests/{id}/{action}", signedIn(s.handleDecideRequest)},
 		{"GET /ui/join", public(s.handleJoinList)},
 		{"GET /ui/join/{community}", public(s.handleJoinForm)},

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -44,6 +45,8 @@ func testWebConfidentiality(t *testing.T, newHub func(testing.TB, server.Config)
 			for _, c := range h.colls {
 				paths = append(paths, "/ui/collections/"+c.ID)
 			}
+			sable := fmt.Sprint(h.hooks["sable"].ID)
+			paths = append(paths, "/ui/webhooks", "/ui/webhooks/"+sable, "/ui/webhooks/"+fmt.Sprint(h.hooks["b"].ID))
 			for _, path := range paths {
 				p := b.get(path)
 				if p.status >= 500 {
@@ -63,6 +66,12 @@ func testWebConfidentiality(t *testing.T, newHub func(testing.TB, server.Config)
 						t.Errorf("GET %s answers otherwise (%d) than for an id that does not exist (%d)", path, p.status, fp.status)
 					}
 				}
+			}
+			// S's webhook answers like one that does not exist.
+			missing := h.missingWebhook()
+			got, none := b.get("/ui/webhooks/"+sable), b.get("/ui/webhooks/"+missing)
+			if got.status != http.StatusNotFound || strings.ReplaceAll(got.body, "&#34;"+sable+"&#34;", "&#34;"+missing+"&#34;") != none.body {
+				t.Errorf("GET /ui/webhooks/%s answers %d, otherwise than a webhook that does not exist", sable, got.status)
 			}
 			// What the attacker may see is found, so the probes above ran.
 			for _, o := range h.objs {
