@@ -26,8 +26,9 @@ type Webhook struct {
 	// Cursor is the feed position after the last delivered object.
 	Cursor string
 	// Failures counts the deliveries that failed since the last success;
-	// at MaxWebhookFailures the webhook is Dead and is not tried again
-	// until an administrator removes it and adds it again.
+	// at MaxWebhookFailures the webhook is Dead (its dead-letter state)
+	// and is not tried again until it is revived (ReviveWebhook), when it
+	// goes on from Cursor: nothing the feed received meanwhile is lost.
 	Failures    int
 	Dead        bool
 	NextAttempt time.Time // not before; zero: at once
@@ -59,6 +60,12 @@ type WebhookStore interface {
 	// as given), setting w.ID and w.CreatedAt. A feed or organisation not
 	// of w's community is ENOTFOUND.
 	CreateWebhook(ctx context.Context, w *Webhook) error
+	// ReviveWebhook takes the community's webhook with the id out of its
+	// dead-letter state, or out of its backoff: no failures, no last
+	// error, due at now. Its Cursor is kept, so that the next delivery
+	// goes on with the first object it has not delivered. ENOTFOUND when
+	// there is no such webhook.
+	ReviveWebhook(ctx context.Context, communityID, id int64, now time.Time) error
 	// Webhooks returns the community's webhooks, by id.
 	Webhooks(ctx context.Context, communityID int64) ([]*Webhook, error)
 	// DeleteWebhook removes the community's webhook with the id and its

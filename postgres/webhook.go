@@ -94,6 +94,20 @@ func (db *DB) DeleteWebhook(ctx context.Context, communityID, id int64) error {
 	return nil
 }
 
+// ReviveWebhook makes the community's webhook with the id live and due at
+// now, its cursor kept, or returns ENOTFOUND.
+func (db *DB) ReviveWebhook(ctx context.Context, communityID, id int64, now time.Time) error {
+	tag, err := db.pool.Exec(ctx, `UPDATE webhooks SET dead = false, failures = 0, last_error = '', next_attempt = $3
+		WHERE community_id = $1 AND id = $2`, communityID, id, now.UTC().Truncate(time.Microsecond))
+	if err != nil {
+		return dbError(err, "revive webhook", "Webhook "+itoa(id))
+	}
+	if tag.RowsAffected() == 0 {
+		return isachub.Errorf(isachub.ENOTFOUND, "Webhook %d not found.", id)
+	}
+	return nil
+}
+
 // WakeWebhooks makes the idle webhooks due at now.
 func (db *DB) WakeWebhooks(ctx context.Context, now time.Time) (int64, error) {
 	tag, err := db.pool.Exec(ctx, `UPDATE webhooks SET next_attempt = $1

@@ -108,6 +108,22 @@ func (db *DB) DeleteWebhook(ctx context.Context, communityID, id int64) error {
 	})
 }
 
+// ReviveWebhook makes the community's webhook with the id live and due at
+// now, its cursor kept, or returns ENOTFOUND.
+func (db *DB) ReviveWebhook(ctx context.Context, communityID, id int64, now time.Time) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE webhooks SET dead = 0, failures = 0, last_error = '', next_attempt = ?
+			WHERE community_id = ? AND id = ?`, micros(now), communityID, id)
+		if err != nil {
+			return internal("revive webhook", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("Webhook %d not found.", id)
+		}
+		return nil
+	})
+}
+
 // WakeWebhooks makes the idle webhooks due at now.
 func (db *DB) WakeWebhooks(ctx context.Context, now time.Time) (int64, error) {
 	var n int64

@@ -91,6 +91,7 @@ var tests = []test{
 	{"WebhookCascade", testWebhookCascade},
 	{"WebhookConcurrentClaims", testWebhookConcurrentClaims},
 	{"WebhookWake", testWebhookWake},
+	{"WebhookRevive", testWebhookRevive},
 	{"Peers", testPeers},
 	{"AddPulled", testAddPulled},
 }

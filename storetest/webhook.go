@@ -412,3 +412,28 @@ func testWebhookWake(t *testing.T, s isachub.Store) {
 	_, err = ws.ClaimWebhook(ctx, "me", now, time.Minute)
 	wantCode(t, err, isachub.ENOTFOUND)
 }
+
+// testWebhookRevive takes a dead webhook out of its dead-letter state: it
+// is claimed again, due at once, with its cursor as it was; a webhook of
+// another community, or none, is ENOTFOUND.
+func testWebhookRevive(t *testing.T, s isachub.Store) {
+	ws := webhookStore(t, s)
+	f := newFixture(t, s)
+	ctx := f.ctx
+	feed := mustFeed(t, s, f.comm.ID, f.orgA.ID, "SOC")
+	now := webhookNow()
+	dead := &isachub.Webhook{CommunityID: f.comm.ID, OrgID: f.orgA.ID, FeedID: feed.ID, URL: "https://acme.example/hook",
+		Secret: "k", Cursor: "cursor-7", Failures: isachub.MaxWebhookFailures, Dead: true, NextAttempt: now.Add(time.Hour),
+		LastError: "HTTP 500"}
+	mustOK(t, ws.CreateWebhook(ctx, dead))
+	_, err := ws.ClaimWebhook(ctx, "me", now, time.Minute)
+	wantCode(t, err, isachub.ENOTFOUND)
+	wantCode(t, ws.ReviveWebhook(ctx, f.other.ID, dead.ID, now), isachub.ENOTFOUND)
+	wantCode(t, ws.ReviveWebhook(ctx, f.comm.ID, dead.ID+1000, now), isachub.ENOTFOUND)
+	mustOK(t, ws.ReviveWebhook(ctx, f.comm.ID, dead.ID, now))
+	got, err := ws.ClaimWebhook(ctx, "me", now, time.Minute)
+	mustOK(t, err)
+	if got.ID != dead.ID || got.Dead || got.Failures != 0 || got.LastError != "" || got.Cursor != "cursor-7" || got.NextAttempt.After(now) {
+		t.Fatalf("revived: %+v", got)
+	}
+}

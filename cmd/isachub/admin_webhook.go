@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"text/tabwriter"
+	"time"
 
 	"github.com/isachub/isachub"
 )
@@ -87,16 +88,45 @@ func runAdminWebhookRemove(ctx context.Context, env *Env, args []string) int {
 	comm := a.fs.String("community", "", "slug of the community")
 	id := a.fs.String("id", "", "the webhook's id")
 	return a.run(ctx, args, []string{"community", "id"}, func(store isachub.Store) error {
-		c, err := store.Community(ctx, *comm)
+		c, n, err := webhookFlags(ctx, store, *comm, *id)
 		if err != nil {
 			return err
 		}
-		n, err := strconv.ParseInt(*id, 10, 64)
-		if err != nil {
-			return isachub.Errorf(isachub.EINVALID, "--id %q is not a webhook id", *id)
-		}
 		return store.DeleteWebhook(ctx, c.ID, n)
 	})
+}
+
+// runAdminWebhookRevive implements "isachub admin webhook revive": the
+// webhook leaves its dead-letter state (or its backoff) and delivers at
+// once, from the first object it has not delivered.
+func runAdminWebhookRevive(ctx context.Context, env *Env, args []string) int {
+	a := newAdminCmd(env, "admin webhook revive", "--community S --id N")
+	comm := a.fs.String("community", "", "slug of the community")
+	id := a.fs.String("id", "", "the webhook's id")
+	return a.run(ctx, args, []string{"community", "id"}, func(store isachub.Store) error {
+		c, n, err := webhookFlags(ctx, store, *comm, *id)
+		if err != nil {
+			return err
+		}
+		if err := store.ReviveWebhook(ctx, c.ID, n, time.Now()); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stderr, "Webhook %d revived; it delivers what it has not delivered yet, from where it stopped.\n", n)
+		return nil
+	})
+}
+
+// webhookFlags reads the --community and --id of a webhook command.
+func webhookFlags(ctx context.Context, store isachub.Store, comm, id string) (*isachub.Community, int64, error) {
+	c, err := store.Community(ctx, comm)
+	if err != nil {
+		return nil, 0, err
+	}
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil {
+		return nil, 0, isachub.Errorf(isachub.EINVALID, "--id %q is not a webhook id", id)
+	}
+	return c, n, nil
 }
 
 // runAdminWebhookDeliveries implements "isachub admin webhook deliveries":
@@ -107,13 +137,9 @@ func runAdminWebhookDeliveries(ctx context.Context, env *Env, args []string) int
 	id := a.fs.String("id", "", "the webhook's id")
 	limit := a.fs.Int("limit", 20, "how many of the latest attempts to show")
 	return a.run(ctx, args, []string{"community", "id"}, func(store isachub.Store) error {
-		c, err := store.Community(ctx, *comm)
+		c, n, err := webhookFlags(ctx, store, *comm, *id)
 		if err != nil {
 			return err
-		}
-		n, err := strconv.ParseInt(*id, 10, 64)
-		if err != nil {
-			return isachub.Errorf(isachub.EINVALID, "--id %q is not a webhook id", *id)
 		}
 		hooks, err := store.Webhooks(ctx, c.ID)
 		if err != nil {

@@ -22,6 +22,23 @@ func testAdminWebhook(t *testing.T, db testDB) {
 	if log := h.admin(t, "admin", "webhook", "deliveries", "--community", "aviation-isac", "--id", id); !strings.HasPrefix(log, "AT") {
 		t.Errorf("deliveries:\n%s", log)
 	}
+	// Dead after its failures (as the sender leaves it), then revived: live
+	// again, its failures and error cleared.
+	if err := h.exec(`UPDATE webhooks SET dead = (1 = 1), failures = 10, last_error = 'HTTP 500' WHERE id = ` + id); err != nil {
+		t.Fatal(err)
+	}
+	if list := h.admin(t, "admin", "webhook", "list", "--community", "aviation-isac"); !strings.Contains(list, "dead") {
+		t.Errorf("list of a dead webhook:\n%s", list)
+	}
+	if code, _, errOut := h.adminCLI(t, "admin", "webhook", "revive", "--community", "aviation-isac", "--id", id); code != exitOK || !strings.Contains(errOut, "revived") {
+		t.Errorf("revive: exit %d, %q", code, errOut)
+	}
+	if list := h.admin(t, "admin", "webhook", "list", "--community", "aviation-isac"); !strings.Contains(list, "active") || strings.Contains(list, "HTTP 500") {
+		t.Errorf("list after revive:\n%s", list)
+	}
+	if code, _, _ := h.adminCLI(t, "admin", "webhook", "revive", "--community", "quiet-isac", "--id", id); code == exitOK {
+		t.Error("revived another community's webhook")
+	}
 	for _, args := range [][]string{
 		{"--org", "northfield", "--feed", feed, "--url", "https://x.example/"}, // northfield may not read skyways' feed
 		{"--org", "skyways", "--feed", feed, "--url", "ftp://x.example/"},

@@ -85,6 +85,7 @@ func commands() []command {
 		{"admin webhook list", "list a community's webhooks, their state and last error", runAdminWebhookList},
 		{"admin webhook remove", "remove a webhook and its delivery log", runAdminWebhookRemove},
 		{"admin webhook deliveries", "show a webhook's delivery log, newest first", runAdminWebhookDeliveries},
+		{"admin webhook revive", "take a dead webhook out of its dead-letter state; it delivers from where it stopped", runAdminWebhookRevive},
 		{"admin peer add", "add another TAXII 2.1 server (another hub) as a peer of a community; prints its id", runAdminPeerAdd},
 		{"admin peer list", "list a community's peers and their subscriptions: last success, lag, moved, refused, errors", runAdminPeerList},
 		{"admin peer remove", "remove a peer and its subscriptions", runAdminPeerRemove},
