@@ -148,11 +148,26 @@ func (s *Sender) RunOnce(ctx context.Context) (worked bool, err error) {
 	} else if err != nil {
 		return false, err
 	}
+	claimed := *w
 	d, err := s.deliver(ctx, w)
+	// The claim is ended even when ctx ended meanwhile (this replica is
+	// stopping): a claim left behind keeps the webhook from every replica,
+	// this one started again included, until the lease ends.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if ctx.Err() != nil && (err != nil || d != nil && d.Error != "") {
+		// The stop cut the attempt; the receiver did not fail it. The
+		// webhook goes back as it was claimed: no failure counted or
+		// logged, due at once.
+		if rerr := s.Store.RecordDelivery(rctx, s.Owner, &claimed, nil); rerr != nil {
+			return true, rerr
+		}
+		return true, err
+	}
 	if err != nil {
 		return true, err
 	}
-	return true, s.Store.RecordDelivery(ctx, s.Owner, w, d)
+	return true, s.Store.RecordDelivery(rctx, s.Owner, w, d)
 }
 
 // deliver makes one attempt and sets w's state for RecordDelivery; the

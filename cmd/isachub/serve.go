@@ -48,6 +48,7 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	perCaller := fs.Float64("rate-per-caller", server.DefaultPerCaller, "requests per second one API token or user may make (bursts of 4 times that); 0: no limit")
 	perAddress := fs.Float64("rate-per-address", server.DefaultPerAddress, "requests per second from one address, IPv6 by /64 (bursts of twice that); 0: no limit")
 	maxConcurrent := fs.Int("max-concurrent", server.DefaultMaxConcurrent, "requests answered at once, live streams apart; beyond it 503 with Retry-After; 0: no bound")
+	webhookLease := fs.Duration("webhook-lease", 2*time.Minute, "how long a replica's claim on a webhook holds: one killed mid-delivery keeps its webhooks that long, which a restarted hub waits out; with several replicas keep it above the 30 s delivery timeout")
 	configFile := fs.String("config", "", "read settings from this file (lines of name = value, the names of these flags); default $ISACHUB_CONFIG. The command line wins over the environment (ISACHUB_<FLAG>), which wins over the file")
 	printCfg := fs.Bool("print-config", false, "print the effective settings and where each came from (secrets masked), then exit")
 	logFormat := fs.String("log-format", "text", "log records as text or json (log/slog), one line per request")
@@ -81,6 +82,10 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	}
 	if *perCaller < 0 || *perAddress < 0 || *maxConcurrent < 0 {
 		fmt.Fprintln(env.Stderr, "isachub serve: --rate-per-caller, --rate-per-address and --max-concurrent are 0 (no limit) or more")
+		return exitUsage
+	}
+	if *webhookLease <= 0 {
+		fmt.Fprintln(env.Stderr, "isachub serve: --webhook-lease must be positive")
 		return exitUsage
 	}
 	if *maxContent < 1024 {
@@ -197,7 +202,8 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	pushCtx, stopPush := context.WithCancel(context.Background())
 	pushDone := make(chan struct{})
 	host, _ := os.Hostname()
-	sender := &push.Sender{Store: store, Owner: fmt.Sprintf("%s:%d", host, os.Getpid()), Wake: hub.Changed, Log: logger}
+	sender := &push.Sender{Store: store, Owner: fmt.Sprintf("%s:%d", host, os.Getpid()), Lease: *webhookLease,
+		Wake: hub.Changed, Log: logger}
 	go func() { defer close(pushDone); sender.Run(pushCtx, time.Second) }()
 	defer func() { stopPush(); <-pushDone }()
 	// Federation runs on every replica too; each claims a subscription
