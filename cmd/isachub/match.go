@@ -11,12 +11,14 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/isachub/isachub/pattern"
 	"github.com/isachub/isachub/stix"
+	"github.com/isachub/isachub/warninglist"
 )
 
 // maxEventLine bounds one line of an events file; longer lines are
@@ -29,8 +31,13 @@ const maxEventLine = 64 << 20
 // event. EVENTS are JSON-lines files ("-" or none: standard input), each
 // line an ECS event, a STIX bundle or an observed-data. A malformed line
 // or an indicator whose pattern does not parse is reported on standard
-// error and skipped. Exit 0 when anything fired, 1 when nothing did, 2 on
-// bad usage or an unreadable file.
+// error and skipped. --warninglists flag or drop checks the hits against
+// the warninglists (the shipped ones and the files of --warninglist; with
+// --url, the hub's), as POST /{root}/match does: a hit that fires only on
+// the event's values on a warninglist is flagged (a fifth column, or the
+// JSON keys warninglist and warninglist_reason) or left out. Exit 0 when
+// anything fired, 1 when nothing did, 2 on bad usage or an unreadable
+// file.
 func runMatch(ctx context.Context, env *Env, args []string) int {
 	fs := flag.NewFlagSet("match", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
@@ -40,12 +47,15 @@ func runMatch(ctx context.Context, env *Env, args []string) int {
 	tf := addTLSFlags(fs) // with --url
 	progress := fs.Duration("progress", 5*time.Second, "how often to report progress on standard error (0: never)")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "how many events to match at once (output stays in input order)")
+	warnMode := fs.String("warninglists", "", "flag or drop the hits that fire only on an event's values on a warninglist (default: nothing is checked)")
+	warnFiles := addWarninglistFlag(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(env.Stderr, "Usage: isachub match --indicators FILE [--json] [EVENTS...]")
-		fmt.Fprintln(env.Stderr, "       isachub match --url API_ROOT_URL [--json] [EVENTS...]")
+		fmt.Fprintln(env.Stderr, "Usage: isachub match --indicators FILE [--json] [--warninglists flag|drop [--warninglist FILE]...] [EVENTS...]")
+		fmt.Fprintln(env.Stderr, "       isachub match --url API_ROOT_URL [--json] [--warninglists flag|drop] [EVENTS...]")
 		fmt.Fprintln(env.Stderr, "\nReport which STIX indicators fire on events. EVENTS are JSON-lines files (\"-\" or")
 		fmt.Fprintln(env.Stderr, "none for standard input); each line is an ECS event, a STIX bundle or an observed-data.")
-		fmt.Fprintln(env.Stderr, "Output: FILE:LINE, indicator id, name and pattern, tab-separated.")
+		fmt.Fprintln(env.Stderr, "Output: FILE:LINE, indicator id, name and pattern, tab-separated (with --warninglists flag,")
+		fmt.Fprintln(env.Stderr, "a fifth column \"warninglist: <why>\" on a hit that fired only on warninglisted values).")
 		fmt.Fprintln(env.Stderr, "Exit 0 when an indicator fired, 1 when none did, 2 on error.")
 		fs.PrintDefaults()
 	}
@@ -60,11 +70,20 @@ func runMatch(ctx context.Context, env *Env, args []string) int {
 		files = []string{"-"}
 	}
 	switch {
+	case *warnMode != "" && *warnMode != "flag" && *warnMode != "drop":
+		fmt.Fprintf(env.Stderr, "isachub match: --warninglists is flag or drop, not %q\n", *warnMode)
+		return exitUsage
+	case len(*warnFiles) > 0 && *warnMode == "":
+		fmt.Fprintln(env.Stderr, "isachub match: --warninglist needs --warninglists flag or drop")
+		return exitUsage
+	case len(*warnFiles) > 0 && *hubURL != "":
+		fmt.Fprintln(env.Stderr, "isachub match: --warninglist is for --indicators: with --url, the hub's warninglists apply")
+		return exitUsage
 	case *indicators != "" && *hubURL != "":
 		fmt.Fprintln(env.Stderr, "isachub match: give --indicators or --url, not both")
 		return exitUsage
 	case *hubURL != "":
-		return runRemoteMatch(ctx, env, *hubURL, tf, files, *asJSON)
+		return runRemoteMatch(ctx, env, *hubURL, tf, files, *asJSON, *warnMode)
 	case *indicators == "":
 		fmt.Fprintln(env.Stderr, "isachub match: --indicators is required (or --url, to match on a hub)")
 		fs.Usage()
@@ -79,7 +98,16 @@ func runMatch(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintln(env.Stderr, "isachub match: --workers must be at least 1")
 		return exitUsage
 	}
-	m := &matchRun{env: env, ix: ix, json: *asJSON, every: *progress, workers: *workers, out: bufio.NewWriter(env.Stdout)}
+	m := &matchRun{env: env, ix: ix, json: *asJSON, every: *progress, workers: *workers, out: bufio.NewWriter(env.Stdout), warnMode: *warnMode}
+	if m.warnMode != "" {
+		if m.warn, err = loadWarninglists(*warnFiles); err != nil {
+			fmt.Fprintf(env.Stderr, "isachub match: %v\n", err)
+			return warninglistExit(err)
+		}
+		if m.warn == nil {
+			m.warn = warninglist.Default()
+		}
+	}
 	code := exitNegative
 	stdinUsed := false
 	for _, name := range files {
@@ -103,8 +131,12 @@ func runMatch(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "isachub match: writing the results: %v\n", err)
 		return exitUsage
 	}
-	fmt.Fprintf(env.Stderr, "isachub match: %d events, %d hits, %d lines skipped, %d indicators\n",
-		m.events, m.hits, m.skipped, ix.Len())
+	dropped := ""
+	if m.warnMode == "drop" {
+		dropped = fmt.Sprintf(", %d hits left out by the warninglists", m.dropped)
+	}
+	fmt.Fprintf(env.Stderr, "isachub match: %d events, %d hits, %d lines skipped, %d indicators%s\n",
+		m.events, m.hits, m.skipped, ix.Len(), dropped)
 	if code == exitUsage || ctx.Err() != nil {
 		return exitUsage
 	}
@@ -143,9 +175,12 @@ type matchRun struct {
 	every   time.Duration
 	workers int
 	out     *bufio.Writer
+	// warn, with warnMode flag or drop, are the warninglists.
+	warn     *warninglist.Set
+	warnMode string
 
-	events, hits, skipped int
-	start, lastReport     time.Time
+	events, hits, skipped, dropped int
+	start, lastReport              time.Time
 }
 
 // eventLine is one line of an events file.
@@ -158,10 +193,10 @@ type eventLine struct {
 // lineBatch is a run of lines matched by one worker; done is closed when
 // out, errs and the counts are filled in.
 type lineBatch struct {
-	lines                 []eventLine
-	done                  chan struct{}
-	out, errs             bytes.Buffer
-	events, hits, skipped int
+	lines                          []eventLine
+	done                           chan struct{}
+	out, errs                      bytes.Buffer
+	events, hits, skipped, dropped int
 }
 
 // maxBatch is the most lines one worker takes at a time.
@@ -218,6 +253,7 @@ func (m *matchRun) file(ctx context.Context, name string) error {
 		m.events += b.events
 		m.hits += b.hits
 		m.skipped += b.skipped
+		m.dropped += b.dropped
 		lastLine = b.lines[len(b.lines)-1].no
 		if m.every > 0 && time.Since(m.lastReport) >= m.every {
 			m.report(display, lastLine)
@@ -297,15 +333,27 @@ func (m *matchRun) matchBatch(file string, b *lineBatch) {
 			continue
 		}
 		b.events++
+		var checked *warninglist.Event // once an indicator fires
 		for _, h := range m.ix.Match(obs...) {
+			var warned []warninglist.Warning
+			if m.warn != nil {
+				if checked == nil {
+					checked = m.warn.Event(obs...)
+				}
+				if warned = checked.Fired(h.Pattern); warned != nil && m.warnMode == "drop" {
+					b.dropped++
+					continue
+				}
+			}
 			b.hits++
-			m.printHit(&b.out, file, l.no, h)
+			m.printHit(&b.out, file, l.no, h, warned)
 		}
 	}
 }
 
-// printHit writes one hit as a tab-separated line or a JSON object.
-func (m *matchRun) printHit(w *bytes.Buffer, file string, lineNo int, h pattern.Hit) {
+// printHit writes one hit as a tab-separated line or a JSON object, with
+// the warned values it fired on.
+func (m *matchRun) printHit(w *bytes.Buffer, file string, lineNo int, h pattern.Hit, warned []warninglist.Warning) {
 	name, text := "", h.Pattern.String()
 	if o, ok := h.Meta.(*stix.Object); ok {
 		name, text = o.String("name"), o.String("pattern")
@@ -317,16 +365,45 @@ func (m *matchRun) printHit(w *bytes.Buffer, file string, lineNo int, h pattern.
 				ids = append(ids, id)
 			}
 		}
-		b, err := jsonMarshalLine(map[string]any{
+		v := map[string]any{
 			"file": file, "line": lineNo, "indicator_id": h.ID, "indicator_name": name,
 			"pattern": text, "observed_data_ids": ids,
-		})
+		}
+		if warned != nil {
+			v["warninglist"], v["warninglist_reason"] = warnedLists(warned)
+		}
+		b, err := jsonMarshalLine(v)
 		if err == nil {
 			w.Write(b)
 		}
 		return
 	}
-	fmt.Fprintf(w, "%s:%d\t%s\t%s\t%s\n", file, lineNo, h.ID, oneLine(name), oneLine(text))
+	fmt.Fprintf(w, "%s:%d\t%s\t%s\t%s%s\n", file, lineNo, h.ID, oneLine(name), oneLine(text), warnedColumn(warned))
+}
+
+// warnedLists returns the names of the lists of warned values, each once,
+// and why: the fields warninglist and warninglist_reason of the matching
+// API's hits.
+func warnedLists(warned []warninglist.Warning) ([]string, string) {
+	var lists, reasons []string
+	for _, w := range warned {
+		reasons = append(reasons, w.String())
+		for _, l := range w.Lists() {
+			if !slices.Contains(lists, l) {
+				lists = append(lists, l)
+			}
+		}
+	}
+	return lists, strings.Join(reasons, "; ")
+}
+
+// warnedColumn is the fifth column of a flagged hit, "" for another.
+func warnedColumn(warned []warninglist.Warning) string {
+	if warned == nil {
+		return ""
+	}
+	_, why := warnedLists(warned)
+	return "\twarninglist: " + oneLine(why)
 }
 
 // report prints a progress line on standard error.

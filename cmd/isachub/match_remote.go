@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 
@@ -28,13 +29,17 @@ type remoteHit struct {
 	Name      string `json:"name"`
 	Pattern   string `json:"pattern"`
 	TLP       string `json:"tlp"`
+	// With warninglists=flag.
+	Warninglist       []string `json:"warninglist"`
+	WarninglistReason string   `json:"warninglist_reason"`
 }
 
 // runRemoteMatch is isachub match --url: the events of each file go, as
 // JSON lines in chunks, to the hub's matching API, which matches them
 // against the community's indicators that the caller may see; the output
-// is the local command's, with the TLP of each hit in --json.
-func runRemoteMatch(ctx context.Context, env *Env, rawURL string, tf tlsFlags, files []string, asJSON bool) int {
+// is the local command's, with the TLP of each hit in --json. warnMode
+// (flag, drop or "": off) is the hub's warninglists parameter.
+func runRemoteMatch(ctx context.Context, env *Env, rawURL string, tf tlsFlags, files []string, asJSON bool, warnMode string) int {
 	conf, err := tf.config()
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "isachub match: %v\n", err)
@@ -47,7 +52,10 @@ func runRemoteMatch(ctx context.Context, env *Env, rawURL string, tf tlsFlags, f
 	}
 	out := bufio.NewWriter(env.Stdout)
 	defer out.Flush()
-	events, hits, skipped := 0, 0, 0
+	if warnMode == "" {
+		warnMode = "off" // the output would not show them
+	}
+	events, hits, skipped, dropped := 0, 0, 0, 0
 	for _, name := range files {
 		var in io.Reader = env.Stdin
 		display := "-"
@@ -71,12 +79,13 @@ func runRemoteMatch(ctx context.Context, env *Env, rawURL string, tf tlsFlags, f
 			if n == 0 {
 				break
 			}
-			res, err := hub.match(ctx, chunk)
+			res, err := hub.match(ctx, chunk, warnMode)
 			if err != nil {
 				fmt.Fprintf(env.Stderr, "isachub match: %s: %v\n", display, err)
 				return exitFailure
 			}
 			events += res.Events
+			dropped += res.WarninglistDropped
 			for _, e := range res.Errors {
 				skipped++
 				fmt.Fprintf(env.Stderr, "isachub match: %s:%d: skipped: %s\n", display, first+e.Event-1, taxii.Printable(e.Error, 300))
@@ -85,17 +94,29 @@ func runRemoteMatch(ctx context.Context, env *Env, rawURL string, tf tlsFlags, f
 				hits++
 				line := first + h.Event - 1
 				if asJSON {
-					b, _ := jsonMarshalLine(map[string]any{"file": display, "line": line, "indicator_id": h.Indicator,
-						"indicator_name": h.Name, "pattern": h.Pattern, "tlp": h.TLP})
+					v := map[string]any{"file": display, "line": line, "indicator_id": h.Indicator,
+						"indicator_name": h.Name, "pattern": h.Pattern, "tlp": h.TLP}
+					if h.WarninglistReason != "" {
+						v["warninglist"], v["warninglist_reason"] = h.Warninglist, h.WarninglistReason
+					}
+					b, _ := jsonMarshalLine(v)
 					out.Write(b)
 					continue
 				}
-				fmt.Fprintf(out, "%s:%d\t%s\t%s\t%s\n", display, line, taxii.Printable(h.Indicator, 200), oneLine(taxii.Printable(h.Name, 500)), oneLine(taxii.Printable(h.Pattern, 2000)))
+				warned := ""
+				if h.WarninglistReason != "" {
+					warned = "\twarninglist: " + oneLine(taxii.Printable(h.WarninglistReason, 2000))
+				}
+				fmt.Fprintf(out, "%s:%d\t%s\t%s\t%s%s\n", display, line, taxii.Printable(h.Indicator, 200), oneLine(taxii.Printable(h.Name, 500)), oneLine(taxii.Printable(h.Pattern, 2000)), warned)
 			}
 			first += n
 		}
 	}
-	fmt.Fprintf(env.Stderr, "isachub match: %d events, %d hits, %d lines skipped (matched by %s)\n", events, hits, skipped, hub.host)
+	left := ""
+	if warnMode == "drop" {
+		left = fmt.Sprintf(", %d hits left out by the warninglists", dropped)
+	}
+	fmt.Fprintf(env.Stderr, "isachub match: %d events, %d hits, %d lines skipped%s (matched by %s)\n", events, hits, skipped, left, hub.host)
 	if hits > 0 {
 		return exitOK
 	}
@@ -125,29 +146,27 @@ func readChunk(br *bufio.Reader) ([]byte, int, error) {
 	return buf.Bytes(), n, nil
 }
 
-// match posts events to the hub's matching API.
-func (h *hubClient) match(ctx context.Context, events []byte) (*struct {
+// remoteMatch is the answer of POST /{root}/match.
+type remoteMatch struct {
 	Hits   []remoteHit
 	Events int
 	Errors []struct {
 		Event int
 		Error string
 	}
-}, error) {
-	endpoint := strings.TrimSuffix(h.Endpoint("match"), "/")
+	WarninglistDropped int `json:"warninglist_dropped"`
+}
+
+// match posts events to the hub's matching API, with its warninglists
+// parameter.
+func (h *hubClient) match(ctx context.Context, events []byte, warnMode string) (*remoteMatch, error) {
+	endpoint := strings.TrimSuffix(h.Endpoint("match"), "/") + "?warninglists=" + url.QueryEscape(warnMode)
 	resp, err := h.post(ctx, "matching events", endpoint, events, http.StatusOK,
 		map[string]string{"Content-Type": "application/x-ndjson", "Accept": "application/json"})
 	if err != nil {
 		return nil, err
 	}
-	var res struct {
-		Hits   []remoteHit
-		Events int
-		Errors []struct {
-			Event int
-			Error string
-		}
-	}
+	var res remoteMatch
 	if err := json.Unmarshal(resp.Body, &res); err != nil {
 		return nil, fmt.Errorf("the hub's answer is not a match result: %v", err)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/isachub/isachub/federation"
 	"github.com/isachub/isachub/push"
 	"github.com/isachub/isachub/server"
+	"github.com/isachub/isachub/warninglist"
 )
 
 // serveGCPercent is serve's garbage-collection target when GOGC is unset:
@@ -52,6 +53,7 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	configFile := fs.String("config", "", "read settings from this file (lines of name = value, the names of these flags); default $ISACHUB_CONFIG. The command line wins over the environment (ISACHUB_<FLAG>), which wins over the file")
 	printCfg := fs.Bool("print-config", false, "print the effective settings and where each came from (secrets masked), then exit")
 	logFormat := fs.String("log-format", "text", "log records as text or json (log/slog), one line per request")
+	warnFiles := addWarninglistFlag(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "Usage: isachub serve [--config FILE] [--print-config] [--db DSN] [--create] [--listen ADDR] [--demo] [--tls-cert FILE --tls-key FILE] [--metrics-listen ADDR] [flags]\n"+
 			"Every flag may also be set as ISACHUB_<FLAG> in the environment (--page-size: ISACHUB_PAGE_SIZE) or in the --config file.")
@@ -105,6 +107,18 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	default:
 		fmt.Fprintf(env.Stderr, "isachub serve: --log-format is text or json, not %q\n", *logFormat)
 		return exitUsage
+	}
+	// The warninglists are read before anything starts: a bad file stops
+	// serve with the file, the line and what is wrong.
+	warn, err := loadWarninglists(*warnFiles)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "isachub serve: %v\n", err)
+		return warninglistExit(err)
+	}
+	if warn != nil {
+		for _, l := range warn.Lists()[len(warninglist.Default().Lists()):] {
+			logger.Info("loaded a warninglist", "name", l.Name, "file", l.Source, "entries", l.Len())
+		}
 	}
 	var tlsConfig *tls.Config
 	if *tlsCert != "" {
@@ -167,7 +181,7 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 		printDemo(env, res, base)
 	}
 	hub := server.New(server.Config{DefaultPageSize: *pageSize, MaxPageSize: *maxPageSize, MaxContentLength: *maxContent,
-		SIDBase: *sidBase, SIDLast: *sidLast, MetricsToken: env.Getenv("ISACHUB_METRICS_TOKEN"), HSTS: tlsConfig != nil,
+		SIDBase: *sidBase, SIDLast: *sidLast, Warninglists: warn, MetricsToken: env.Getenv("ISACHUB_METRICS_TOKEN"), HSTS: tlsConfig != nil,
 		Limits: server.Limits{PerCaller: *perCaller, CallerBurst: int(4 * *perCaller), PerAddress: *perAddress,
 			AddressBurst: int(2 * *perAddress), MaxConcurrent: *maxConcurrent}}, store, logger)
 	srv := &http.Server{
