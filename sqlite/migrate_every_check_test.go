@@ -153,7 +153,7 @@ func checkAccounts(t *testing.T, db isachub.Store, f *fixture, v int) {
 			t.Fatal(err)
 		}
 		same(t, "user "+want.u.Username, *got, want.u)
-		if want.password != "" {
+		if want.password != "" && want.u.ID == 1 { // one argon2id check is enough: the hashes are compared above
 			if ok, err := server.VerifyPassword(got.PasswordHash, want.password); !ok || err != nil {
 				t.Errorf("user %s cannot sign in with their password after the upgrade: %v", got.Username, err)
 			}

@@ -37,6 +37,9 @@ const fixPassword = "correct horse battery staple"
 // depend on (the two stores number them differently).
 type migrations struct {
 	groups, anonymous, sessions, joining, sightingK, feeds, webhooks, federation, duration int
+	// escapedNUL is the first version whose databases upgrade with a
+	// version that has an escaped NUL ("\u0000") in its strings.
+	escapedNUL int
 }
 
 // fixVersion is one stored object version of the fixture.
@@ -235,6 +238,13 @@ func newFixture(tb testing.TB) *fixture {
 		"description":"Seen again by two members."}`, rel2, iset, mal1))
 	add(1, c1, 2, parseFixture(tb, `{"type":"attack-pattern","id":%q,"created":"2016-05-12T08:17:27.000Z",
 		"modified":"2016-05-12T08:17:27.000Z","name":"Spear phishing"}`, "attack-pattern--"+storetest.UUID(28, 1)))
+	// An escaped NUL is valid JSON and storable outside the common
+	// properties (stix.TextIssue); PostgreSQL's jsonb refuses it, so that
+	// there the versions before schema.escapedNUL cannot hold it (see
+	// TestMigrateEscapedNUL).
+	add(schema.escapedNUL, c1, 2, parseFixture(tb, `{"type":"note","spec_version":"2.1","id":%q,"created":"2026-01-06T00:00:00Z",
+		"modified":"2026-01-06T00:00:00Z","content":"The beacon's request: GET /\u0000 HTTP/1.1","object_refs":[%q],
+		"granular_markings":[{"marking_ref":%q,"selectors":["content"]}]}`, "note--"+storetest.UUID(29, 2), mal1, tlp1Amber))
 	add(1, c2, 1, parseFixture(tb, `{"type":"indicator","spec_version":"2.1","id":%q,"created":"2026-01-02T00:00:00Z",
 		"modified":"2026-01-02T00:00:00Z","name":"Board phishing sender","pattern":"[email-addr:value = 'ceo@acme-air.example']",
 		"pattern_type":"stix","valid_from":"2026-01-02T00:00:00Z","object_marking_refs":[%q]}`, ind3, tlp1Red))

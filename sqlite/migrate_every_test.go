@@ -55,7 +55,7 @@ func TestMigrateFromEveryVersion(t *testing.T) {
 
 // schema names the migrations the fixture and the checks depend on.
 var schema = migrations{groups: 2, anonymous: 3, sessions: 4, joining: 6, sightingK: 8, feeds: 10, webhooks: 11,
-	federation: 13, duration: 14}
+	federation: 13, duration: 14, escapedNUL: 1}
 
 // sqliteSeeder writes the fixture into a database at version v.
 type sqliteSeeder struct {
@@ -91,7 +91,7 @@ func (s *sqliteSeeder) collections(mig int) {
 			alias = c.c.Alias
 		}
 		var last int64
-		for _, v := range s.f.versions {
+		for _, v := range s.f.at(s.v) {
 			if v.coll == c.c.ID {
 				last = max(last, v.added)
 			}
@@ -241,7 +241,7 @@ var sqliteSeed = []func(s *sqliteSeeder){
 			se.ID, se.UserID, se.Hash, se.CSRFToken, micros(se.CreatedAt), micros(se.LastSeenAt), micros(se.ExpiresAt))
 	},
 	5: func(s *sqliteSeeder) { // 0005_references: every version's references, as AddObjects writes them
-		for _, v := range s.f.versions {
+		for _, v := range s.f.at(s.v) {
 			for _, r := range isachub.References(v.obj) {
 				s.exec(`INSERT INTO object_refs (pk, prop, ref) VALUES (?, ?, ?)`, v.pk, r.Property, r.Ref)
 			}
@@ -269,7 +269,7 @@ var sqliteSeed = []func(s *sqliteSeeder){
 			tlp       int
 		}
 		n := map[key]int{}
-		for _, v := range s.f.versions {
+		for _, v := range s.f.at(s.v) {
 			n[key{s.f.coll(v.coll).pk, v.added / 86400000000, v.obj.Type(), int(stix.EffectiveTLP(v.obj))}]++
 		}
 		for k, c := range n {
