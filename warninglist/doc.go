@@ -127,6 +127,19 @@
 // by entry; a value may be on several lists (169.254.169.254 is on
 // rfc3927-link-local and cloud-metadata).
 //
+// # Events
+//
+// For matching, Set.Event takes an event's observations (as
+// pattern.ParseEvent gives them) and finds its values on a list: the
+// value of every ipv4-addr, ipv6-addr, domain-name, url and email-addr
+// object, and the MD5, SHA-1 and SHA-256 hashes of file and artifact
+// objects. Event.Fired then says, for an indicator that fires on the
+// event, which of those values it fires on: none when it still fires on
+// the event with all of them taken out (it fires on something else, such
+// as a C2 address beside a private source address), else each value that
+// makes it fire alone, or all of them when it needs several. Warning.String
+// is the reason text the exports and the matching API give.
+//
 // # Cost
 //
 // NewSet indexes every entry in hash maps: an address or range costs one
