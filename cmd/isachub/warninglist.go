@@ -33,7 +33,7 @@ func (f *warninglistFlag) Set(v string) error {
 // addWarninglistFlag defines --warninglist on fs.
 func addWarninglistFlag(fs *flag.FlagSet) *warninglistFlag {
 	f := &warninglistFlag{}
-	fs.Var(f, "warninglist", "also load this warninglist file, one value a line (see docs/FEEDS.md), named after the file without its extension, or NAME=FILE; repeat or separate with commas for several")
+	fs.Var(f, "warninglist", "also load the warninglist in `FILE`, one value a line (see docs/FEEDS.md), named after the file without its extension, or NAME=FILE; repeat or separate with commas for several")
 	return f
 }
 
