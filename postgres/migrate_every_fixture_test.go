@@ -37,9 +37,10 @@ const fixPassword = "correct horse battery staple"
 // depend on (the two stores number them differently).
 type migrations struct {
 	groups, anonymous, sessions, joining, sightingK, feeds, webhooks, federation, duration int
-	// escapedNUL is the first version whose databases upgrade with a
-	// version that has an escaped NUL ("\u0000") in its strings.
-	escapedNUL int
+	// beyondJSONB is the first version whose databases upgrade with a
+	// stored version that PostgreSQL's jsonb cannot hold: an escaped NUL
+	// ("\u0000") in a string, a number beyond the range of numeric.
+	beyondJSONB int
 }
 
 // fixVersion is one stored object version of the fixture.
@@ -238,13 +239,16 @@ func newFixture(tb testing.TB) *fixture {
 		"description":"Seen again by two members."}`, rel2, iset, mal1))
 	add(1, c1, 2, parseFixture(tb, `{"type":"attack-pattern","id":%q,"created":"2016-05-12T08:17:27.000Z",
 		"modified":"2016-05-12T08:17:27.000Z","name":"Spear phishing"}`, "attack-pattern--"+storetest.UUID(28, 1)))
-	// An escaped NUL is valid JSON and storable outside the common
-	// properties (stix.TextIssue); PostgreSQL's jsonb refuses it, so that
-	// there the versions before schema.escapedNUL cannot hold it (see
-	// TestMigrateEscapedNUL).
-	add(schema.escapedNUL, c1, 2, parseFixture(tb, `{"type":"note","spec_version":"2.1","id":%q,"created":"2026-01-06T00:00:00Z",
+	// An escaped NUL outside the common properties (stix.TextIssue) and a
+	// number such as 1e400000 are valid JSON and storable; PostgreSQL's
+	// jsonb refuses both, so that there the versions before
+	// schema.beyondJSONB cannot hold these notes (see TestMigrateBeyondJSONB).
+	add(schema.beyondJSONB, c1, 2, parseFixture(tb, `{"type":"note","spec_version":"2.1","id":%q,"created":"2026-01-06T00:00:00Z",
 		"modified":"2026-01-06T00:00:00Z","content":"The beacon's request: GET /\u0000 HTTP/1.1","object_refs":[%q],
 		"granular_markings":[{"marking_ref":%q,"selectors":["content"]}]}`, "note--"+storetest.UUID(29, 2), mal1, tlp1Amber))
+	add(schema.beyondJSONB, c1, 2, parseFixture(tb, `{"type":"note","spec_version":"2.1","id":%q,"created":"2026-01-06T00:00:00Z",
+		"modified":"2026-01-06T00:00:00Z","content":"Beacon payload entropy","x_acme_entropy":1e400000,"object_refs":[%q]}`,
+		"note--"+storetest.UUID(29, 3), mal1))
 	add(1, c2, 1, parseFixture(tb, `{"type":"indicator","spec_version":"2.1","id":%q,"created":"2026-01-02T00:00:00Z",
 		"modified":"2026-01-02T00:00:00Z","name":"Board phishing sender","pattern":"[email-addr:value = 'ceo@acme-air.example']",
 		"pattern_type":"stix","valid_from":"2026-01-02T00:00:00Z","object_marking_refs":[%q]}`, ind3, tlp1Red))

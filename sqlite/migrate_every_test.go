@@ -55,7 +55,7 @@ func TestMigrateFromEveryVersion(t *testing.T) {
 
 // schema names the migrations the fixture and the checks depend on.
 var schema = migrations{groups: 2, anonymous: 3, sessions: 4, joining: 6, sightingK: 8, feeds: 10, webhooks: 11,
-	federation: 13, duration: 14, escapedNUL: 1}
+	federation: 13, duration: 14, beyondJSONB: 1}
 
 // sqliteSeeder writes the fixture into a database at version v.
 type sqliteSeeder struct {
