@@ -369,54 +369,59 @@ func checkDerived(t *testing.T, db isachub.Store, f *fixture, vs []*fixVersion) 
 }
 
 // checkCounts checks CountAdded and MostReferenced over the fixture's
-// versions and the ones written after the upgrade (extra).
+// versions and the ones written after the upgrade (extra), over every day
+// and from a day in the middle of the fixture's (the stores keep the counts
+// by day: the ranking's cumulative counts must be right on each).
 func checkCounts(t *testing.T, db isachub.Store, f *fixture, vs []*fixVersion, extra []*fixVersion) {
 	ctx := t.Context()
+	middle := fromMicros(vs[len(vs)/2].added)
 	vs = append(slices.Clone(vs), extra...)
 	scope := scopeOf(f, vs)
-	since := fromMicros(vs[0].added).Add(-48 * time.Hour)
-	wantCounts := map[isachub.DailyCount]int64{}
-	wantRefs := map[string]int64{}
-	for _, v := range vs {
-		if _, ok := scope[v.coll]; !ok {
-			continue
-		}
-		wantCounts[isachub.DailyCount{CollectionID: v.coll, Day: isachub.DayOf(v.added), Type: v.obj.Type()}]++
-		if !v.latest || v.obj.Revoked() {
-			continue
-		}
-		seen := map[string]bool{}
-		for _, r := range isachub.References(v.obj) {
-			typ, _, _ := strings.Cut(r.Ref, "--")
-			if slices.Contains(isachub.RankedTypes, typ) && !seen[r.Ref] {
-				seen[r.Ref] = true
-				wantRefs[r.Ref]++
+	for _, since := range []time.Time{fromMicros(vs[0].added).Add(-48 * time.Hour), middle} {
+		from := isachub.FirstDayAfter(since)
+		wantCounts := map[isachub.DailyCount]int64{}
+		wantRefs := map[string]int64{}
+		for _, v := range vs {
+			if _, ok := scope[v.coll]; !ok || v.added < from {
+				continue
+			}
+			wantCounts[isachub.DailyCount{CollectionID: v.coll, Day: isachub.DayOf(v.added), Type: v.obj.Type()}]++
+			if !v.latest || v.obj.Revoked() {
+				continue
+			}
+			seen := map[string]bool{}
+			for _, r := range isachub.References(v.obj) {
+				typ, _, _ := strings.Cut(r.Ref, "--")
+				if slices.Contains(isachub.RankedTypes, typ) && !seen[r.Ref] {
+					seen[r.Ref] = true
+					wantRefs[r.Ref]++
+				}
 			}
 		}
-	}
-	counts, err := db.CountAdded(ctx, scope, since)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gotCounts := map[isachub.DailyCount]int64{}
-	for _, c := range counts {
-		n := c.Count
-		c.Count, c.Day = 0, c.Day.UTC()
-		gotCounts[c] += n
-	}
-	same(t, "versions added per day", gotCounts, wantCounts)
-	rank, err := db.MostReferenced(ctx, scope, isachub.RankedTypes, since, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gotRefs := map[string]int64{}
-	for i, r := range rank {
-		gotRefs[r.ID] = r.Count
-		if i > 0 && r.Count > rank[i-1].Count {
-			t.Errorf("most referenced out of order: %v", rank)
+		counts, err := db.CountAdded(ctx, scope, since)
+		if err != nil {
+			t.Fatal(err)
 		}
+		gotCounts := map[isachub.DailyCount]int64{}
+		for _, c := range counts {
+			n := c.Count
+			c.Count, c.Day = 0, c.Day.UTC()
+			gotCounts[c] += n
+		}
+		same(t, "versions added per day since "+since.Format(time.DateTime), gotCounts, wantCounts)
+		rank, err := db.MostReferenced(ctx, scope, isachub.RankedTypes, since, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gotRefs := map[string]int64{}
+		for i, r := range rank {
+			gotRefs[r.ID] = r.Count
+			if i > 0 && r.Count > rank[i-1].Count {
+				t.Errorf("most referenced out of order: %v", rank)
+			}
+		}
+		same(t, "most referenced since "+since.Format(time.DateTime), gotRefs, wantRefs)
 	}
-	same(t, "most referenced", gotRefs, wantRefs)
 }
 
 func checkRecords(t *testing.T, db isachub.Store, f *fixture, v int) {
