@@ -37,7 +37,8 @@ func (h *confidential) addWebhooks(t *testing.T) {
 		"sable": mustWebhook(t, h.store, &isachub.Webhook{CommunityID: h.comm.ID, OrgID: h.org.ID, FeedID: h.feeds["own"].ID,
 			URL: "https://relay-user:sable-pass@relay.sable-airways.example/hook?key=sable-url-key", Secret: "sable-webhook-secret", Failures: 1},
 			&isachub.WebhookDelivery{At: at, Objects: 4, Status: 200, Cursor: "c1", Duration: time.Millisecond},
-			&isachub.WebhookDelivery{At: at.Add(time.Minute), Objects: 2, Error: "dial tcp: lookup relay.sable-airways.example: no such host"}),
+			&isachub.WebhookDelivery{At: at.Add(time.Minute), Objects: 2,
+				Error: `Post "https://relay-user:***@relay.sable-airways.example/hook?key=sable-url-key": dial tcp: lookup relay.sable-airways.example: no such host`}),
 		"b": mustWebhook(t, h.store, &isachub.Webhook{CommunityID: h.comm.ID, OrgID: h.orgs["b"].ID, FeedID: h.feeds["staff"].ID,
 			URL: "https://hooks.b.example/in", Secret: "b-webhook-secret"}),
 	}

@@ -90,6 +90,7 @@ func newWebhooked(t *testing.T, newHub func(testing.TB, server.Config) *hub) *we
 	fb, fc := feed("b", "B SOC feed"), feed("c", "C blocklist")
 	at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	h.b = mustWebhook(t, h.store, &isachub.Webhook{CommunityID: h.comm.ID, OrgID: h.orgs["b"].ID, FeedID: fb.ID, URL: hookBURL, Secret: "b-webhook-secret-0123456789"},
+		&isachub.WebhookDelivery{At: at.Add(-time.Minute), Objects: 12, Error: `Post "https://soc-bot:***@hooks.b.example/ingest?token=b-query-token&team=soc": context deadline exceeded`, Duration: 30 * time.Second},
 		&isachub.WebhookDelivery{At: at, Objects: 12, Status: 503, Error: "the receiver answered 503 Service Unavailable", Duration: 1400 * time.Millisecond},
 		&isachub.WebhookDelivery{At: at.Add(2 * time.Second), Objects: 12, Status: 200, Cursor: "c1", Duration: 85 * time.Millisecond})
 	var dead []*isachub.WebhookDelivery
@@ -177,7 +178,7 @@ func TestWebhooksAPI(t *testing.T) {
 			}
 			var log deliveries
 			h.do(t, req{path: fmt.Sprintf("%swebhooks/%d/deliveries/", root, h.b.ID), user: "b-analyst", accept: "-"}).want(t, http.StatusOK, &log)
-			if log.Webhook != h.b.ID || len(log.Deliveries) != 2 || log.Deliveries[0].HTTPStatus != 200 || log.Deliveries[1].HTTPStatus != 503 ||
+			if log.Webhook != h.b.ID || len(log.Deliveries) != 3 || log.Deliveries[2].Error != `Post "https://***:***@hooks.b.example/ingest?token=***&team=***": context deadline exceeded` || log.Deliveries[0].HTTPStatus != 200 || log.Deliveries[1].HTTPStatus != 503 ||
 				log.Deliveries[1].DurationMS != 1400 || log.Deliveries[1].Error != "the receiver answered 503 Service Unavailable" {
 				t.Errorf("b's log, want newest first: %+v", log)
 			}

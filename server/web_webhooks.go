@@ -43,9 +43,11 @@ type deliveryView struct {
 	Error    string
 }
 
-func newDeliveryView(d *isachub.WebhookDelivery) *deliveryView {
+// newDeliveryView is an entry of w's log, its error masked
+// (maskWebhookText).
+func newDeliveryView(w *isachub.Webhook, d *isachub.WebhookDelivery) *deliveryView {
 	return &deliveryView{At: d.At, Objects: d.Objects, Status: d.Status, Text: http.StatusText(d.Status),
-		Duration: deliveryDuration(d.Duration), Error: d.Error}
+		Duration: deliveryDuration(d.Duration), Error: maskWebhookText(d.Error, w.URL)}
 }
 
 // deliveryDuration is d for a person: "85 ms", "1.4 s", "30 s"; "" for 0.
@@ -89,7 +91,7 @@ func (s *Server) webhookViews(r *http.Request, v *viewer, hooks []*isachub.Webho
 	var out []webhookView
 	for _, w := range hooks {
 		wv := webhookView{ID: w.ID, URL: maskWebhookURL(w.URL), Org: names[w.OrgID], FeedID: w.FeedID, Feed: titles[w.FeedID],
-			State: webhookState(w), Failures: w.Failures, LastError: w.LastError, Created: w.CreatedAt}
+			State: webhookState(w), Failures: w.Failures, LastError: maskWebhookText(w.LastError, w.URL), Created: w.CreatedAt}
 		if !w.Dead {
 			wv.NextAttempt = w.NextAttempt
 		}
@@ -98,7 +100,7 @@ func (s *Server) webhookViews(r *http.Request, v *viewer, hooks []*isachub.Webho
 			return nil, err
 		}
 		if len(last) > 0 {
-			wv.Last = newDeliveryView(last[0])
+			wv.Last = newDeliveryView(w, last[0])
 		}
 		out = append(out, wv)
 	}
@@ -115,8 +117,14 @@ func (s *Server) handleWebhooksPage(w http.ResponseWriter, r *http.Request, v *v
 	if err != nil {
 		return err
 	}
+	var troubled []webhookView
+	for _, wv := range views {
+		if wv.State != "active" {
+			troubled = append(troubled, wv)
+		}
+	}
 	s.render(w, r, v, "webhooks", page{Title: "Webhooks", Nav: "webhooks", Data: map[string]any{
-		"Webhooks": views, "Staff": v.org.Staff, "Max": isachub.MaxWebhookFailures,
+		"Webhooks": views, "Troubled": troubled, "Staff": v.org.Staff, "Max": isachub.MaxWebhookFailures,
 	}})
 	return nil
 }
@@ -138,7 +146,7 @@ func (s *Server) handleWebhookPage(w http.ResponseWriter, r *http.Request, v *vi
 	}
 	entries := make([]*deliveryView, len(log))
 	for i, d := range log {
-		entries[i] = newDeliveryView(d)
+		entries[i] = newDeliveryView(hook, d)
 	}
 	s.render(w, r, v, "webhook", page{Title: fmt.Sprintf("Webhook %d", hook.ID), Nav: "webhooks", Data: map[string]any{
 		"Webhook": views[0], "Log": entries, "Shown": isachub.DefaultWebhookDeliveries, "Kept": int64(isachub.MaxWebhookDeliveries),

@@ -47,7 +47,8 @@ func TestWebWebhooks(t *testing.T) {
 			p := check(member.get(bPage).want(t, http.StatusOK), "b's log").contains(t, fmt.Sprintf("<h1>Webhook %d</h1>", h.b.ID),
 				`<th scope="col">HTTP status</th>`, `<th scope="col" class="num">Duration</th>`, "85 ms", "1.4 s",
 				`<span class="">200 OK</span>`, `<span class="error">503 Service Unavailable</span>`,
-				"the receiver answered 503 Service Unavailable", "The latest 2 attempts, newest first",
+				"the receiver answered 503 Service Unavailable", "The latest 3 attempts, newest first", "30 s",
+				"Post &#34;https://***:***@hooks.b.example/ingest?token=***&amp;team=***&#34;: context deadline exceeded",
 				fmt.Sprintf("GET /acme-isac/webhooks/%d/deliveries/", h.b.ID)).lacks(t, "Dead-lettered", "Failing:", "Retry")
 			if strings.Index(p.body, "200 OK") > strings.Index(p.body, "503 Service Unavailable") {
 				t.Error("the log is not newest first")

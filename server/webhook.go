@@ -89,6 +89,45 @@ func maskWebhookURL(raw string) string {
 	return strings.ReplaceAll(u.String(), url.QueryEscape(maskedValue), maskedValue)
 }
 
+// maskWebhookText returns an error of the webhook's log with what
+// maskWebhookURL hides masked in it too: an HTTP client's error quotes the
+// URL it posted to (net/http masks a password, not a query's token). Each
+// query value of four characters or more is masked wherever it appears,
+// and every one where the URL's text has it.
+func maskWebhookText(text, rawURL string) string {
+	if text == "" {
+		return ""
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return strings.ReplaceAll(text, rawURL, maskedValue)
+	}
+	var pairs []string // old, new
+	if u.User != nil {
+		pairs = append(pairs, u.User.String()+"@", maskedValue+"@")
+		if name := u.User.Username(); name != "" {
+			pairs = append(pairs, "//"+url.User(name).String()+":", "//"+maskedValue+":")
+		}
+		if pw, ok := u.User.Password(); ok && len(pw) >= 4 {
+			pairs = append(pairs, pw, maskedValue)
+		}
+	}
+	for _, kv := range strings.Split(u.RawQuery, "&") {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || v == "" {
+			continue
+		}
+		pairs = append(pairs, kv, k+"="+maskedValue)
+		if len(v) >= 4 {
+			pairs = append(pairs, v, maskedValue)
+			if plain, err := url.QueryUnescape(v); err == nil && plain != v && len(plain) >= 4 {
+				pairs = append(pairs, plain, maskedValue)
+			}
+		}
+	}
+	return strings.NewReplacer(pairs...).Replace(text)
+}
+
 // webhookState is a webhook's state in a word: "dead-lettered" after
 // isachub.MaxWebhookFailures failures in a row (never tried again),
 // "failing" while it retries, "active" otherwise.
@@ -125,9 +164,11 @@ type deliveryResource struct {
 	Error      string  `json:"error,omitempty"`
 }
 
-func newDeliveryResource(d *isachub.WebhookDelivery) *deliveryResource {
+// newDeliveryResource is an entry of w's log, its error masked
+// (maskWebhookText).
+func newDeliveryResource(w *isachub.Webhook, d *isachub.WebhookDelivery) *deliveryResource {
 	return &deliveryResource{At: taxii.FormatTimestamp(d.At), Objects: d.Objects, Status: d.Status,
-		DurationMS: math.Round(float64(d.Duration)/float64(time.Microsecond)) / 1000, Error: d.Error}
+		DurationMS: math.Round(float64(d.Duration)/float64(time.Microsecond)) / 1000, Error: maskWebhookText(d.Error, w.URL)}
 }
 
 // handleWebhooks serves the community's webhooks that the caller may read,
@@ -152,7 +193,7 @@ func (s *Server) handleWebhooks(w http.ResponseWriter, r *http.Request) error {
 	}{Webhooks: []webhookResource{}}
 	for _, h := range hooks {
 		res := webhookResource{ID: h.ID, Organisation: slugs[h.OrgID], Feed: h.FeedID, URL: maskWebhookURL(h.URL),
-			State: webhookState(h), Failures: h.Failures, LastError: h.LastError, Created: taxii.FormatTimestamp(h.CreatedAt)}
+			State: webhookState(h), Failures: h.Failures, LastError: maskWebhookText(h.LastError, h.URL), Created: taxii.FormatTimestamp(h.CreatedAt)}
 		if !h.Dead {
 			res.NextAttempt = taxii.FormatTimestamp(h.NextAttempt)
 		}
@@ -161,7 +202,7 @@ func (s *Server) handleWebhooks(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if len(last) > 0 {
-			res.LastDelivery = newDeliveryResource(last[0])
+			res.LastDelivery = newDeliveryResource(h, last[0])
 		}
 		out.Webhooks = append(out.Webhooks, res)
 	}
@@ -198,7 +239,7 @@ func (s *Server) handleWebhookDeliveries(w http.ResponseWriter, r *http.Request)
 		Deliveries []*deliveryResource `json:"deliveries"`
 	}{Webhook: hook.ID, Deliveries: []*deliveryResource{}}
 	for _, d := range log {
-		out.Deliveries = append(out.Deliveries, newDeliveryResource(d))
+		out.Deliveries = append(out.Deliveries, newDeliveryResource(hook, d))
 	}
 	writeTAXII(w, http.StatusOK, out)
 	return nil
