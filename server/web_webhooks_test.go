@@ -41,7 +41,7 @@ func TestWebWebhooks(t *testing.T) {
 			check(dead.get("/ui/webhooks").want(t, http.StatusOK), "c's list").contains(t, `<span class="state state-failing">dead-lettered</span>`,
 				"no answer · 3 objects", hookCURL).lacks(t, "hooks.b.example", "B SOC feed")
 			check(staff.get("/ui/webhooks").want(t, http.StatusOK), "the staff's list").contains(t, "Every webhook of the community",
-				`<th scope="col">Organisation</th>`, "<td>Org B</td>", "<td>Org C</td>", "hooks.b.example", hookCURL)
+				`<th scope="col">Organisation</th>`, `<td data-label="Organisation">Org B</td>`, `<td data-label="Organisation">Org C</td>`, "hooks.b.example", hookCURL)
 		})
 		t.Run("OKLog", func(t *testing.T) {
 			p := check(member.get(bPage).want(t, http.StatusOK), "b's log").contains(t, fmt.Sprintf("<h1>Webhook %d</h1>", h.b.ID),
