@@ -54,8 +54,12 @@
 // page at a time, with an ETag of what it holds and since= for
 // incremental pulls; any Accept header is taken there. A token bound to a
 // feed (Token.FeedID) may use only discovery, its API root, the
-// collections list and its feed (feedTokenRoutes). docs/FEEDS.md
-// describes them for operators.
+// collections list and its feed (feedTokenRoutes). GET webhooks/ and
+// webhooks/{id}/deliveries/ give the webhooks a caller's organisation
+// receives (the staff's: the community's) and each one's delivery log,
+// secrets never and URLs masked; another organisation's webhook is 404
+// (isachub.MayReadWebhook, webhook.go). docs/FEEDS.md describes them for
+// operators.
 //
 // # Operations
 //
