@@ -90,6 +90,16 @@ func searchCandidates(args *[]any, collectionIDs []string, hidden map[string]isa
 		ORDER BY s.date_added DESC, s.collection_id DESC`
 }
 
+// rawJSON is the stored bytes of the version v as SQL's json, for the
+// filters that read a property: json, not jsonb, which refuses what a
+// valid stored object may hold in a property no filter reads (a number
+// beyond its range, an escaped NUL), and with every escaped NUL made an
+// escaped space first, which json's operators refuse too. (The six
+// characters \u0000 become \u0020 even where the backslash is itself
+// escaped: still valid JSON, and only in text that no filter reads, as
+// confidence and labels are checked properties that hold no NUL.)
+const rawJSON = `replace(convert_from(v.raw, 'UTF8'), '\u0000', '\u0020')::json`
+
 // searchFilters returns the conditions of q's filters on v, appending
 // their arguments.
 func searchFilters(args *[]any, q isachub.SearchQuery) string {
@@ -115,12 +125,12 @@ func searchFilters(args *[]any, q isachub.SearchQuery) string {
 			` AND v.created COLLATE "C" < ` + arg(until.Format(time.DateOnly)))
 	}
 	if q.MinConfidence > 0 {
-		cond.WriteString(` AND jsonb_typeof(convert_from(v.raw, 'UTF8')::jsonb -> 'confidence') = 'number'
-			AND (convert_from(v.raw, 'UTF8')::jsonb ->> 'confidence')::numeric >= ` + arg(q.MinConfidence))
+		cond.WriteString(` AND json_typeof(` + rawJSON + ` -> 'confidence') = 'number'
+			AND (` + rawJSON + ` ->> 'confidence')::numeric >= ` + arg(q.MinConfidence))
 	}
 	if q.Label != "" {
-		cond.WriteString(` AND jsonb_typeof(convert_from(v.raw, 'UTF8')::jsonb -> 'labels') = 'array'
-			AND convert_from(v.raw, 'UTF8')::jsonb -> 'labels' @> jsonb_build_array(CAST(` + arg(q.Label) + ` AS text))`)
+		cond.WriteString(` AND json_typeof(` + rawJSON + ` -> 'labels') = 'array'
+			AND (` + rawJSON + ` -> 'labels')::jsonb @> jsonb_build_array(CAST(` + arg(q.Label) + ` AS text))`)
 	}
 	return cond.String()
 }

@@ -91,6 +91,23 @@ func testSearchFilters(t *testing.T, s isachub.Store) {
 			t.Fatalf("past the end: %d results, more %v", len(p.Versions), p.More)
 		}
 	})
+	t.Run("BeyondJSONB", func(t *testing.T) {
+		// Valid objects that PostgreSQL's jsonb cannot hold (an escaped NUL
+		// and a number beyond its range, in properties no filter reads)
+		// neither fail the label and confidence filters nor are missed by
+		// them.
+		c := &isachub.Collection{CommunityID: f.comm.ID, Title: "Odd bytes", ReadAll: true, WriteAll: true}
+		mustOK(t, s.CreateCollection(ctx, c))
+		odd := Parse(t, `{"type":"malware","spec_version":"2.1","id":"malware--`+UUID(11, 9)+`","created":"2026-01-04T00:00:00Z","modified":"2026-01-04T00:00:00Z","name":"Kraken odd","is_family":true,"labels":["finance"],"confidence":90,"x_note":"a \u0000 in it, and \\u0000 too","x_big":1e400000}`)
+		mustAdd(t, s, c.ID, f.orgA.ID, odd)
+		for _, q := range []isachub.SearchQuery{{Text: "kraken", Label: "finance"}, {Text: "kraken", MinConfidence: 85}, {Text: "kraken", Label: "finance", MinConfidence: 90}} {
+			p, err := s.SearchObjects(ctx, everything(c.ID), q)
+			mustOK(t, err)
+			if got := ids(p.Versions); !slices.Equal(got, []string{odd.ID()}) {
+				t.Errorf("search %+v = %v, want %s", q, got, odd.ID())
+			}
+		}
+	})
 	t.Run("ScanLimit", func(t *testing.T) {
 		// More matches than SearchScanLimit in one collection: a filter
 		// that none of the most recent ones passes finds nothing and says

@@ -7,6 +7,11 @@
 -- the policy (isachub.Reader.Hidden) decides with the collection at hand.
 ALTER TABLE object_versions ADD COLUMN tlp smallint NOT NULL DEFAULT 0;
 
+-- The stored bytes are read as json with escaped NULs made escaped spaces
+-- (json's operators refuse them; jsonb refuses them and numbers beyond its
+-- range too, which stopped this upgrade until 2026-12-08): only
+-- marking_ref, an identifier, is read from them.
+
 UPDATE object_versions v SET tlp = coalesce((
 	SELECT max(CASE m
 		WHEN 'marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9' THEN 1
@@ -21,9 +26,9 @@ UPDATE object_versions v SET tlp = coalesce((
 		ELSE 0 END)
 	FROM (SELECT unnest(v.markings) AS m
 		UNION ALL SELECT g ->> 'marking_ref'
-		FROM jsonb_array_elements(CASE WHEN position('granular_markings' IN convert_from(v.raw, 'UTF8')) > 0
-			AND jsonb_typeof(convert_from(v.raw, 'UTF8')::jsonb -> 'granular_markings') = 'array'
-			THEN convert_from(v.raw, 'UTF8')::jsonb -> 'granular_markings' ELSE '[]'::jsonb END) AS g) AS ms), 0)
+		FROM json_array_elements(CASE WHEN position('granular_markings' IN convert_from(v.raw, 'UTF8')) > 0
+			AND json_typeof(replace(convert_from(v.raw, 'UTF8'), '\u0000', '\u0020')::json -> 'granular_markings') = 'array'
+			THEN replace(convert_from(v.raw, 'UTF8'), '\u0000', '\u0020')::json -> 'granular_markings' ELSE '[]'::json END) AS g) AS ms), 0)
 WHERE cardinality(v.markings) > 0 OR position('granular_markings' IN convert_from(v.raw, 'UTF8')) > 0;
 
 -- A sharing group: a named set of member organisations of one community.

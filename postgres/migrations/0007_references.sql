@@ -25,16 +25,18 @@ CREATE TRIGGER object_versions_forget_refs AFTER DELETE ON object_versions
 	REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION object_refs_forget();
 
 -- The versions indexed before this migration; the indexer does the rest.
+-- Read as json with escaped NULs made escaped spaces, as in 0002 (jsonb
+-- refused valid stored objects): only identifiers are read from them.
 INSERT INTO object_refs (collection_id, date_added, prop, ref)
 	SELECT v.collection_id, v.date_added, j.key, r.ref
 	FROM object_versions v
 	JOIN search_progress p ON p.collection_id = v.collection_id AND v.date_added <= p.indexed_until
-	CROSS JOIN LATERAL jsonb_each(convert_from(v.raw, 'UTF8')::jsonb) j
+	CROSS JOIN LATERAL json_each(replace(convert_from(v.raw, 'UTF8'), '\u0000', '\u0020')::json) j
 	CROSS JOIN LATERAL (
-		SELECT j.value #>> '{}' AS ref WHERE jsonb_typeof(j.value) = 'string' AND j.key LIKE '%\_ref' AND j.key <> 'created_by_ref'
+		SELECT j.value #>> '{}' AS ref WHERE json_typeof(j.value) = 'string' AND j.key LIKE '%\_ref' AND j.key <> 'created_by_ref'
 		UNION ALL
-		SELECT e #>> '{}' FROM jsonb_array_elements(CASE WHEN jsonb_typeof(j.value) = 'array' THEN j.value ELSE '[]' END) e
-		WHERE j.key LIKE '%\_refs' AND j.key <> 'object_marking_refs' AND jsonb_typeof(e) = 'string'
+		SELECT e #>> '{}' FROM json_array_elements(CASE WHEN json_typeof(j.value) = 'array' THEN j.value ELSE '[]' END) e
+		WHERE j.key LIKE '%\_refs' AND j.key <> 'object_marking_refs' AND json_typeof(e) = 'string'
 	) r
 	WHERE r.ref <> ''
 	ON CONFLICT DO NOTHING;
