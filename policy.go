@@ -394,6 +394,15 @@ func MayReadWebhook(org *Org, w *Webhook) bool {
 	return org.CommunityID == w.CommunityID && (org.ID == w.OrgID || org.Staff)
 }
 
+// MayReviveWebhook reports whether a user of the organisation with the
+// role may take the webhook out of its dead-letter state (ReviveWebhook):
+// one who may read it (MayReadWebhook) and may act, not a reader. Reviving
+// only makes the hub deliver again to the receiver already set, what its
+// organisation may read.
+func MayReviveWebhook(org *Org, role Role, w *Webhook) bool {
+	return MayReadWebhook(org, w) && role != RoleReader
+}
+
 // FeedSource is one collection a feed reads, with what of it the read may
 // return.
 type FeedSource struct {

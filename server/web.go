@@ -70,6 +70,7 @@ func (s *Server) webRoutes() http.Handler {
 		{"GET /ui/peers", signedIn(s.handlePeersPage)},
 		{"GET /ui/webhooks", signedIn(s.handleWebhooksPage)},
 		{"GET /ui/webhooks/{id}", signedIn(s.handleWebhookPage)},
+		{"POST /ui/webhooks/{id}/revive", signedIn(s.handleReviveWebhook)},
 		{"POST /ui/admin/requests/{id}/{action}", signedIn(s.handleDecideRequest)},
 		{"GET /ui/join", public(s.handleJoinList)},
 		{"GET /ui/join/{community}", public(s.handleJoinForm)},

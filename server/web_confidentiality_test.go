@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/isachub/isachub/server"
 )
 
@@ -72,6 +74,23 @@ func testWebConfidentiality(t *testing.T, newHub func(testing.TB, server.Config)
 			got, none := b.get("/ui/webhooks/"+sable), b.get("/ui/webhooks/"+missing)
 			if got.status != http.StatusNotFound || strings.ReplaceAll(got.body, "&#34;"+sable+"&#34;", "&#34;"+missing+"&#34;") != none.body {
 				t.Errorf("GET /ui/webhooks/%s answers %d, otherwise than a webhook that does not exist", sable, got.status)
+			}
+			// Nor may it be revived: the answer is a missing webhook's, and
+			// nothing of it changes.
+			before, err := h.store.Webhooks(t.Context(), h.comm.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, none = b.post("/ui/webhooks/"+sable+"/revive", url.Values{}), b.post("/ui/webhooks/"+missing+"/revive", url.Values{})
+			if got.status != http.StatusNotFound || strings.ReplaceAll(got.body, "&#34;"+sable+"&#34;", "&#34;"+missing+"&#34;") != none.body {
+				t.Errorf("POST /ui/webhooks/%s/revive answers %d, otherwise than for a webhook that does not exist", sable, got.status)
+			}
+			after, err := h.store.Webhooks(t.Context(), h.comm.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(before, after); diff != "" {
+				t.Errorf("an attacker's revive changed webhooks:\n%s", diff)
 			}
 			// What the attacker may see is found, so the probes above ran.
 			for _, o := range h.objs {

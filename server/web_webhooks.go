@@ -13,10 +13,9 @@ import (
 // community for the ISAC's staff (isachub.MayReadWebhook), as
 // `isachub admin webhook list` and `deliveries` show them to the
 // operator. Another organisation's webhook is answered as one that does
-// not exist; no page shows a secret, nor what maskWebhookURL hides. There
-// is no "retry": the store has no way back from the dead-letter state
-// but removing the webhook and adding it again, which the administrators
-// do.
+// not exist; no page shows a secret, nor what maskWebhookURL hides. A
+// dead-lettered (or failing) webhook is revived from its page by those
+// isachub.MayReviveWebhook lets: it delivers again from where it stopped.
 
 // webhookView is a webhook as the pages show it.
 type webhookView struct {
@@ -151,6 +150,27 @@ func (s *Server) handleWebhookPage(w http.ResponseWriter, r *http.Request, v *vi
 	s.render(w, r, v, "webhook", page{Title: fmt.Sprintf("Webhook %d", hook.ID), Nav: "webhooks", Data: map[string]any{
 		"Webhook": views[0], "Log": entries, "Shown": isachub.DefaultWebhookDeliveries, "Kept": int64(isachub.MaxWebhookDeliveries),
 		"Max": isachub.MaxWebhookFailures, "Staff": v.org.Staff, "Slug": v.comm.Slug,
+		"MayRevive": isachub.MayReviveWebhook(v.org, v.user.Role, hook),
 	}})
+	return nil
+}
+
+// handleReviveWebhook takes the webhook out of its dead-letter state (or
+// its backoff) and shows its page again: the next delivery goes out at
+// once, from the first object not delivered.
+func (s *Server) handleReviveWebhook(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	ctx := r.Context()
+	hook, err := s.readableWebhook(ctx, v.org, v.comm, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if !isachub.MayReviveWebhook(v.org, v.user.Role, hook) {
+		return isachub.Errorf(isachub.EFORBIDDEN, "Your role (%s) may read this webhook but not revive it; an analyst or an administrator of your organisation may.", v.user.Role)
+	}
+	if err := s.store.ReviveWebhook(ctx, v.comm.ID, hook.ID, time.Now()); err != nil {
+		return err
+	}
+	s.log.Info("webhook revived", "username", v.user.Username, "webhook", hook.ID, "was_dead", hook.Dead, "failures", hook.Failures)
+	http.Redirect(w, r, fmt.Sprintf("/ui/webhooks/%d", hook.ID), http.StatusSeeOther)
 	return nil
 }

@@ -3,9 +3,11 @@ package server_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/isachub/isachub"
 	"github.com/isachub/isachub/server"
 )
 
@@ -13,7 +15,8 @@ import (
 // (the staff's: the community's, with the receiving organisation), the
 // URL masked, the state in words and the last delivery; a webhook's page
 // shows its delivery log newest first with status, duration and error,
-// and a dead-lettered one says so and offers no retry. Another
+// and a dead-lettered one says so and is revived there by the receiving
+// organisation's analysts (not its readers, not another's). Another
 // organisation's webhook answers exactly like one that does not exist,
 // and no page shows a secret.
 func TestWebWebhooks(t *testing.T) {
@@ -54,7 +57,9 @@ func TestWebWebhooks(t *testing.T) {
 				t.Error("the log is not newest first")
 			}
 			check(dead.get(cPage).want(t, http.StatusOK), "c's log").contains(t, "<strong>Dead-lettered:</strong>",
-				"after 10 failed deliveries in a row", "no such host", "30 ms").lacks(t, "Retry", `action="/ui/webhooks`)
+				"after 10 failed deliveries in a row", "no such host", "30 ms", `action="`+cPage+`/revive"`, "Revive and deliver now")
+			check(staff.get(cPage).want(t, http.StatusOK), "c's log to a staff reader").contains(t, "<strong>Dead-lettered:</strong>",
+				"An analyst or an administrator of the organisation can revive it here.").lacks(t, `action="`+cPage+`/revive"`)
 		})
 		t.Run("ErrNotFoundOtherOrg", func(t *testing.T) {
 			for _, b := range []*browser{member, dead} {
@@ -76,5 +81,42 @@ func TestWebWebhooks(t *testing.T) {
 				t.Errorf("an anonymous visitor: %d to %q", p.status, p.location)
 			}
 		})
+		t.Run("Revive", func(t *testing.T) {
+			// Another organisation's webhook is not there; a reader may not
+			// act; a form without the session's token is refused; the
+			// receiving organisation's analyst revives it, its cursor kept.
+			member.post(cPage+"/revive", url.Values{}).want(t, http.StatusNotFound).lacks(t, hookCURL)
+			staff.post(cPage+"/revive", url.Values{}).want(t, http.StatusForbidden)
+			dead.post(cPage+"/revive", url.Values{"csrf": {"forged"}}).want(t, http.StatusForbidden)
+			before := webhookByID(t, h, h.c.ID)
+			if !before.Dead {
+				t.Fatal("webhook c is not dead before the revive")
+			}
+			p := dead.post(cPage+"/revive", url.Values{})
+			if p.status != http.StatusSeeOther || p.location != cPage {
+				t.Fatalf("revive: %d to %q", p.status, p.location)
+			}
+			after := webhookByID(t, h, h.c.ID)
+			if after.Dead || after.Failures != 0 || after.LastError != "" || after.Cursor != before.Cursor {
+				t.Fatalf("after the revive: %+v (cursor before %q)", after, before.Cursor)
+			}
+			check(dead.get(cPage).want(t, http.StatusOK), "c's log, revived").contains(t, `<span class="state state-ok">active</span>`).lacks(t, "Dead-lettered")
+		})
 	})
+}
+
+// webhookByID reads the community's webhook with the id from the store.
+func webhookByID(t *testing.T, h *webhooked, id int64) *isachub.Webhook {
+	t.Helper()
+	hooks, err := h.store.Webhooks(t.Context(), h.comm.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range hooks {
+		if w.ID == id {
+			return w
+		}
+	}
+	t.Fatalf("no webhook %d", id)
+	return nil
 }
