@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/isachub/isachub"
+	"github.com/isachub/isachub/pattern"
 	"github.com/isachub/isachub/stix"
 )
 
@@ -172,7 +173,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request, v *viewer)
 				}
 			}
 		}
-		data["IOC"] = map[string]any{"Kind": kind, "Indicators": fired}
+		data["IOC"] = map[string]any{"Kind": kind, "Indicators": fired, "Warnings": s.iocWarnings(obs)}
 	}
 	found, err := s.store.SearchObjects(ctx, search, q)
 	if isachub.ErrorCode(err) == isachub.EINVALID {
@@ -230,4 +231,26 @@ func searchKeeps(q isachub.SearchQuery, o *isachub.ObjectVersion) bool {
 		}
 	}
 	return q.Label == "" || slices.Contains(obj.Strings("labels"), q.Label)
+}
+
+// iocWarning is a warninglist a looked-up value is on, as the page says it.
+type iocWarning struct {
+	List, Description, Note string
+}
+
+// iocWarnings returns the warninglists (Config.Warninglists, as exports
+// and matching use them) that the looked-up value is on: known false
+// positives, which the page says before the indicators.
+func (s *Server) iocWarnings(obs *pattern.Observation) []iocWarning {
+	var out []iocWarning
+	for _, w := range s.cfg.Warninglists.Event(obs).Warnings() {
+		for _, h := range w.Hits {
+			iw := iocWarning{List: h.List, Note: h.Note}
+			if l := s.cfg.Warninglists.List(h.List); l != nil {
+				iw.Description = l.Description
+			}
+			out = append(out, iw)
+		}
+	}
+	return out
 }

@@ -232,8 +232,12 @@ func TestWebPublishSearchObject(t *testing.T) {
 	form.Set("pattern", "[ipv4-addr:value ISSUBSET '203.0.113.0/24']")
 	p := b.post("/ui/publish", form).want(t, http.StatusOK).contains(t, "Published", "1 stored")
 	id := regexpFind(t, `href="/ui/objects/(indicator--[0-9a-f-]+)"`, p.body)
-	b.get("/ui/search?q=203.0.113.77").want(t, http.StatusOK).contains(t, "Indicators that fire on this IPv4 address", id)
+	// A documentation address (RFC 5737) is on a shipped warninglist: the
+	// look-up says so, before the indicators.
+	b.get("/ui/search?q=203.0.113.77").want(t, http.StatusOK).contains(t, "Indicators that fire on this IPv4 address", id,
+		"<strong>On a warninglist:</strong>", "<code>rfc5737-documentation</code>")
 	b.get("/ui/search?q=198.18.0.1").want(t, http.StatusOK).contains(t, "No indicator you may see")
+	b.get("/ui/search?q=45.33.32.156").want(t, http.StatusOK).contains(t, "Indicators that fire on this IPv4 address").lacks(t, "On a warninglist")
 	b.get("/ui/objects/"+id).want(t, http.StatusOK).contains(t, "Staging server", "TLP:GREEN", "c2", "203.0.113.0/24")
 	b.get("/ui/objects/indicator--00000000-0000-4000-8000-000000000000").want(t, http.StatusNotFound)
 	b.get("/ui/collections").want(t, http.StatusOK).contains(t, "Open")

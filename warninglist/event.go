@@ -96,6 +96,16 @@ var hashAlg = map[string]string{"MD5": KindMD5, "SHA-1": KindSHA1, "SHA1": KindS
 // Len returns the number of the event's values that are on a list.
 func (e *Event) Len() int { return len(e.warned) }
 
+// Warnings returns the event's values that are on a list, in the event's
+// order, whatever fires on them.
+func (e *Event) Warnings() []Warning {
+	out := make([]Warning, len(e.warned))
+	for i, v := range e.warned {
+		out[i] = v.Warning
+	}
+	return out
+}
+
 // Fired returns, for an indicator's pattern p that fires on the event, the
 // event's values on a warninglist that it fires on: nil when p also fires
 // on the event without any of them (it fires on something else), and
