@@ -31,6 +31,9 @@ func TestMigrateFromEveryVersion(t *testing.T) {
 	if len(pgSeed) != latest {
 		t.Fatalf("%d seed fragments for %d migrations: give the new migration a fragment (nil when it adds nothing to hold)", len(pgSeed), latest)
 	}
+	if testing.Short() {
+		t.Skip("upgrades a database from every schema version: runs in the full pass, not with -short (the race pass, where it finds nothing a race could cause and takes half a minute)")
+	}
 	// Two upgrades at a time: each waits mostly on the server.
 	slots := make(chan struct{}, 2)
 	for v := 1; v < latest; v++ {
