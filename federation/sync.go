@@ -219,8 +219,9 @@ func (s *Syncer) pull(ctx context.Context, peer *isachub.Peer, coll *isachub.Col
 		q.AddedAfter = t.Add(-time.Microsecond)
 	}
 	// Reading and checking a page (the network, the peer's serving, JSON
-	// and pattern parsing) overlaps with storing the one before it: one
-	// page ahead, no more, so memory stays bounded. Pages are stored in
+	// and pattern parsing) overlaps with storing the one before it: at
+	// most two pages ahead (one checked and waiting, one being read), so
+	// memory stays bounded. Pages are stored in
 	// the order they were read, and a page read before the peer failed is
 	// stored before the error is returned, as if read one at a time.
 	ctx, cancel := context.WithCancel(ctx)
