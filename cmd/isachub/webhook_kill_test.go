@@ -193,7 +193,13 @@ func testWebhookKilled(t *testing.T, bin, dsn string) {
 	// records the delivery.
 	victim := cmd
 	rcv.killAfterOK(func() { victim.Process.Signal(syscall.SIGKILL) })
-	mustPost(base, 370, 520)
+	// The delivery of these very objects may go out, be answered and kill
+	// the hub before the hub has answered the POST: then the POST fails,
+	// its objects committed but not acknowledged (delivered all the same,
+	// and not foreign, but not required).
+	if err := post(base, 370, 520); err != nil {
+		t.Logf("the POST before kill 2 was cut by the kill: %v", err)
+	}
 	rcv.waitFor(t, "the kill after a 200", 10*time.Second, func() bool { return rcv.count(modeKillAfterOK) > 0 })
 	kill(cmd)
 	cmd, base = restart()
