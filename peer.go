@@ -181,13 +181,3 @@ type PeerStore interface {
 	// first; a version without one is absent.
 	ObjectOrigins(ctx context.Context, collectionID, id string) (map[string][]Origin, error)
 }
-
-// MayWatchPeers reports whether a user of the organisation may see the
-// community's peers, their subscriptions' state and where each pulled
-// object came from: the community's staff organisation (Org.Staff), any
-// role, and the hub operator. That a peer exists is staff business; the
-// objects themselves stay under the reader's policy (Reader), and no one
-// sees a peer's credential.
-func MayWatchPeers(u *User, org *Org, communityID int64) bool {
-	return u.HubAdmin || (org.Staff && org.CommunityID == communityID)
-}

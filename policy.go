@@ -383,6 +383,16 @@ func (r Reader) MayReadFeed(f *Feed) bool {
 	return r.HubOperator || r.InCommunity(f.CommunityID) && (f.Everyone || r.OrgID == f.OrgID)
 }
 
+// MayWatchPeers reports whether a user of the organisation may see the
+// community's peers, their subscriptions' state and where each pulled
+// object came from: the community's staff organisation (Org.Staff), any
+// role, and the hub operator. That a peer exists is staff business; the
+// objects themselves stay under the reader's policy (Reader), and no one
+// sees a peer's credential.
+func MayWatchPeers(u *User, org *Org, communityID int64) bool {
+	return u.HubAdmin || (org.Staff && org.CommunityID == communityID)
+}
+
 // MayReadWebhook reports whether a user of the organisation may see the
 // webhook, its state and its delivery log: any member of the
 // organisation that receives it (Webhook.OrgID), and the community's

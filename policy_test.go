@@ -226,28 +226,54 @@ func TestStatisticsVisibility(t *testing.T) {
 	}
 }
 
+// staffRuleCase is a case of a rule on what a user of an organisation may
+// do in a community (MayAdminister, MayWatchPeers).
+type staffRuleCase struct {
+	name string
+	u    *isachub.User
+	org  *isachub.Org
+	comm int64
+	want bool
+}
+
+// Organisations of community 1 for staffRuleCase tables.
+var (
+	ruleStaff  = &isachub.Org{CommunityID: 1, Staff: true}
+	ruleMember = &isachub.Org{CommunityID: 1}
+)
+
+func checkStaffRule(t *testing.T, name string, rule func(*isachub.User, *isachub.Org, int64) bool, cases []staffRuleCase) {
+	t.Helper()
+	for _, tt := range cases {
+		if got := rule(tt.u, tt.org, tt.comm); got != tt.want {
+			t.Errorf("%s: %s = %v, want %v", tt.name, name, got, tt.want)
+		}
+	}
+}
+
 // TestMayAdminister: the hub operator administers every community; a
 // staff organisation's admin only theirs; nobody else.
 func TestMayAdminister(t *testing.T) {
-	staff := &isachub.Org{CommunityID: 1, Staff: true}
-	member := &isachub.Org{CommunityID: 1}
-	for _, tt := range []struct {
-		name string
-		u    *isachub.User
-		org  *isachub.Org
-		comm int64
-		want bool
-	}{
-		{"staff admin, own community", &isachub.User{Role: isachub.RoleAdmin}, staff, 1, true},
-		{"staff admin, other community", &isachub.User{Role: isachub.RoleAdmin}, staff, 2, false},
-		{"staff analyst", &isachub.User{Role: isachub.RoleAnalyst}, staff, 1, false},
-		{"member admin", &isachub.User{Role: isachub.RoleAdmin}, member, 1, false},
-		{"hub operator of a member", &isachub.User{Role: isachub.RoleReader, HubAdmin: true}, member, 2, true},
-	} {
-		if got := isachub.MayAdminister(tt.u, tt.org, tt.comm); got != tt.want {
-			t.Errorf("%s: MayAdminister = %v, want %v", tt.name, got, tt.want)
-		}
-	}
+	checkStaffRule(t, "MayAdminister", isachub.MayAdminister, []staffRuleCase{
+		{"staff admin, own community", &isachub.User{Role: isachub.RoleAdmin}, ruleStaff, 1, true},
+		{"staff admin, other community", &isachub.User{Role: isachub.RoleAdmin}, ruleStaff, 2, false},
+		{"staff analyst", &isachub.User{Role: isachub.RoleAnalyst}, ruleStaff, 1, false},
+		{"member admin", &isachub.User{Role: isachub.RoleAdmin}, ruleMember, 1, false},
+		{"hub operator of a member", &isachub.User{Role: isachub.RoleReader, HubAdmin: true}, ruleMember, 2, true},
+	})
+}
+
+// TestMayWatchPeers: the community's staff, whatever their role, and the
+// hub operator see its peers; a member's people and another community's
+// staff do not.
+func TestMayWatchPeers(t *testing.T) {
+	checkStaffRule(t, "MayWatchPeers", isachub.MayWatchPeers, []staffRuleCase{
+		{"staff reader, own community", &isachub.User{Role: isachub.RoleReader}, ruleStaff, 1, true},
+		{"staff admin, own community", &isachub.User{Role: isachub.RoleAdmin}, ruleStaff, 1, true},
+		{"staff admin, other community", &isachub.User{Role: isachub.RoleAdmin}, ruleStaff, 2, false},
+		{"member admin", &isachub.User{Role: isachub.RoleAdmin}, ruleMember, 1, false},
+		{"hub operator of a member", &isachub.User{Role: isachub.RoleReader, HubAdmin: true}, ruleMember, 2, true},
+	})
 }
 
 // TestMayReadWebhook: the receiving organisation and its community's
