@@ -159,3 +159,17 @@ func freshSchema(t *testing.T) testDB {
 	dsn := pgtest.Schema(t, "./cmd/isachub/", "isachub_cli_test_")
 	return testDB{dsn: dsn, exec: func(stmt string) error { return pgtest.Exec(dsn, stmt) }}
 }
+
+// adminOn returns a runner of isachub commands on the database dsn, with
+// env and stdin, that fails the test unless the command exits 0 and
+// returns its standard output, trimmed.
+func adminOn(t *testing.T, dsn string, env map[string]string) func(stdin string, args ...string) string {
+	return func(stdin string, args ...string) string {
+		t.Helper()
+		code, out, errOut := runCLI(t, stdin, env, append(args, "--db", dsn)...)
+		if code != exitOK {
+			t.Fatalf("isachub %s: exit %d: %s", strings.Join(args, " "), code, errOut)
+		}
+		return strings.TrimSpace(out)
+	}
+}

@@ -61,14 +61,8 @@ func TestPeerPullKilled(t *testing.T) {
 func testPeerPullKilled(t *testing.T, bin string, remote *crashRemote, want map[string]int, db testDB) {
 	key := base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef"))
 	env := map[string]string{federation.KeyEnv: key}
-	admin := func(args ...string) string {
-		t.Helper()
-		code, out, errOut := runCLI(t, "", env, append(args, "--db", db.dsn)...)
-		if code != exitOK {
-			t.Fatalf("isachub %s: exit %d: %s", strings.Join(args, " "), code, errOut)
-		}
-		return strings.TrimSpace(out)
-	}
+	run := adminOn(t, db.dsn, env)
+	admin := func(args ...string) string { t.Helper(); return run("", args...) }
 	admin("admin", "community", "add", "--community", "aviation-isac", "--title", "Aviation ISAC", "--sector", "aviation")
 	local := admin("admin", "collection", "add", "--community", "aviation-isac", "--title", "From defence", "--alias", "defence", "--readers", "all", "--writers", "all")
 	peer := admin("admin", "peer", "add", "--community", "aviation-isac", "--name", "Defence ISAC", "--url", remote.root, "--token", remote.token)

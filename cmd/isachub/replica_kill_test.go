@@ -26,14 +26,7 @@ func TestReplicaKilled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	admin := func(stdin string, args ...string) string {
-		t.Helper()
-		code, out, errOut := runCLI(t, stdin, nil, append(args, "--db", dsn)...)
-		if code != exitOK {
-			t.Fatalf("isachub %s: exit %d: %s", strings.Join(args, " "), code, errOut)
-		}
-		return strings.TrimSpace(out)
-	}
+	admin := adminOn(t, dsn, nil)
 	admin("", "migrate")
 	admin("", "admin", "community", "add", "--community", "kill-isac", "--title", "Kill ISAC")
 	admin("", "admin", "org", "add", "--community", "kill-isac", "--org", "member", "--name", "Member")

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -27,14 +26,7 @@ func TestServeSIGTERM(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := filepath.Join(t.TempDir(), "hub.db")
-	admin := func(stdin string, args ...string) string {
-		t.Helper()
-		code, out, errOut := runCLI(t, stdin, nil, append(args, "--db", db)...)
-		if code != exitOK {
-			t.Fatalf("isachub %s: exit %d: %s", strings.Join(args, " "), code, errOut)
-		}
-		return strings.TrimSpace(out)
-	}
+	admin := adminOn(t, db, nil)
 	admin("", "migrate")
 	admin("", "admin", "community", "add", "--community", "term-isac", "--title", "Term ISAC")
 	admin("", "admin", "org", "add", "--community", "term-isac", "--org", "member", "--name", "Member")
